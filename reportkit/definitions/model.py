@@ -1,0 +1,378 @@
+"""The plan model: plan info, indicators, data items, reporting units, tasks and rules.
+
+Everything else in reportkit reads these frozen dataclasses. They are built by the
+loaders in :mod:`reportkit.definitions.loader` from a definitions workbook or YAML.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from .formula import Formula, FormulaError, parse_formula
+from .notation import BracketConventions, Direction, Notation, PlanValue
+
+
+class Attribute(StrEnum):
+    EXPECTED = "预期性"
+    BINDING = "约束性"
+
+
+class Kind(StrEnum):
+    LEVEL = "level"  # 水平值 (a state at year end)
+    CUMULATIVE = "cumulative"  # 累计值 / 存量 (〔〕)
+    NEW = "new"  # 规划期新增 (〈〉): yearly amounts summed over the period
+    RATE = "rate"  # 比率 (%, per capita): computed or reported as a ratio
+    MILESTONE = "milestone"  # 是/否 milestone
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    Kind.LEVEL: "水平值",
+    Kind.CUMULATIVE: "累计值",
+    Kind.NEW: "期间新增",
+    Kind.RATE: "比率",
+    Kind.MILESTONE: "里程碑",
+}
+
+
+class Aggregation(StrEnum):
+    SUM = "sum"  # 求和
+    FORMULA = "formula"  # 由数据项汇总后按公式计算
+    MEAN = "mean"  # 平均
+    MAX = "max"
+    MIN = "min"
+    LEAD = "lead"  # 仅由牵头单位填报全市数
+
+    @property
+    def label(self) -> str:
+        return AGGREGATION_LABELS[self]
+
+
+AGGREGATION_LABELS = {
+    Aggregation.SUM: "求和",
+    Aggregation.FORMULA: "按公式由汇总数据项计算",
+    Aggregation.MEAN: "平均",
+    Aggregation.MAX: "最大值",
+    Aggregation.MIN: "最小值",
+    Aggregation.LEAD: "牵头单位填报",
+}
+
+
+class UnitType(StrEnum):
+    DISTRICT = "district"  # 区/县/镇街
+    DEPARTMENT = "department"  # 部门/科室
+
+    @property
+    def label(self) -> str:
+        return {"district": "区县", "department": "部门"}[self.value]
+
+
+class EvaluationKind(StrEnum):
+    ANNUAL = "年度监测"
+    MIDTERM = "中期评估"
+    FINAL = "总结评估"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a definition came from, for findings: sheet and row (or YAML path)."""
+
+    file: str = ""
+    sheet: str = ""
+    row: int = 0
+    columns: tuple[tuple[str, str], ...] = ()  # field -> column letter
+
+    def cell(self, fieldname: str) -> str:
+        col = dict(self.columns).get(fieldname, "")
+        if self.row and col:
+            return f"{col}{self.row}"
+        if self.row:
+            return f"{self.row}"
+        return fieldname
+
+
+NO_SOURCE = Source()
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    type: UnitType = UnitType.DISTRICT
+    parent: str = ""
+    contact: str = ""
+    source: Source = field(default=NO_SOURCE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class DataItem:
+    """A collected figure that computed indicators are made of (合格批次, 常住人口)."""
+
+    code: str
+    name: str
+    unit: str = ""
+    decimals: int = 0
+    integer: bool = False
+    lower: float | None = None
+    upper: float | None = None
+    definition: str = ""
+    reporters: tuple[str, ...] = ()
+    aggregation: Aggregation = Aggregation.SUM
+    source: Source = field(default=NO_SOURCE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str = ""
+    category: str = ""
+    baseline: PlanValue = field(default_factory=lambda: PlanValue("", None))
+    target: PlanValue = field(default_factory=lambda: PlanValue("", None))
+    attribute: Attribute = Attribute.EXPECTED
+    kind: Kind = Kind.LEVEL
+    decimals: int = 2
+    lower: float | None = None
+    upper: float | None = None
+    definition: str = ""
+    lead_unit: str = ""
+    reporters: tuple[str, ...] = ()
+    aggregation: Aggregation = Aggregation.SUM
+    formula: str = ""
+    direction_override: Direction | None = None
+    integer: bool = False
+    note: str = ""
+    source: Source = field(default=NO_SOURCE, compare=False, repr=False)
+
+    @property
+    def computed(self) -> bool:
+        return bool(self.formula)
+
+    @cached_property
+    def parsed_formula(self) -> Formula | None:
+        if not self.formula:
+            return None
+        try:
+            return parse_formula(self.formula)
+        except FormulaError:
+            return None
+
+    @property
+    def direction(self) -> Direction:
+        """Effective direction: explicit, else the target's ≥/≤, else inferred from baseline→target."""
+        if self.direction_override is not None:
+            return self.direction_override
+        if self.target.direction is not Direction.EXACT:
+            return self.target.direction
+        b, t = self.baseline.value, self.target.value
+        if b is not None and t is not None and t < b:
+            return Direction.CEILING
+        return Direction.FLOOR
+
+    @property
+    def notation(self) -> Notation:
+        if self.target.notation is not Notation.PLAIN:
+            return self.target.notation
+        return self.baseline.notation
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit.strip() in {"%", "％", "百分比"} or self.target.percent or self.baseline.percent
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+
+@dataclass(frozen=True)
+class Task:
+    code: str
+    chapter: str
+    title: str
+    section: str = ""
+    milestone: str = ""
+    due_year: int | None = None
+    lead_unit: str = ""
+    reporters: tuple[str, ...] = ()
+    kind: str = "重点任务"  # 重点任务 / 专栏项目
+    source: Source = field(default=NO_SOURCE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Cross-item validation rule: ``left op right`` (expressions over item/indicator codes)."""
+
+    code: str
+    left: str
+    operator: str
+    right: str
+    severity: str = "error"
+    message: str = ""
+    source: Source = field(default=NO_SOURCE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: str
+    name: str
+    region: str = ""
+    issuer: str = ""
+    lead_agency: str = ""
+    baseline_year: int = 2020
+    target_year: int = 2025
+    cutoff: dt.date = dt.date(2023, 12, 31)
+    evaluation_kind: EvaluationKind = EvaluationKind.MIDTERM
+    deadline: dt.date | None = None
+    contact: str = ""
+    form_version: str = "1"
+    tolerance: float = 5.0  # percentage points around 时间进度 counted as 基本符合预期
+    yoy_threshold: float = 50.0  # year-on-year change (%) that needs a 说明
+    partial_ok: bool = True  # may a partial roll-up be evaluated
+    brackets: BracketConventions = field(default_factory=BracketConventions)
+    note: str = ""
+    source: Source = field(default=NO_SOURCE, compare=False, repr=False)
+
+    @property
+    def cutoff_year(self) -> int:
+        return self.cutoff.year
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.cutoff.year}年{self.evaluation_kind.value}"
+
+    @property
+    def years(self) -> list[int]:
+        """The years units report: baseline+1 .. cut-off year (the cut-off year may be partial)."""
+        return list(range(self.baseline_year + 1, self.cutoff_year + 1))
+
+    @property
+    def elapsed_years(self) -> float:
+        """Years from the end of the baseline year to the cut-off date, counted in months
+        (2023-06-30 → 2.5, 2023-12-31 → 3.0)."""
+        c = self.cutoff
+        month_len = calendar.monthrange(c.year, c.month)[1]
+        frac = (c.month - 1 + c.day / month_len) / 12
+        return max(0.0, c.year - self.baseline_year - 1 + frac)
+
+    @property
+    def time_progress(self) -> float:
+        """时间进度 as a percentage (0–100)."""
+        span = self.target_year - self.baseline_year
+        return round(100.0 * self.elapsed_years / span, 4) if span > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    info: PlanInfo
+    indicators: tuple[Indicator, ...] = ()
+    items: tuple[DataItem, ...] = ()
+    units: tuple[Unit, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    path: str = field(default="", compare=False)
+
+    # lookups -------------------------------------------------------------
+    def indicator(self, code: str) -> Indicator | None:
+        return self._indicators.get(code)
+
+    def item(self, code_or_name: str) -> DataItem | None:
+        return self._items.get(code_or_name) or self._items_by_name.get(code_or_name)
+
+    def unit(self, code_or_name: str) -> Unit | None:
+        return self._units.get(code_or_name) or self._units_by_name.get(code_or_name)
+
+    def unit_name(self, code: str) -> str:
+        u = self.unit(code)
+        return u.name if u else code
+
+    @cached_property
+    def _indicators(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
+
+    @cached_property
+    def _items(self) -> dict[str, DataItem]:
+        return {i.code: i for i in self.items}
+
+    @cached_property
+    def _items_by_name(self) -> dict[str, DataItem]:
+        return {i.name: i for i in self.items}
+
+    @cached_property
+    def _units(self) -> dict[str, Unit]:
+        return {u.code: u for u in self.units}
+
+    @cached_property
+    def _units_by_name(self) -> dict[str, Unit]:
+        return {u.name: u for u in self.units}
+
+    def formula_items(self, indicator: Indicator) -> list[DataItem]:
+        """The data items a computed indicator's formula names, in formula order."""
+        f = indicator.parsed_formula
+        if f is None:
+            return []
+        return [it for it in (self.item(n) for n in f.names) if it is not None]
+
+    def reporting_units(self) -> list[Unit]:
+        """Units that report at least one indicator, item or task, in definition order."""
+        codes = set()
+        for x in (*self.indicators, *self.items, *self.tasks):
+            codes.update(x.reporters)
+        for i in self.indicators:
+            if i.aggregation is Aggregation.LEAD and i.lead_unit:
+                codes.add(i.lead_unit)
+        return [u for u in self.units if u.code in codes]
+
+    def direct_indicators_for(self, unit_code: str) -> list[Indicator]:
+        """Non-computed indicators that this unit types a value for."""
+        return [i for i in self.indicators if not i.computed and unit_code in self.indicator_reporters(i)]
+
+    def indicator_reporters(self, indicator: Indicator) -> tuple[str, ...]:
+        if indicator.computed:
+            codes: list[str] = []
+            for it in self.formula_items(indicator):
+                codes.extend(c for c in it.reporters if c not in codes)
+            return tuple(codes)
+        if indicator.aggregation is Aggregation.LEAD:
+            return (indicator.lead_unit,) if indicator.lead_unit else indicator.reporters
+        return indicator.reporters
+
+    def items_for(self, unit_code: str) -> list[DataItem]:
+        return [it for it in self.items if unit_code in it.reporters]
+
+    def tasks_for(self, unit_code: str) -> list[Task]:
+        return [t for t in self.tasks if unit_code in t.reporters or t.lead_unit == unit_code]
+
+    # fingerprints ---------------------------------------------------------
+    def fingerprint(self) -> str:
+        """SHA-256 over everything a return form is made from (hex, 16 chars)."""
+        return _digest(self.fingerprint_parts())
+
+    def fingerprint_parts(self) -> dict[str, str]:
+        """One short hash per indicator, item and task code, plus the plan frame."""
+        parts = {"@plan": _digest(_plain(self.info, exclude={"note", "contact", "deadline"}))}
+        for x in (*self.indicators, *self.items, *self.tasks):
+            parts[x.code] = _digest(_plain(x))
+        return parts
+
+
+def _plain(obj: Any, exclude: set[str] | None = None) -> Any:
+    d = asdict(obj)
+    d.pop("source", None)
+    for k in exclude or ():
+        d.pop(k, None)
+    return d
+
+
+def _digest(obj: Any) -> str:
+    data = json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:16]

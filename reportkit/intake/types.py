@@ -1,0 +1,129 @@
+"""What intake reads out of one filled return: the contract between intake, the checks,
+the ledger and the evaluation.
+
+The ledger stores and restores these values; evaluation consumes a list of accepted
+:class:`ReturnData` (one per unit, the latest accepted) and never touches workbooks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class ReturnMeta:
+    """Identity of a return, read from its very hidden metadata sheet and document properties."""
+
+    plan_id: str
+    fingerprint: str
+    form_version: str
+    unit: str  # unit code
+    unit_name: str
+    period: str  # e.g. "2023-中期评估"
+    years: tuple[int, ...] = ()
+    generated_at: str = ""
+    fingerprint_parts: tuple[tuple[str, str], ...] = ()  # code -> short hash
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One typed value: unit × indicator-or-item code × year."""
+
+    unit: str
+    code: str
+    year: int
+    value: float | None  # None = blank or explicit no-data
+    raw: str = ""  # the cell as typed ("９８．５", "3.2万户", "—")
+    cell: str = ""  # A1 address on the indicator sheet
+    no_data: bool = False  # explicit "—"/"/"/"无"/"不适用"
+    prefilled: bool = False  # a locked, pre-filled earlier year
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """The 数据来源 and 说明 cells of one indicator/item row."""
+
+    unit: str
+    code: str
+    data_source: str = ""
+    explanation: str = ""
+    cell: str = ""  # A1 of the 说明 cell
+
+
+@dataclass(frozen=True)
+class TaskReport:
+    unit: str
+    task_code: str
+    progress: str = ""  # 进展情况
+    status: str = ""  # 完成状态: 已完成 / 按进度推进 / 滞后 / 未启动
+    problems: str = ""  # 存在问题
+    next_steps: str = ""  # 下一步打算
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Narrative:
+    achievements: str = ""  # 主要成效
+    problems: str = ""  # 存在问题
+    suggestions: str = ""  # 意见建议
+    filled_by: str = ""  # 填报人
+    phone: str = ""  # 联系电话
+    filled_on: str = ""  # 填报日期
+
+
+@dataclass
+class ReturnData:
+    """Everything read from one returned workbook, plus the findings about it."""
+
+    path: str
+    sha256: str
+    meta: ReturnMeta | None = None
+    observations: list[Observation] = field(default_factory=list)
+    notes: dict[str, RowNote] = field(default_factory=dict)
+    tasks: list[TaskReport] = field(default_factory=list)
+    narrative: Narrative = field(default_factory=Narrative)
+    findings: list[Finding] = field(default_factory=list)
+    received_at: str = ""  # ISO timestamp (set by the ledger / build)
+    superseded_by: str | None = None  # sha256 of the return used instead (duplicates)
+
+    @property
+    def unit(self) -> str | None:
+        return self.meta.unit if self.meta else None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def state(self) -> str:
+        """accepted / accepted-with-explanations / has-warnings / has-errors."""
+        if self.has_errors:
+            return "has-errors"
+        warnings = [f for f in self.findings if f.severity is Severity.WARNING]
+        if any(not f.explained for f in warnings):
+            return "has-warnings"
+        return "accepted-with-explanations" if warnings else "accepted"
+
+    def value(self, code: str, year: int) -> float | None:
+        for o in self.observations:
+            if o.code == code and o.year == year:
+                return o.value
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["findings"] = [f.to_dict() for f in self.findings]
+        d["state"] = self.state
+        return d
+
+
+STATE_LABELS = {
+    "accepted": "通过",
+    "accepted-with-explanations": "通过（已说明）",
+    "has-warnings": "待说明",
+    "has-errors": "有错误",
+    "rejected": "无法受理",
+}

@@ -1,0 +1,1 @@
+"""reportkit.rendering"""
