@@ -1,0 +1,45 @@
+"""The ``reportkit`` command line: a thin layer over the library.
+
+Each command lives in :mod:`reportkit.commands`; errors raised as
+:class:`~reportkit.errors.ReportkitError` are turned into messages and exit codes here,
+in one place (0 fine, 1 findings/errors in the data, 2 usage).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .commands import register_all
+from .commands._common import err_console
+from .errors import ReportkitError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ReportkitError as exc:
+            err_console.print(f"[red]错误：[/red]{exc}", markup=True, soft_wrap=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportkit")
+def main() -> None:
+    """reportkit：规划指标填报、审核、评估与中期评估报告生成。
+
+    \b
+    常用流程：
+      reportkit plan check        检查规划定义
+      reportkit forms             生成各填报单位的 Excel 填报表
+      reportkit validate RETURNS  审核回收的填报表
+      reportkit collect RETURNS   登记回收的填报表
+      reportkit status            查看报送情况
+      reportkit build             生成中期评估报告（outputs/）
+    """
+
+
+register_all(main)

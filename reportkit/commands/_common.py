@@ -1,0 +1,30 @@
+"""Shared CLI helpers: project option, JSON output, the console."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from ..project import Project, find_project
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+project_option = click.option(
+    "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="项目目录（默认：当前目录或其上级中含 inputs/plan.xlsx 的目录）。",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（供程序读取）。")
+
+
+def get_project(project_dir: Path | None) -> Project:
+    return Project(project_dir.resolve()) if project_dir else find_project()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
