@@ -1,0 +1,487 @@
+"""Evaluation results: the values the report, the summary workbook and ``--json`` read.
+
+Everything here is a frozen dataclass with ``to_dict()`` (JSON-ready: plain str, int,
+float, bool, None, lists and dicts). Percentages are in percent (``60.0`` means 60%),
+gaps in percentage points.
+
+Conventions the readers can rely on:
+
+* ``IndicatorResult.current`` is the value compared with the target: the latest year's
+  value, except for new-in-period (〈〉) indicators, where it is the sum of the yearly
+  amounts reported so far.
+* ``IndicatorResult.rollups`` holds one plan-level :class:`RollUp` per reported year
+  (ascending); ``rollups_by_year`` maps year → roll-up.
+* A partial roll-up (some expected units missing) is never silently smaller: it has
+  ``partial=True``, a coverage label such as ``4/5`` and the list of missing units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ..definitions.model import Attribute, Indicator, PlanInfo, Task
+from ..intake.types import TaskReport
+
+
+class Status(StrEnum):
+    """Evaluation status of an indicator (the national 14th FYP mid-term wording)."""
+
+    ACHIEVED = "提前实现"
+    AHEAD = "快于预期"
+    ON_TRACK = "基本符合预期"
+    LAGGING = "滞后"
+    UNKNOWN = "无法评估"
+
+    @property
+    def key(self) -> str:
+        return _STATUS_KEYS[self]
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
+_STATUS_KEYS = {
+    Status.ACHIEVED: "achieved",
+    Status.AHEAD: "ahead",
+    Status.ON_TRACK: "on_track",
+    Status.LAGGING: "lagging",
+    Status.UNKNOWN: "unknown",
+}
+
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.ACHIEVED, Status.AHEAD, Status.ON_TRACK, Status.LAGGING, Status.UNKNOWN,
+)
+
+
+class ProgressMethod(StrEnum):
+    """How 完成进度 was computed for one indicator."""
+
+    FLOOR = "floor"  # (current − baseline) / (target − baseline)
+    CEILING = "ceiling"  # reduction achieved / reduction planned
+    NEW = "new"  # sum of yearly amounts so far / target
+    MAINTAIN = "maintain"  # target already met at baseline: still met or not
+    TARGET_ONLY = "target_only"  # no baseline: met or not
+    FLAT = "flat"  # target equal to its baseline: still met or not
+    MILESTONE = "milestone"  # done (1) or not
+    NONE = "none"  # not computable
+
+    @property
+    def label(self) -> str:
+        return _METHOD_LABELS[self]
+
+
+_METHOD_LABELS = {
+    ProgressMethod.FLOOR: "（当前值−基期值）÷（目标值−基期值）",
+    ProgressMethod.CEILING: "已实现降幅÷规划降幅",
+    ProgressMethod.NEW: "规划期累计新增÷目标值",
+    ProgressMethod.MAINTAIN: "基期已达标，按是否保持达标评估",
+    ProgressMethod.TARGET_ONLY: "无基期值，按是否达到目标评估",
+    ProgressMethod.FLAT: "目标值与基期值相同，按是否保持评估",
+    ProgressMethod.MILESTONE: "里程碑：是否完成",
+    ProgressMethod.NONE: "无法计算",
+}
+
+
+def _round(v: float | None, digits: int = 4) -> float | None:
+    return None if v is None else round(float(v), digits)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a number came from: reporting units, years and source file names."""
+
+    units: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    files: tuple[str, ...] = ()
+
+    @classmethod
+    def merge(cls, parts: Iterable[Provenance]) -> Provenance:
+        units: dict[str, None] = {}
+        years: set[int] = set()
+        files: dict[str, None] = {}
+        for p in parts:
+            units.update(dict.fromkeys(p.units))
+            years.update(p.years)
+            files.update(dict.fromkeys(p.files))
+        return cls(tuple(units), tuple(sorted(years)), tuple(files))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.units or self.years or self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"units": list(self.units), "years": list(self.years), "files": list(self.files)}
+
+
+@dataclass(frozen=True)
+class RollUp:
+    """One indicator or item, one year, at plan level."""
+
+    code: str
+    year: int
+    value: float | None
+    aggregation: str  # Aggregation value used (sum / formula / mean / max / min / lead)
+    covered: tuple[str, ...] = ()  # unit codes whose values went in
+    expected: tuple[str, ...] = ()  # unit codes expected to report
+    missing: tuple[str, ...] = ()  # expected units without a value
+    components: tuple[tuple[str, float | None], ...] = ()  # formula items: name → summed value
+    provenance: Provenance = field(default_factory=Provenance)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing)
+
+    @property
+    def coverage(self) -> str:
+        return f"{len(self.covered)}/{len(self.expected)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "year": self.year,
+            "value": _round(self.value, 6),
+            "aggregation": self.aggregation,
+            "covered": list(self.covered),
+            "expected": list(self.expected),
+            "missing": list(self.missing),
+            "partial": self.partial,
+            "coverage": self.coverage,
+            "components": {k: _round(v, 6) for k, v in self.components},
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A projection to the target year, always worded as a projection (预计)."""
+
+    method: str  # "linear" / "compound" / "none"
+    reason: str  # why this method (Chinese)
+    year: int
+    value: float | None
+    will_meet: bool | None
+    text: str  # e.g. 预计2025年可达20.6万户，能够完成规划目标
+    points: tuple[tuple[int, float], ...] = ()  # (year, value) the projection was fitted on
+
+    @property
+    def method_label(self) -> str:
+        return {"linear": "线性外推", "compound": "按年均增长率外推"}.get(self.method, "未预测")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "method_label": self.method_label,
+            "reason": self.reason,
+            "year": self.year,
+            "value": _round(self.value, 6),
+            "will_meet": self.will_meet,
+            "text": self.text,
+            "points": [[y, _round(v, 6)] for y, v in self.points],
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A unit's 说明 text on one indicator or item row."""
+
+    unit: str
+    unit_name: str
+    code: str
+    text: str
+    data_source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "unit_name": self.unit_name, "code": self.code,
+                "text": self.text, "data_source": self.data_source}
+
+
+@dataclass(frozen=True)
+class UnitIndicatorResult:
+    """The same numbers as :class:`IndicatorResult` for one reporting unit."""
+
+    unit: str
+    unit_name: str
+    values: tuple[tuple[int, float | None], ...] = ()  # (year, value) ascending
+    current: float | None = None
+    current_year: int | None = None
+    progress: float | None = None  # 完成进度 (%)
+    gap: float | None = None  # 完成进度 − 时间进度 (percentage points)
+    status: Status = Status.UNKNOWN
+    reason: str = ""
+    provenance: Provenance = field(default_factory=Provenance)
+
+    @property
+    def values_by_year(self) -> dict[int, float | None]:
+        return dict(self.values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "unit_name": self.unit_name,
+            "values": {str(y): _round(v, 6) for y, v in self.values},
+            "current": _round(self.current, 6),
+            "current_year": self.current_year,
+            "progress": _round(self.progress, 2),
+            "gap": _round(self.gap, 2),
+            "status": self.status.value,
+            "status_key": self.status.key,
+            "reason": self.reason,
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+def indicator_dict(ind: Indicator) -> dict[str, Any]:
+    """The plan definition of an indicator, as much as a reader of the result needs."""
+    return {
+        "code": ind.code,
+        "name": ind.name,
+        "unit": ind.unit,
+        "label": ind.label,
+        "category": ind.category,
+        "attribute": ind.attribute.value,
+        "kind": ind.kind.value,
+        "kind_label": ind.kind.label,
+        "baseline": ind.baseline.display(),
+        "target": ind.target.display(),
+        "direction": ind.direction.value,
+        "notation": ind.notation.value,
+        "decimals": ind.decimals,
+        "lead_unit": ind.lead_unit,
+        "aggregation": ind.aggregation.value,
+        "aggregation_label": ind.aggregation.label,
+        "formula": ind.formula,
+        "definition": ind.definition,
+    }
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    indicator: Indicator
+    rollups: tuple[RollUp, ...] = ()  # plan level, one per reported year, ascending
+    current: float | None = None  # compared with the target (〈〉: sum so far)
+    current_year: int | None = None
+    baseline: float | None = None
+    target: float | None = None
+    progress: float | None = None  # 完成进度 (%), may exceed 100 or be negative
+    time_progress: float = 0.0  # 时间进度 (%)
+    gap: float | None = None  # 完成进度 − 时间进度 (percentage points)
+    status: Status = Status.UNKNOWN
+    reason: str = ""  # why 无法评估, or how the status was judged
+    method: ProgressMethod = ProgressMethod.NONE
+    projection: Projection | None = None
+    units: tuple[UnitIndicatorResult, ...] = ()  # per reporting unit (district-reported)
+    explanations: tuple[Explanation, ...] = ()
+    provenance: Provenance = field(default_factory=Provenance)
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def alert(self) -> bool:
+        """预警: a binding (约束性) indicator that lags."""
+        return self.indicator.attribute is Attribute.BINDING and self.status is Status.LAGGING
+
+    @property
+    def rollups_by_year(self) -> dict[int, RollUp]:
+        return {r.year: r for r in self.rollups}
+
+    @property
+    def current_rollup(self) -> RollUp | None:
+        return self.rollups_by_year.get(self.current_year) if self.current_year else None
+
+    @property
+    def partial(self) -> bool:
+        r = self.current_rollup
+        return bool(r and r.partial)
+
+    @property
+    def coverage(self) -> str:
+        r = self.current_rollup
+        return r.coverage if r else f"0/{len(self.rollups[0].expected) if self.rollups else 0}"
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        r = self.current_rollup
+        return r.missing if r else ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indicator": indicator_dict(self.indicator),
+            "rollups": [r.to_dict() for r in self.rollups],
+            "current": _round(self.current, 6),
+            "current_year": self.current_year,
+            "baseline": _round(self.baseline, 6),
+            "target": _round(self.target, 6),
+            "progress": _round(self.progress, 2),
+            "time_progress": _round(self.time_progress, 2),
+            "gap": _round(self.gap, 2),
+            "status": self.status.value,
+            "status_key": self.status.key,
+            "reason": self.reason,
+            "method": self.method.value,
+            "method_label": self.method.label,
+            "alert": self.alert,
+            "partial": self.partial,
+            "coverage": self.coverage,
+            "missing": list(self.missing),
+            "projection": self.projection.to_dict() if self.projection else None,
+            "units": [u.to_dict() for u in self.units],
+            "explanations": [e.to_dict() for e in self.explanations],
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class UnitTaskReport:
+    """One unit's row on one task, with the unit's name and source file."""
+
+    report: TaskReport
+    unit_name: str
+    file: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.report
+        return {
+            "unit": r.unit, "unit_name": self.unit_name, "file": self.file,
+            "progress": r.progress, "status": r.status, "problems": r.problems,
+            "next_steps": r.next_steps,
+        }
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """One task merged over the units that reported it."""
+
+    task: Task
+    reports: tuple[UnitTaskReport, ...] = ()
+    status: str = ""  # merged 完成状态 ("" if nobody reported)
+    missing: tuple[str, ...] = ()  # expected units without a report
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.reports)
+
+    @property
+    def problems(self) -> tuple[tuple[str, str], ...]:
+        """(unit name, stated problem) for every report that names one."""
+        return tuple((r.unit_name, r.report.problems) for r in self.reports if r.report.problems.strip())
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.task
+        return {
+            "code": t.code, "chapter": t.chapter, "section": t.section, "title": t.title,
+            "kind": t.kind, "milestone": t.milestone, "due_year": t.due_year,
+            "lead_unit": t.lead_unit, "status": self.status, "reported": self.reported,
+            "missing": list(self.missing),
+            "problems": [{"unit_name": u, "text": p} for u, p in self.problems],
+            "reports": [r.to_dict() for r in self.reports],
+        }
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    results: tuple[TaskResult, ...] = ()  # plan order
+    by_chapter: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # chapter → status → n
+    by_lead: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # lead unit → status → n
+    counts: Mapping[str, int] = field(default_factory=dict)  # status → n over all tasks
+
+    @property
+    def lagging(self) -> tuple[TaskResult, ...]:
+        return tuple(r for r in self.results if r.status in LAGGING_TASK_STATUSES)
+
+    @property
+    def unreported(self) -> tuple[TaskResult, ...]:
+        return tuple(r for r in self.results if not r.reported)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "results": [r.to_dict() for r in self.results],
+            "by_chapter": {k: dict(v) for k, v in self.by_chapter.items()},
+            "by_lead": {k: dict(v) for k, v in self.by_lead.items()},
+            "counts": dict(self.counts),
+            "lagging": [r.task.code for r in self.lagging],
+            "unreported": [r.task.code for r in self.unreported],
+        }
+
+
+TASK_STATUSES: tuple[str, ...] = ("已完成", "按进度推进", "滞后", "未启动")
+LAGGING_TASK_STATUSES: frozenset[str] = frozenset({"滞后", "未启动"})
+UNREPORTED_TASK_STATUS = "未填报"
+
+
+@dataclass(frozen=True)
+class ReportingCoverage:
+    """Which units returned a form and which did not."""
+
+    expected: tuple[str, ...] = ()
+    returned: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    files: Mapping[str, str] = field(default_factory=dict)  # unit code → source file name
+    unit_names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{len(self.returned)}/{len(self.expected)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "expected": list(self.expected), "returned": list(self.returned),
+            "missing": list(self.missing), "label": self.label, "files": dict(self.files),
+            "unit_names": dict(self.unit_names),
+        }
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    info: PlanInfo
+    time_progress: float  # 时间进度 (%)
+    tolerance: float  # ± percentage points counted as 基本符合预期
+    indicators: tuple[IndicatorResult, ...] = ()  # plan order
+    tasks: TaskSummary = field(default_factory=TaskSummary)
+    coverage: ReportingCoverage = field(default_factory=ReportingCoverage)
+
+    @property
+    def counts(self) -> dict[Status, int]:
+        out = dict.fromkeys(STATUS_ORDER, 0)
+        for r in self.indicators:
+            out[r.status] += 1
+        return out
+
+    @property
+    def alerts(self) -> tuple[IndicatorResult, ...]:
+        return tuple(r for r in self.indicators if r.alert)
+
+    def result(self, code: str) -> IndicatorResult | None:
+        return next((r for r in self.indicators if r.code == code), None)
+
+    def summary_text(self) -> str:
+        """N 项指标中 a 项提前实现、b 项快于预期…… (only the statuses that occur)."""
+        counts = self.counts
+        parts = [f"{n} 项{s.value}" for s, n in counts.items() if n]
+        body = "、".join(parts) if parts else "无可评估指标"
+        return f"{len(self.indicators)} 项指标中 {body}。"
+
+    def to_dict(self) -> dict[str, Any]:
+        info = self.info
+        return {
+            "plan": {
+                "id": info.id, "name": info.name, "region": info.region, "issuer": info.issuer,
+                "lead_agency": info.lead_agency, "baseline_year": info.baseline_year,
+                "target_year": info.target_year, "cutoff": info.cutoff.isoformat(),
+                "evaluation_kind": info.evaluation_kind.value, "period": info.period_label,
+            },
+            "time_progress": _round(self.time_progress, 2),
+            "tolerance": self.tolerance,
+            "counts": {s.value: n for s, n in self.counts.items()},
+            "counts_by_key": {s.key: n for s, n in self.counts.items()},
+            "summary": self.summary_text(),
+            "alerts": [r.code for r in self.alerts],
+            "indicators": [r.to_dict() for r in self.indicators],
+            "tasks": self.tasks.to_dict(),
+            "coverage": self.coverage.to_dict(),
+        }
