@@ -1,0 +1,514 @@
+"""Generate the default report template (``中期评估报告模板.docx``) with python-docx.
+
+The template is a normal Word document with docxtpl tags; a coordinator may edit it in
+Word or WPS. Regenerate the committed copies with::
+
+    python -m reportkit.rendering.make_template templates/中期评估报告模板.docx \
+        reportkit/data/templates/中期评估报告模板.docx
+
+Layout follows GB/T 9704 (党政机关公文格式): A4, margins 3.7/3.5/2.8/2.6 cm, body 仿宋_GB2312
+三号 (16 pt) with fixed 28 pt lines, 一级标题 黑体, 二级标题 楷体_GB2312, title 方正小标宋简体
+二号 (22 pt), page numbers "— 1 —". Each Chinese font is named in ``w:eastAsia`` and listed
+in the font table with its GB2312 charset and an alternative name, so Word and WPS
+substitute an installed Song/FangSong/Kai/Hei font when the GB/T 9704 font is missing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+TEMPLATE_NAME = "中期评估报告模板.docx"
+
+FANGSONG = "仿宋_GB2312"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+SONGTI = "宋体"
+LATIN = "Times New Roman"
+
+# GB/T 9704 font -> (alternative name, family) written to the font table for substitution.
+FONT_TABLE = {
+    FANGSONG: ("仿宋", "modern"),
+    KAITI: ("楷体", "modern"),
+    HEITI: ("SimHei", "modern"),
+    XIAOBIAOSONG: ("宋体", "roman"),
+    SONGTI: ("SimSun", "roman"),
+}
+
+BODY_PT = 16
+LINE_PT = 28
+TABLE_PT = 10.5
+TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
+
+BODY = "Normal"
+HEADING1 = "Heading 1"
+HEADING2 = "Heading 2"
+TITLE = "报告标题"
+SUBTITLE = "报告署名"
+TOC_TITLE = "目录标题"
+CAPTION = "图表题"
+FIGURE = "图片"
+TABLE_TEXT = "表格文字"
+TABLE_HEAD = "表格标题行"
+ITEM_TITLE = "事项标题"
+
+
+# ---------------------------------------------------------------- fonts & styles
+def set_fonts(rpr_owner: object, east_asia: str, latin: str = LATIN) -> None:
+    """Name the fonts explicitly (no theme fonts, which would override them)."""
+    rpr = rpr_owner.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:cs"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _style(doc: Document, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> BaseStyle:
+    try:
+        return doc.styles[name]
+    except KeyError:
+        return doc.styles.add_style(name, kind)
+
+
+def paragraph_style(doc: Document, name: str, font: str, size: float, *, line: float | None = LINE_PT,
+                    align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False,
+                    bold: bool = False, keep_next: bool = False) -> None:
+    st = _style(doc, name)
+    if name != BODY:
+        st.base_style = doc.styles[BODY]
+    st.font.size = Pt(size)
+    st.font.bold = bold
+    st.font.italic = False
+    st.font.color.rgb = None
+    set_fonts(st.element, font)
+    pf = st.paragraph_format
+    if line is None:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(line)
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.first_line_indent = Pt(size * 2) if indent else Pt(0)
+    pf.keep_with_next = keep_next
+    pf.widow_control = True
+    if align is not None:
+        pf.alignment = align
+
+
+def set_doc_defaults(doc: Document) -> None:
+    """The document-wide default run fonts, so text outside any style is 仿宋 too."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), LATIN)
+    fonts.set(qn("w:eastAsia"), FANGSONG)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def define_styles(doc: Document) -> None:
+    set_doc_defaults(doc)
+    paragraph_style(doc, BODY, FANGSONG, BODY_PT, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph_style(doc, HEADING1, HEITI, BODY_PT, indent=True, keep_next=True)
+    paragraph_style(doc, HEADING2, KAITI, BODY_PT, indent=True, keep_next=True)
+    paragraph_style(doc, ITEM_TITLE, FANGSONG, BODY_PT, indent=True, bold=True, keep_next=True)
+    paragraph_style(doc, TITLE, XIAOBIAOSONG, 22, line=36, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, SUBTITLE, KAITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, TOC_TITLE, HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, CAPTION, HEITI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
+    # A picture in a paragraph with fixed 28 pt lines would be clipped to one line.
+    paragraph_style(doc, FIGURE, FANGSONG, BODY_PT, line=None, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    keep_next=True)
+    paragraph_style(doc, TABLE_TEXT, FANGSONG, TABLE_PT, line=None)
+    paragraph_style(doc, TABLE_HEAD, HEITI, TABLE_PT, line=None, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for level in (1, 2):
+        toc = _style(doc, f"toc {level}")
+        toc.base_style = doc.styles[BODY]
+        toc.paragraph_format.first_line_indent = Pt(0)
+        toc.paragraph_format.left_indent = Pt(BODY_PT * (level - 1))
+
+
+def add_font_table(doc: Document) -> None:
+    """List the GB/T 9704 fonts with charset GB2312 and an alternative name (substitution)."""
+    font_part = None
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            font_part = rel.target_part
+    if font_part is None:
+        return
+    from lxml import etree
+
+    root = etree.fromstring(font_part.blob)
+    w = root.nsmap["w"]
+    for name, (alt, family) in FONT_TABLE.items():
+        font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name})
+        etree.SubElement(font, f"{{{w}}}altName", {f"{{{w}}}val": alt})
+        etree.SubElement(font, f"{{{w}}}charset", {f"{{{w}}}val": "86"})
+        etree.SubElement(font, f"{{{w}}}family", {f"{{{w}}}val": family})
+        etree.SubElement(font, f"{{{w}}}pitch", {f"{{{w}}}val": "variable"})
+    font_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def set_update_fields(doc: Document) -> None:
+    """Word offers to update fields (the table of contents) when the report is opened."""
+    settings = doc.settings.element
+    el = settings.find(qn("w:updateFields"))
+    if el is None:
+        el = OxmlElement("w:updateFields")
+        settings.append(el)
+    el.set(qn("w:val"), "true")
+
+
+# ---------------------------------------------------------------- page
+def setup_page(doc: Document) -> None:
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    sec.top_margin, sec.bottom_margin = Cm(3.7), Cm(3.5)
+    sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
+    sec.header_distance, sec.footer_distance = Cm(1.5), Cm(2.5)
+    sec.different_first_page_header_footer = True  # no page number on the cover
+    footer = sec.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.paragraph_format.first_line_indent = Pt(0)
+    footer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _footer_run(footer, "— ")
+    add_field(footer, "PAGE", "1", size=14)
+    _footer_run(footer, " —")
+
+
+def _footer_run(p: Paragraph, text: str) -> None:
+    run = p.add_run(text)
+    run.font.size = Pt(14)
+    set_fonts(run._r, SONGTI)
+
+
+def add_field(p: Paragraph, instruction: str, placeholder: str, *, size: float | None = None) -> None:
+    """A complex field (PAGE, TOC) with a visible placeholder until Word updates it."""
+    def fld(kind: str) -> None:
+        run = p.add_run()
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            el.set(qn("w:dirty"), "true")
+        run._r.append(el)
+        if size:
+            run.font.size = Pt(size)
+
+    fld("begin")
+    run = p.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    fld("separate")
+    shown = p.add_run(placeholder)
+    if size:
+        shown.font.size = Pt(size)
+        set_fonts(shown._r, SONGTI)
+    fld("end")
+
+
+def page_break(doc: Document) -> None:
+    p = doc.add_paragraph()
+    p.paragraph_format.first_line_indent = Pt(0)
+    p.add_run().add_break(WD_BREAK.PAGE)
+
+
+# ---------------------------------------------------------------- tables
+def _cell_text(cell: _Cell, text: str, style: str) -> None:
+    p = cell.paragraphs[0]
+    p.style = style
+    if text:
+        p.add_run(text)
+
+
+def _repeat_header(row_el: object) -> None:
+    trpr = row_el.get_or_add_trPr()  # type: ignore[attr-defined]
+    for tag in ("w:tblHeader", "w:cantSplit"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "true")
+        trpr.append(el)
+
+
+def _no_split(row_el: object) -> None:
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row_el.get_or_add_trPr().append(el)  # type: ignore[attr-defined]
+
+
+def loop_table(doc: Document, headers: Sequence[str], widths_cm: Sequence[float], loop: str,
+               cells: Sequence[str]) -> Table:
+    """A table with a repeated header row and one docxtpl ``{%tr for %}`` row."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for i, (head, width) in enumerate(zip(headers, widths_cm, strict=True)):
+        for row in table.rows:
+            row.cells[i].width = Cm(width)
+        _cell_text(table.rows[0].cells[i], head, TABLE_HEAD)
+        _cell_text(table.rows[2].cells[i], cells[i], TABLE_TEXT)
+    _cell_text(table.rows[1].cells[0], f"{{%tr for {loop} %}}", TABLE_TEXT)
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}", TABLE_TEXT)
+    _repeat_header(table.rows[0]._tr)
+    _no_split(table.rows[2]._tr)
+    return table
+
+
+# ---------------------------------------------------------------- content
+def para(doc: Document, text: str, style: str = BODY) -> Paragraph:
+    return doc.add_paragraph(text, style=style)
+
+
+def tag(doc: Document, text: str) -> None:
+    """A paragraph that only holds a ``{%p ... %}`` tag (removed when rendered)."""
+    para(doc, text)
+
+
+def cover(doc: Document) -> None:
+    for _ in range(4):
+        para(doc, "", SUBTITLE)
+    para(doc, "{{ plan.name }}", TITLE)
+    para(doc, "{{ report.kind }}报告", TITLE)
+    for _ in range(8):
+        para(doc, "", SUBTITLE)
+    para(doc, "{{ report.author }}", SUBTITLE)
+    para(doc, "{{ report.date }}", SUBTITLE)
+    page_break(doc)
+    para(doc, "目  录", TOC_TITLE)
+    toc = para(doc, "")
+    toc.paragraph_format.first_line_indent = Pt(0)
+    add_field(toc, 'TOC \\o "1-2" \\h \\z \\u', "（打开文档时选择“是”更新目录，或右键点击此处选择“更新域”。）")
+    page_break(doc)
+    para(doc, "{{ plan.name }}{{ report.kind }}报告", TITLE)
+    para(doc, "", SUBTITLE)
+
+
+def section_overview(doc: Document) -> None:
+    para(doc, "一、规划实施总体情况", HEADING1)
+    para(doc, "{{ overview.intro }}")
+    para(doc, "{{ overview.reporting }}")
+    para(doc, "{{ overview.indicators }}")
+    para(doc, "{{ overview.tasks }}")
+    tag(doc, "{%p if overview.achievements %}")
+    para(doc, "各单位报送的主要成效如下。")
+    tag(doc, "{%p for a in overview.achievements %}")
+    para(doc, "{{ a.text }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+INDICATOR_HEADERS = ("指标", "基期值", "目标值", "当前值", "完成进度", "时间进度", "状态", "预计", "牵头单位")
+INDICATOR_WIDTHS = (3.6, 1.5, 1.5, 1.7, 1.3, 1.3, 1.4, 1.4, 1.9)
+INDICATOR_CELLS = (
+    "{{ r.label }}{% if r.binding %}（约束性）{% endif %}",
+    "{{ r.baseline }}", "{{ r.target }}", "{{ r.current }}", "{{ r.progress }}",
+    "{{ r.time_progress }}", "{% cellbg r.status_color %}{{ r.status }}", "{{ r.projection }}",
+    "{{ r.lead_unit }}",
+)
+
+
+def section_indicators(doc: Document) -> None:
+    para(doc, "二、主要指标完成情况", HEADING1)
+    para(doc, "{{ counts.sentence }}")
+    para(doc, "{{ charts.status }}", FIGURE)
+    para(doc, "图1  主要指标完成情况分布", CAPTION)
+    para(doc, "表1  主要指标完成情况", CAPTION)
+    loop_table(doc, INDICATOR_HEADERS, INDICATOR_WIDTHS, "r in indicators", INDICATOR_CELLS)
+    para(doc, "注：{{ counts.note }}", TABLE_TEXT)
+    para(doc, "{{ charts.progress }}", FIGURE)
+    para(doc, "图2  主要指标完成进度与时间进度对比", CAPTION)
+    tag(doc, "{%p for g in indicator_groups %}")
+    para(doc, "{{ g.heading }}", HEADING2)
+    tag(doc, "{%p for r in g.indicators %}")
+    para(doc, "{{ r.sentence }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+
+
+def section_tasks(doc: Document) -> None:
+    para(doc, "三、重点任务推进情况", HEADING1)
+    para(doc, "{{ tasks.summary }}")
+    tag(doc, "{%p for ch in chapters %}")
+    para(doc, "{{ ch.heading }}", HEADING2)
+    para(doc, "{{ ch.summary }}")
+    tag(doc, "{%p for t in ch.tasks %}")
+    para(doc, "{{ t.heading }}", ITEM_TITLE)
+    tag(doc, "{%p for rep in t.reports %}")
+    para(doc, "{{ rep.text }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not t.reports %}")
+    para(doc, "{{ t.no_report }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+
+
+def section_problems(doc: Document) -> None:
+    para(doc, "四、存在的问题", HEADING1)
+    para(doc, "（一）主要指标方面", HEADING2)
+    tag(doc, "{%p for w in problems.indicators %}")
+    para(doc, "{{ w.text }}")
+    tag(doc, "{%p for reason in w.reasons %}")
+    para(doc, "{{ reason }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not problems.indicators %}")
+    para(doc, "{{ problems.no_indicator_problems }}")
+    tag(doc, "{%p endif %}")
+    para(doc, "（二）重点任务方面", HEADING2)
+    tag(doc, "{%p for t in problems.tasks %}")
+    para(doc, "{{ t.text }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not problems.tasks %}")
+    para(doc, "{{ problems.no_task_problems }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if problems.reported %}")
+    para(doc, "（三）各单位反映的问题", HEADING2)
+    tag(doc, "{%p for n in problems.reported %}")
+    para(doc, "{{ n.text }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+def section_suggestions(doc: Document) -> None:
+    para(doc, "五、下一步工作建议", HEADING1)
+    para(doc, "（一）加快推进滞后指标和任务", HEADING2)
+    tag(doc, "{%p for s in suggestions.focus %}")
+    para(doc, "{{ s.text }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not suggestions.focus %}")
+    para(doc, "{{ suggestions.no_focus }}")
+    tag(doc, "{%p endif %}")
+    para(doc, "（二）指标调整建议", HEADING2)
+    tag(doc, "{%p for s in suggestions.adjust %}")
+    para(doc, "{{ s.text }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not suggestions.adjust %}")
+    para(doc, "{{ suggestions.no_adjust }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if suggestions.reported %}")
+    para(doc, "（三）各单位意见建议", HEADING2)
+    tag(doc, "{%p for s in suggestions.reported %}")
+    para(doc, "{{ s.text }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+def appendices(doc: Document) -> None:
+    page_break(doc)
+    para(doc, "附件1", HEADING1)
+    para(doc, "主要指标分单位数据", TITLE)
+    para(doc, "{{ appendix.values_note }}")
+    table = doc.add_table(rows=4, cols=6)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    heads = ("指标", "填报单位", "{%tc for y in appendix.years %}", "{{ y }}年", "{%tc endfor %}", "说明")
+    cells = ("{{ v.indicator }}", "{{ v.unit }}", "{%tc for x in v.values %}", "{{ x }}",
+             "{%tc endfor %}", "{{ v.note }}")
+    widths = (3.6, 2.4, 0.3, 2.0, 0.3, 5.0)
+    for i in range(6):
+        for row in table.rows:
+            row.cells[i].width = Cm(widths[i])
+        _cell_text(table.rows[0].cells[i], heads[i], TABLE_HEAD)
+        _cell_text(table.rows[2].cells[i], cells[i], TABLE_TEXT)
+    _cell_text(table.rows[1].cells[0], "{%tr for v in appendix.values %}", TABLE_TEXT)
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}", TABLE_TEXT)
+    _repeat_header(table.rows[0]._tr)
+    _no_split(table.rows[2]._tr)
+
+    page_break(doc)
+    para(doc, "附件2", HEADING1)
+    para(doc, "各单位报送情况", TITLE)
+    para(doc, "{{ appendix.reporting_note }}")
+    loop_table(doc, ("填报单位", "类型", "报送情况", "报送时间", "审核结果", "报送文件"),
+               (2.8, 1.4, 1.8, 3.0, 2.4, 4.2), "u in appendix.reporting",
+               ("{{ u.unit }}", "{{ u.type }}", "{{ u.reported }}", "{{ u.received_at }}",
+                "{{ u.state }}", "{{ u.file }}"))
+
+    page_break(doc)
+    para(doc, "附件3", HEADING1)
+    para(doc, "审核情况", TITLE)
+    para(doc, "{{ appendix.validation_note }}")
+    tag(doc, "{%p for x in appendix.excluded %}")
+    para(doc, "{{ x.text }}")
+    tag(doc, "{%p endfor %}")
+    loop_table(doc, ("填报单位", "位置", "审核类别", "问题", "单位说明"),
+               (2.4, 2.8, 1.6, 5.4, 3.4), "f in appendix.findings",
+               ("{{ f.unit }}", "{{ f.location }}", "{{ f.severity }}", "{{ f.message }}",
+                "{{ f.explanation }}"))
+
+
+def build_template() -> Document:
+    doc = Document()
+    define_styles(doc)
+    add_font_table(doc)
+    set_update_fields(doc)
+    setup_page(doc)
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    cover(doc)
+    section_overview(doc)
+    section_indicators(doc)
+    section_tasks(doc)
+    section_problems(doc)
+    section_suggestions(doc)
+    appendices(doc)
+    core = doc.core_properties
+    core.title = "{{ plan.name }}{{ report.kind }}报告"
+    core.author = "reportkit"
+    core.comments = ""
+    return doc
+
+
+def write_template(*paths: Path) -> None:
+    doc = build_template()
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        doc.save(str(path))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        root = Path(__file__).resolve().parents[2]
+        args = [str(root / "templates" / TEMPLATE_NAME),
+                str(Path(__file__).resolve().parents[1] / "data" / "templates" / TEMPLATE_NAME)]
+    write_template(*(Path(a) for a in args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
