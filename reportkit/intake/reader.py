@@ -1,0 +1,77 @@
+"""Open one received file and read what a return form holds, without judging it.
+
+:func:`read_form` never raises for bad content: a file it cannot read comes back with
+``problem`` set ("empty", "not-spreadsheet", "corrupt", "encrypted"), which the checks
+turn into findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..forms import layout as L
+from .form import FormMeta, LocatedSheets, locate_sheets, read_meta
+from .rows import IndicatorTable, read_indicator_table, read_narrative, read_tasks
+from .sniff import FileKind, sniff
+from .types import Narrative, TaskReport
+from .workbook import WorkbookData, WorkbookReadError, read_workbook
+
+
+@dataclass
+class FormContent:
+    path: Path
+    sha256: str
+    kind: FileKind
+    problem: str | None = None  # why nothing could be read
+    detail: str = ""
+    workbook: WorkbookData | None = None
+    meta: FormMeta | None = None
+    sheets: LocatedSheets = field(default_factory=LocatedSheets)
+    indicators: IndicatorTable | None = None
+    tasks: list[TaskReport] = field(default_factory=list)
+    narrative: Narrative = field(default_factory=Narrative)
+
+    @property
+    def unit(self) -> str:
+        return self.meta.get("unit") if self.meta else ""
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_form(path: Path) -> FormContent:
+    path = Path(path)
+    try:
+        sha, kind = file_sha256(path), sniff(path)
+    except OSError as exc:
+        return FormContent(path, "", FileKind.NOT_SPREADSHEET, "unreadable", str(exc))
+    content = FormContent(path, sha, kind)
+    if not kind.readable:
+        content.problem = kind.value
+        return content
+    try:
+        wb = read_workbook(path, kind, skip_formulas=(L.SHEET_META, L.SHEET_INSTRUCTIONS))
+    except WorkbookReadError as exc:
+        content.problem, content.detail = exc.reason, exc.detail
+        return content
+    _fill(content, wb)
+    return content
+
+
+def _fill(content: FormContent, wb: WorkbookData) -> None:
+    content.workbook = wb
+    content.meta = read_meta(wb)
+    content.sheets = locate_sheets(wb)
+    if content.sheets.indicators is not None:
+        content.indicators = read_indicator_table(content.sheets.indicators, wb)
+    if content.sheets.tasks is not None:
+        content.tasks = read_tasks(content.sheets.tasks, content.unit)
+    content.narrative = read_narrative(content.sheets.narrative)
+

@@ -1,0 +1,122 @@
+"""Parse one input cell as a person typed it, without judging it.
+
+The parser only says what it saw: a number (and how it was written), a blank, an
+explicit no-data mark, a date, or text that is not a number. What that means for an
+indicator (a percent scale, a unit that does not match) is decided by the checks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .workbook import Cell, is_date
+
+# Explicit "no data" marks; a unit must explain them in the 说明 cell.
+NO_DATA_MARKS = frozenset({"—", "——", "-", "--", "－", "/", "／", "\\", "无", "暂无", "无数据", "不适用",
+                           "n/a", "na", "…", "...", "×", "空"})
+_SPACES = " \t\r\n\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_NUMBER_THEN_REST = re.compile(r"^(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<rest>.*)$")
+_UNIT_TEXT = re.compile(r"^[^\d+\-.,，、;；:：=]{1,8}$")
+
+
+class ValueKind(StrEnum):
+    NUMBER = "number"
+    BLANK = "blank"
+    NO_DATA = "no-data"
+    DATE = "date"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    kind: ValueKind
+    value: float | None = None
+    raw: str = ""  # the cell as typed, for messages
+    as_text: bool = False  # a number stored as text
+    fullwidth: bool = False  # full-width digits or signs were normalised
+    thousands: bool = False  # thousands separators were removed
+    spaces: bool = False  # surrounding spaces were removed
+    percent_sign: bool = False  # "98%"
+    unit: str = ""  # a unit typed after the number ("万户")
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind is ValueKind.NUMBER
+
+
+def display(raw: Cell) -> str:
+    """The cell as a person would read it back (floats without a trailing .0)."""
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, float) and math.isfinite(raw) and raw == int(raw) and abs(raw) < 1e15:
+        return str(int(raw))
+    return str(raw)
+
+
+def parse_input(raw: Cell) -> ParsedValue:
+    """Read one input cell. Never raises."""
+    if raw is None or (isinstance(raw, str) and not raw.strip(_SPACES)):
+        return ParsedValue(ValueKind.BLANK, raw="" if raw is None else str(raw))
+    if isinstance(raw, bool):
+        return ParsedValue(ValueKind.INVALID, raw=display(raw))
+    if is_date(raw):
+        return ParsedValue(ValueKind.DATE, raw=str(raw))
+    if isinstance(raw, int | float):
+        v = float(raw)
+        if not math.isfinite(v):
+            return ParsedValue(ValueKind.INVALID, raw=display(raw))
+        return ParsedValue(ValueKind.NUMBER, v, display(raw))
+    return _parse_text(str(raw))
+
+
+def _parse_text(text: str) -> ParsedValue:
+    stripped = text.strip(_SPACES)
+    spaces = stripped != text
+    norm = unicodedata.normalize("NFKC", stripped).strip()
+    fullwidth = norm != stripped and any(0xFF00 <= ord(ch) <= 0xFFEF or ch == "\u3000" for ch in stripped)
+    if norm.lower() in NO_DATA_MARKS or stripped in NO_DATA_MARKS:
+        return ParsedValue(ValueKind.NO_DATA, raw=text)
+    s = norm.replace(" ", "")
+    thousands = bool(_THOUSANDS.match(s))
+    if thousands:
+        s = s.replace(",", "")
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1]
+    m = _NUMBER_THEN_REST.match(s)
+    if not m:
+        return ParsedValue(ValueKind.INVALID, raw=text)
+    rest = m.group("rest").strip()
+    if rest and not _UNIT_TEXT.match(rest):
+        return ParsedValue(ValueKind.INVALID, raw=text)
+    if rest and percent:
+        return ParsedValue(ValueKind.INVALID, raw=text)
+    try:
+        value = float(m.group("num"))
+    except ValueError:
+        return ParsedValue(ValueKind.INVALID, raw=text)
+    if not math.isfinite(value):
+        return ParsedValue(ValueKind.INVALID, raw=text)
+    return ParsedValue(ValueKind.NUMBER, value, text, as_text=True, fullwidth=fullwidth,
+                       thousands=thousands, spaces=spaces, percent_sign=percent, unit=rest)
+
+
+def same_unit(typed: str, expected: str) -> bool:
+    """Is the unit typed after a number the indicator's unit (or an obvious short form of it)?"""
+    a = unicodedata.normalize("NFKC", typed).strip().replace(" ", "")
+    b = unicodedata.normalize("NFKC", expected).strip().replace(" ", "")
+    if not a or not b:
+        return False
+    return a == b or b.startswith(a) or (b.endswith(a) and len(a) >= 2)
+
+
+def format_number(v: float, decimals: int = 4) -> str:
+    """Short display of a float for messages: 98.5, 3, 0.125."""
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return f"{v:.{decimals}f}".rstrip("0").rstrip(".")

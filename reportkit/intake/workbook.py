@@ -1,0 +1,122 @@
+"""Read every sheet of a workbook into plain grids, with python-calamine.
+
+calamine gives the cached values of every sheet (hidden ones included) and merged
+ranges. What it cannot give — formula text, custom document properties — comes from a
+single read-only openpyxl pass over OOXML files (``defusedxml`` is installed, so XML
+bombs are refused there too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine as pc
+
+from .sniff import FileKind
+
+Cell = Any  # str ('' when empty) | float | int | bool | date | datetime | time | timedelta
+Grid = list[list[Cell]]
+
+
+class WorkbookReadError(Exception):
+    """calamine or openpyxl could not read the file (turned into a finding by the checks)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(detail or reason)
+        self.reason = reason  # "encrypted" | "corrupt"
+        self.detail = detail
+
+
+@dataclass
+class SheetData:
+    name: str
+    grid: Grid
+    visible: str = "visible"  # visible / hidden / veryhidden
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r1, c1, r2, c2
+
+    def cell(self, row: int, col: int) -> Cell:
+        """0-based access that returns '' outside the grid."""
+        if 0 <= row < len(self.grid) and 0 <= col < len(self.grid[row]):
+            return self.grid[row][col]
+        return ""
+
+
+@dataclass
+class WorkbookData:
+    kind: FileKind
+    sheets: dict[str, SheetData]
+    doc_properties: dict[str, str] = field(default_factory=dict)
+    formulas: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (sheet, r0, c0) -> "=..."
+
+
+def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = ()) -> WorkbookData:
+    """Read all sheets; for OOXML also the formulas (except on ``skip_formulas`` sheets) and
+    the custom document properties."""
+    sheets = _read_calamine(path)
+    data = WorkbookData(kind, sheets)
+    if kind is FileKind.XLSX:
+        _read_openpyxl_extras(path, data, skip_formulas)
+    return data
+
+
+def _read_calamine(path: Path) -> dict[str, SheetData]:
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError as exc:
+        raise WorkbookReadError("encrypted", str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for damaged files
+        raise WorkbookReadError("corrupt", str(exc)) from None
+    out: dict[str, SheetData] = {}
+    try:
+        for meta in wb.sheets_metadata:
+            sheet = wb.get_sheet_by_name(meta.name)
+            grid = sheet.to_python(skip_empty_area=False)
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            out[meta.name] = SheetData(meta.name, grid, _visibility(meta.visible), merged)
+    except Exception as exc:  # noqa: BLE001
+        raise WorkbookReadError("corrupt", str(exc)) from None
+    finally:
+        wb.close()
+    return out
+
+
+def _visibility(v: object) -> str:
+    s = str(v).lower()
+    if "veryhidden" in s:
+        return "veryhidden"
+    return "hidden" if "hidden" in s else "visible"
+
+
+def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...]) -> None:
+    import openpyxl  # local: only OOXML returns need it
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - calamine read it; the extras are best effort
+        return
+    try:
+        for prop in getattr(wb, "custom_doc_props", None) or []:
+            data.doc_properties[str(prop.name)] = "" if prop.value is None else str(prop.value)
+        for name in wb.sheetnames:
+            if name not in skip_formulas:
+                _collect_formulas(wb[name], name, data.formulas)
+    except Exception:  # noqa: BLE001
+        pass
+    finally:
+        wb.close()
+
+
+def _collect_formulas(ws: Any, name: str, out: dict[tuple[str, int, int], str]) -> None:
+    for r, row in enumerate(ws.iter_rows()):
+        for c, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str):
+                col = getattr(cell, "column", c + 1)
+                rown = getattr(cell, "row", r + 1)
+                out[(name, rown - 1, col - 1)] = cell.value
+
+
+def is_date(v: Cell) -> bool:
+    return isinstance(v, dt.date | dt.datetime | dt.time | dt.timedelta)
