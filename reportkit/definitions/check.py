@@ -1,0 +1,256 @@
+"""``reportkit plan check``: lint a plan and report every problem at once.
+
+Each check is a small function returning findings; :func:`check_plan` runs them all.
+Loading problems (unreadable cells, missing sheets) come from the loader; these are the
+semantic checks on the loaded model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..findings import Finding, Location, Severity, make, register
+from .formula import FormulaError, find_cycle, parse_formula
+from .loader import load_plan_with_findings
+from .model import Aggregation, Indicator, Kind, Plan, Source
+from .notation import Direction
+
+register("plan.duplicate-code", Severity.ERROR, "编码重复", "编码“{code}”在{what}中重复出现（另见第 {other} 行）",
+         "每个指标、数据项、单位、任务的编码必须唯一")
+register("plan.bad-baseline", Severity.ERROR, "基期值无法识别", "指标 {code}“{name}”的基期值“{value}”无法识别",
+         "按规划原文填写，如 11.59、〔1.89〕、≥95%，无基期值写“—”")
+register("plan.bad-target", Severity.ERROR, "目标值无法识别", "指标 {code}“{name}”的目标值“{value}”无法识别",
+         "按规划原文填写，如 20、≥99、〈5〉、≤2")
+register("plan.no-target", Severity.WARNING, "缺少目标值", "指标 {code}“{name}”没有目标值，只能报告数值、无法评估进度",
+         "如规划确无量化目标，可在备注中说明；里程碑类指标请把类型填为“里程碑”")
+register("plan.floor-below-baseline", Severity.ERROR, "≥ 目标低于基期值",
+         "指标 {code}“{name}”的目标“{target}”是下限（≥），却低于基期值 {baseline}",
+         "核对目标值与基期值；若指标越小越好，请用“≤”")
+register("plan.ceiling-above-baseline", Severity.ERROR, "≤ 目标高于基期值",
+         "指标 {code}“{name}”的目标“{target}”是上限（≤），却高于基期值 {baseline}",
+         "核对目标值与基期值；若指标越大越好，请用“≥”")
+register("plan.rate-bounds", Severity.ERROR, "百分比界限超出 0–100",
+         "指标 {code}“{name}”单位为 %，但合理范围 {lower}–{upper} 超出 0–100",
+         "百分比指标的合理下限、上限应在 0 到 100 之间")
+register("plan.bounds-inverted", Severity.ERROR, "合理下限大于上限", "{code}“{name}”的合理下限 {lower} 大于上限 {upper}",
+         "交换或更正下限、上限")
+register("plan.bad-formula", Severity.ERROR, "公式无法解析", "指标 {code}“{name}”的计算公式有误：{reason}",
+         "公式只能使用数据项名称或编码、数字、+ - * / 和括号，如 合格批次 / 抽检批次 * 100")
+register("plan.formula-unknown-item", Severity.ERROR, "公式引用了不存在的数据项",
+         "指标 {code}“{name}”的公式引用了“{item}”，但“数据项”表中没有这个数据项",
+         "在“数据项”表中添加“{item}”，或改正公式中的名称")
+register("plan.formula-not-item", Severity.ERROR, "公式引用了指标",
+         "指标 {code}“{name}”的公式引用了指标“{item}”；公式只能引用数据项，各单位填报数据项后再汇总计算",
+         "把“{item}”的组成数据项列入“数据项”表，并在公式中引用它们")
+register("plan.formula-cycle", Severity.ERROR, "公式循环引用", "指标公式之间存在循环引用：{cycle}",
+         "检查这些指标的计算公式，去掉循环")
+register("plan.unknown-unit", Severity.ERROR, "单位不存在", "{what}引用的单位“{unit}”不在“填报单位”表中",
+         "在“填报单位”表中添加该单位，或改用已有单位的编码或名称")
+register("plan.no-reporter", Severity.ERROR, "没有填报单位", "指标 {code}“{name}”没有任何单位填报",
+         "填写“填报单位”（如“全部区县”），或填写牵头单位并把汇总方式设为“牵头单位填报”")
+register("plan.item-no-reporter", Severity.ERROR, "数据项没有填报单位", "数据项 {code}“{name}”没有任何单位填报",
+         "在“填报单位”列填写单位编码或名称（如“全部区县”）")
+register("plan.lead-without-lead", Severity.ERROR, "缺少牵头单位",
+         "指标 {code}“{name}”的汇总方式为“牵头单位填报”，但没有填写牵头单位", "填写牵头单位")
+register("plan.years", Severity.ERROR, "规划期有误", "规划的基期年 {baseline} 不早于目标年 {target}", "检查基期年与目标年")
+register("plan.cutoff", Severity.ERROR, "评估截止日期超出规划期",
+         "评估截止日期 {cutoff} 不在规划期 {baseline}–{target} 年内", "检查评估截止日期")
+register("plan.unknown-parent", Severity.WARNING, "上级单位不存在", "单位 {code}“{name}”的上级单位“{parent}”不在“填报单位”表中",
+         "填写已有单位的编码或名称，或留空")
+register("plan.rule-bad", Severity.ERROR, "校验规则有误", "校验规则 {code} 的{side}“{expr}”有误：{reason}",
+         "规则两边只能使用数据项或指标的编码/名称、数字、+ - * / 和括号")
+register("plan.rule-operator", Severity.ERROR, "校验规则运算符有误", "校验规则 {code} 的运算符“{op}”无法识别",
+         "可用 <= < >= > == !=")
+register("plan.no-indicators", Severity.ERROR, "没有指标", "规划定义中没有任何指标", "在“指标”工作表中填写指标")
+
+RULE_OPERATORS = ("<=", "<", ">=", ">", "==", "!=")
+
+
+def lint_plan(path: str | Path) -> tuple[Plan, list[Finding]]:
+    """Load and check a plan; return the plan and every finding (loading and semantic)."""
+    plan, findings = load_plan_with_findings(path)
+    return plan, findings + check_plan(plan)
+
+
+def check_plan(plan: Plan) -> list[Finding]:
+    out: list[Finding] = []
+    for check in CHECKS:
+        out.extend(check(plan))
+    return out
+
+
+def _loc(source: Source, fieldname: str = "", **extra: object) -> Location:
+    return Location(file=source.file or None, sheet=source.sheet or None,
+                    cell=source.cell(fieldname) if fieldname else None, **extra)  # type: ignore[arg-type]
+
+
+def _check_frame(plan: Plan) -> Iterator[Finding]:
+    i = plan.info
+    if i.baseline_year >= i.target_year:
+        yield make("plan.years", _loc(i.source), baseline=i.baseline_year, target=i.target_year)
+    elif not (i.baseline_year < i.cutoff.year <= i.target_year):
+        yield make("plan.cutoff", _loc(i.source), cutoff=i.cutoff.isoformat(), baseline=i.baseline_year,
+                   target=i.target_year)
+    if not plan.indicators:
+        yield make("plan.no-indicators", _loc(i.source))
+
+
+def _check_duplicates(plan: Plan) -> Iterator[Finding]:
+    groups = (("指标和数据项", (*plan.indicators, *plan.items)), ("填报单位", plan.units), ("重点任务", plan.tasks),
+              ("校验规则", plan.rules))
+    for what, rows in groups:
+        first: dict[str, Source] = {}
+        for row in rows:
+            src: Source = row.source
+            if row.code in first:
+                yield make("plan.duplicate-code", _loc(src, "code", indicator=row.code), code=row.code, what=what,
+                           other=first[row.code].row or "?")
+            else:
+                first[row.code] = src
+
+
+def _check_values(plan: Plan) -> Iterator[Finding]:
+    for ind in plan.indicators:
+        loc_b = _loc(ind.source, "baseline", indicator=ind.code)
+        loc_t = _loc(ind.source, "target", indicator=ind.code)
+        if ind.baseline.error:
+            yield make("plan.bad-baseline", loc_b, code=ind.code, name=ind.name, value=ind.baseline.text)
+        if ind.target.error:
+            yield make("plan.bad-target", loc_t, code=ind.code, name=ind.name, value=ind.target.text)
+        elif ind.target.value is None and ind.kind is not Kind.MILESTONE:
+            yield make("plan.no-target", loc_t, code=ind.code, name=ind.name)
+        yield from _check_direction(ind, loc_t)
+
+
+def _check_direction(ind: Indicator, loc: Location) -> Iterator[Finding]:
+    b, t = ind.baseline.value, ind.target.value
+    if b is None or t is None or ind.kind is Kind.NEW:
+        return
+    if ind.target.direction is Direction.FLOOR and t < b:
+        yield make("plan.floor-below-baseline", loc, code=ind.code, name=ind.name, target=ind.target.text,
+                   baseline=ind.baseline.text)
+    if ind.target.direction is Direction.CEILING and t > b:
+        yield make("plan.ceiling-above-baseline", loc, code=ind.code, name=ind.name, target=ind.target.text,
+                   baseline=ind.baseline.text)
+
+
+def _check_bounds(plan: Plan) -> Iterator[Finding]:
+    for row in (*plan.indicators, *plan.items):
+        lo, hi = row.lower, row.upper
+        if lo is not None and hi is not None and lo > hi:
+            yield make("plan.bounds-inverted", _loc(row.source, "lower", indicator=row.code), code=row.code,
+                       name=row.name, lower=lo, upper=hi)
+        percent = row.unit.strip() in {"%", "％"}
+        if percent and ((lo is not None and lo < 0) or (hi is not None and hi > 100)):
+            yield make("plan.rate-bounds", _loc(row.source, "upper", indicator=row.code), code=row.code,
+                       name=row.name, lower=_fmt(lo), upper=_fmt(hi))
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return str(int(v)) if v == int(v) else str(v)
+
+
+def _check_formulas(plan: Plan) -> Iterator[Finding]:
+    indicator_names = {i.code: i.code for i in plan.indicators} | {i.name: i.code for i in plan.indicators}
+    graph: dict[str, tuple[str, ...]] = {}
+    for ind in plan.indicators:
+        if not ind.formula:
+            continue
+        loc = _loc(ind.source, "formula", indicator=ind.code)
+        try:
+            f = parse_formula(ind.formula)
+        except FormulaError as exc:
+            yield make("plan.bad-formula", loc, code=ind.code, name=ind.name, reason=str(exc))
+            continue
+        refs = []
+        for name in f.names:
+            if plan.item(name):
+                continue
+            if name in indicator_names:
+                refs.append(indicator_names[name])
+                continue
+            yield make("plan.formula-unknown-item", loc, code=ind.code, name=ind.name, item=name)
+        graph[ind.code] = tuple(refs)
+    cycle = find_cycle(graph)
+    in_cycle = set(cycle or ())
+    if cycle:
+        first = plan.indicator(cycle[0])
+        yield make("plan.formula-cycle", _loc(first.source, "formula", indicator=first.code) if first else None,
+                   cycle=" → ".join(cycle))
+    for code, refs in graph.items():
+        ind = plan.indicator(code)
+        for ref in refs:
+            if ind and code not in in_cycle:
+                yield make("plan.formula-not-item", _loc(ind.source, "formula", indicator=code), code=code,
+                           name=ind.name, item=ref)
+
+
+def _check_units(plan: Plan) -> Iterator[Finding]:
+    def unknown(codes: tuple[str, ...], what: str, source: Source, fieldname: str, code: str) -> Iterator[Finding]:
+        for c in codes:
+            if c and plan.unit(c) is None:
+                yield make("plan.unknown-unit", _loc(source, fieldname, indicator=code), what=what, unit=c)
+
+    for ind in plan.indicators:
+        what = f"指标 {ind.code}“{ind.name}”"
+        yield from unknown((ind.lead_unit,), what, ind.source, "lead_unit", ind.code)
+        yield from unknown(ind.reporters, what, ind.source, "reporters", ind.code)
+    for it in plan.items:
+        yield from unknown(it.reporters, f"数据项 {it.code}“{it.name}”", it.source, "reporters", it.code)
+    for t in plan.tasks:
+        what = f"任务 {t.code}“{t.title}”"
+        yield from unknown((t.lead_unit,), what, t.source, "lead_unit", t.code)
+        yield from unknown(t.reporters, what, t.source, "reporters", t.code)
+    for u in plan.units:
+        if u.parent and plan.unit(u.parent) is None and u.parent not in {plan.info.lead_agency, plan.info.region}:
+            yield make("plan.unknown-parent", _loc(u.source, "parent"), code=u.code, name=u.name, parent=u.parent)
+
+
+def _check_reporters(plan: Plan) -> Iterator[Finding]:
+    for ind in plan.indicators:
+        if ind.computed:
+            continue
+        if ind.aggregation is Aggregation.LEAD and not ind.lead_unit:
+            yield make("plan.lead-without-lead", _loc(ind.source, "lead_unit", indicator=ind.code), code=ind.code,
+                       name=ind.name)
+        elif not plan.indicator_reporters(ind):
+            yield make("plan.no-reporter", _loc(ind.source, "reporters", indicator=ind.code), code=ind.code,
+                       name=ind.name)
+    for it in plan.items:
+        if not it.reporters:
+            yield make("plan.item-no-reporter", _loc(it.source, "reporters", indicator=it.code), code=it.code,
+                       name=it.name)
+
+
+def _check_rules(plan: Plan) -> Iterator[Finding]:
+    known = {x.code for x in (*plan.items, *plan.indicators)} | {x.name for x in (*plan.items, *plan.indicators)}
+    for rule in plan.rules:
+        if rule.operator not in RULE_OPERATORS:
+            yield make("plan.rule-operator", _loc(rule.source, "operator"), code=rule.code, op=rule.operator)
+        for side, fieldname, expr in (("左式", "left", rule.left), ("右式", "right", rule.right)):
+            try:
+                f = parse_formula(expr)
+            except FormulaError as exc:
+                yield make("plan.rule-bad", _loc(rule.source, fieldname), code=rule.code, side=side, expr=expr,
+                           reason=str(exc))
+                continue
+            for name in f.names:
+                if name not in known:
+                    yield make("plan.rule-bad", _loc(rule.source, fieldname), code=rule.code, side=side, expr=expr,
+                               reason=f"“{name}”不是已定义的数据项或指标")
+
+
+CHECKS: tuple[Callable[[Plan], Iterator[Finding]], ...] = (
+    _check_frame, _check_duplicates, _check_values, _check_bounds, _check_formulas, _check_units,
+    _check_reporters, _check_rules,
+)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.severity.rank, f.location.sheet or "", f.location.cell or ""))
+
+
+__all__ = ["check_plan", "lint_plan", "sort_findings", "Severity"]
