@@ -1,0 +1,101 @@
+"""Key tasks: the units' task rows merged by task code, counted by 完成状态.
+
+A task reported by several units gets one merged status: 滞后 if any unit says so,
+已完成 only when every unit says so, 未启动 when nobody has started, else 按进度推进.
+Tasks nobody reported count as 未填报.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from ..definitions.model import Plan, Task
+from ..intake.types import ReturnData, TaskReport
+from .types import (
+    TASK_STATUSES,
+    UNREPORTED_TASK_STATUS,
+    TaskResult,
+    TaskSummary,
+    UnitTaskReport,
+)
+
+_SYNONYMS = {
+    "已完成": "已完成", "完成": "已完成", "已完工": "已完成",
+    "按进度推进": "按进度推进", "正常推进": "按进度推进", "推进中": "按进度推进", "进行中": "按进度推进",
+    "序时推进": "按进度推进", "按计划推进": "按进度推进",
+    "滞后": "滞后", "进度滞后": "滞后", "滞后于进度": "滞后",
+    "未启动": "未启动", "未开始": "未启动", "尚未启动": "未启动",
+}
+NO_STATUS = "未注明"
+
+
+def normalise_status(text: str) -> str:
+    """A unit's 完成状态 text mapped to one of the four list values (unknown text kept)."""
+    s = "".join(text.split())
+    return _SYNONYMS.get(s, s)
+
+
+def merge_status(statuses: Sequence[str]) -> str:
+    """One status for a task from its units' statuses."""
+    known = [s for s in statuses if s]
+    if not known:
+        return NO_STATUS
+    if "滞后" in known:
+        return "滞后"
+    if all(s == "已完成" for s in known):
+        return "已完成"
+    if all(s == "未启动" for s in known):
+        return "未启动"
+    if len(set(known)) == 1:
+        return known[0]
+    return "按进度推进"
+
+
+def _expected(task: Task) -> tuple[str, ...]:
+    codes = [task.lead_unit] if task.lead_unit else []
+    codes.extend(c for c in task.reporters if c not in codes)
+    return tuple(codes)
+
+
+def _reports_by_task(plan: Plan, returns: Sequence[ReturnData]) -> dict[str, list[UnitTaskReport]]:
+    out: dict[str, list[UnitTaskReport]] = {}
+    for ret in returns:
+        file = PurePath(ret.path).name if ret.path else ""
+        for rep in ret.tasks:
+            unit = rep.unit or ret.unit or ""
+            if rep.unit != unit:
+                rep = TaskReport(unit, rep.task_code, rep.progress, rep.status, rep.problems,
+                                 rep.next_steps, rep.row)
+            out.setdefault(rep.task_code, []).append(UnitTaskReport(rep, plan.unit_name(unit), file))
+    return out
+
+
+def task_result(task: Task, reports: Sequence[UnitTaskReport]) -> TaskResult:
+    expected = _expected(task)
+    order = {u: i for i, u in enumerate(expected)}
+    reports = sorted(reports, key=lambda r: order.get(r.report.unit, len(order)))
+    reported_units = {r.report.unit for r in reports}
+    missing = tuple(u for u in expected if u not in reported_units)
+    if not reports:
+        return TaskResult(task, (), UNREPORTED_TASK_STATUS, missing)
+    status = merge_status([normalise_status(r.report.status) for r in reports])
+    return TaskResult(task, tuple(reports), status, missing)
+
+
+def _count(into: dict[str, dict[str, int]], key: str, status: str) -> None:
+    bucket = into.setdefault(key, dict.fromkeys((*TASK_STATUSES, UNREPORTED_TASK_STATUS), 0))
+    bucket[status] = bucket.get(status, 0) + 1
+
+
+def summarise_tasks(plan: Plan, returns: Sequence[ReturnData]) -> TaskSummary:
+    by_task = _reports_by_task(plan, returns)
+    results = tuple(task_result(t, by_task.get(t.code, [])) for t in plan.tasks)
+    by_chapter: dict[str, dict[str, int]] = {}
+    by_lead: dict[str, dict[str, int]] = {}
+    counts: dict[str, int] = dict.fromkeys((*TASK_STATUSES, UNREPORTED_TASK_STATUS), 0)
+    for r in results:
+        _count(by_chapter, r.task.chapter or "未分章节", r.status)
+        _count(by_lead, r.task.lead_unit or "未指定", r.status)
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return TaskSummary(results, by_chapter, by_lead, counts)
