@@ -1,1 +1,14 @@
-"""reportkit.ledger"""
+"""The submission ledger: every return received is kept, with its findings and values;
+resubmissions keep their history; the coordinator sees who has reported."""
+
+from __future__ import annotations
+
+from .ledger import CHECKPOINTS, Ledger, Validator, normalize_received, plan_period
+from .records import OUTCOME_LABELS, CollectResult, Outcome, SubmissionRecord
+from .schema import MIGRATIONS, SCHEMA_VERSION
+from .status import StatusReport, UnitStatus
+
+__all__ = [
+    "CHECKPOINTS", "MIGRATIONS", "OUTCOME_LABELS", "SCHEMA_VERSION", "CollectResult", "Ledger", "Outcome",
+    "StatusReport", "SubmissionRecord", "UnitStatus", "Validator", "normalize_received", "plan_period",
+]

@@ -1,0 +1,144 @@
+"""Write a :class:`ReturnData` into the ledger's tables and read it back.
+
+Reading back gives the same values intake produced, so evaluation cannot tell a return
+read from the ledger from one read from its workbook (finding values come back as text).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from ..findings import Finding, Location, Severity
+from ..intake.types import Narrative, Observation, ReturnData, ReturnMeta, RowNote, TaskReport
+
+_FINDING_COLUMNS = ("code", "severity", "message", "hint", "value", "explained", "explanation",
+                    "file", "sheet", "cell", "unit", "indicator", "year")
+_NARRATIVE_FIELDS = ("achievements", "problems", "suggestions", "filled_by", "phone", "filled_on")
+
+
+def insert_contents(conn: sqlite3.Connection, submission_id: int, data: ReturnData) -> None:
+    """Insert findings, values, notes, task reports and narrative of one submission."""
+    _insert_findings(conn, submission_id, data.findings)
+    _insert_observations(conn, submission_id, data.observations)
+    _insert_notes(conn, submission_id, data.notes)
+    _insert_tasks(conn, submission_id, data.tasks)
+    values = [getattr(data.narrative, name) for name in _NARRATIVE_FIELDS]
+    conn.execute(f"INSERT INTO narratives (submission_id, {', '.join(_NARRATIVE_FIELDS)}) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (submission_id, *values))
+
+
+def _insert_findings(conn: sqlite3.Connection, sid: int, findings: Iterable[Finding]) -> None:
+    rows = []
+    for seq, f in enumerate(findings):
+        d = f.to_dict()
+        loc = d["location"]
+        rows.append((sid, seq, d["code"], d["severity"], d["message"], d["hint"], d["value"],
+                     int(bool(d["explained"])), d["explanation"], loc["file"], loc["sheet"],
+                     loc["cell"], loc["unit"], loc["indicator"], loc["year"]))
+    conn.executemany(f"INSERT INTO findings (submission_id, seq, {', '.join(_FINDING_COLUMNS)}) "
+                     f"VALUES ({', '.join('?' * (len(_FINDING_COLUMNS) + 2))})", rows)
+
+
+def _insert_observations(conn: sqlite3.Connection, sid: int, observations: Iterable[Observation]) -> None:
+    rows = [(sid, seq, o.unit, o.code, o.year, o.value, o.raw, o.cell, int(o.no_data), int(o.prefilled))
+            for seq, o in enumerate(observations)]
+    conn.executemany("INSERT INTO observations (submission_id, seq, unit, code, year, value, raw, cell, "
+                     "no_data, prefilled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _insert_notes(conn: sqlite3.Connection, sid: int, notes: dict[str, RowNote]) -> None:
+    rows = [(sid, key, n.unit, n.code, n.data_source, n.explanation, n.cell) for key, n in notes.items()]
+    conn.executemany("INSERT INTO notes (submission_id, key, unit, code, data_source, explanation, cell) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _insert_tasks(conn: sqlite3.Connection, sid: int, tasks: Iterable[TaskReport]) -> None:
+    rows = [(sid, seq, t.unit, t.task_code, t.progress, t.status, t.problems, t.next_steps, t.row)
+            for seq, t in enumerate(tasks)]
+    conn.executemany("INSERT INTO task_reports (submission_id, seq, unit, task_code, progress, status, "
+                     "problems, next_steps, row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+# reading back --------------------------------------------------------------------------
+
+def load_findings(conn: sqlite3.Connection, submission_id: int) -> list[Finding]:
+    rows = conn.execute("SELECT * FROM findings WHERE submission_id = ? ORDER BY seq", (submission_id,))
+    return [_finding(r) for r in rows]
+
+
+def _finding(r: sqlite3.Row) -> Finding:
+    loc = Location(file=r["file"], sheet=r["sheet"], cell=r["cell"], unit=r["unit"],
+                   indicator=r["indicator"], year=r["year"])
+    return Finding(code=r["code"], severity=Severity(r["severity"]), message=r["message"], location=loc,
+                   hint=r["hint"], value=r["value"], explained=bool(r["explained"]),
+                   explanation=r["explanation"])
+
+
+def load_return(conn: sqlite3.Connection, sub: sqlite3.Row) -> ReturnData:
+    """Rebuild the :class:`ReturnData` of one submission row."""
+    sid = sub["id"]
+    return ReturnData(
+        path=sub["source_path"],
+        sha256=sub["sha256"],
+        meta=_meta(sub),
+        observations=load_observations(conn, sid),
+        notes=_notes(conn, sid),
+        tasks=_tasks(conn, sid),
+        narrative=_narrative(conn, sid),
+        findings=load_findings(conn, sid),
+        received_at=sub["received_at"],
+        superseded_by=sub["superseded_by"],
+    )
+
+
+def _meta(sub: sqlite3.Row) -> ReturnMeta | None:
+    if sub["unit"] is None:
+        return None
+    return ReturnMeta(
+        plan_id=sub["plan_id"] or "", fingerprint=sub["fingerprint"] or "",
+        form_version=sub["form_version"] or "", unit=sub["unit"], unit_name=sub["unit_name"] or "",
+        period=sub["period"] or "", years=tuple(json.loads(sub["years"])),
+        generated_at=sub["generated_at"],
+        fingerprint_parts=tuple((k, v) for k, v in json.loads(sub["fingerprint_parts"])),
+    )
+
+
+def meta_columns(meta: ReturnMeta | None) -> dict[str, object]:
+    """The submissions columns that hold a return's identity (all NULL when unidentified)."""
+    if meta is None:
+        return {"plan_id": None, "unit": None, "unit_name": None, "period": None, "fingerprint": None,
+                "form_version": None, "years": "[]", "generated_at": "", "fingerprint_parts": "[]"}
+    return {
+        "plan_id": meta.plan_id, "unit": meta.unit, "unit_name": meta.unit_name, "period": meta.period,
+        "fingerprint": meta.fingerprint, "form_version": meta.form_version,
+        "years": json.dumps(list(meta.years)), "generated_at": meta.generated_at,
+        "fingerprint_parts": json.dumps([list(p) for p in meta.fingerprint_parts], ensure_ascii=False),
+    }
+
+
+def load_observations(conn: sqlite3.Connection, sid: int) -> list[Observation]:
+    rows = conn.execute("SELECT * FROM observations WHERE submission_id = ? ORDER BY seq", (sid,))
+    return [Observation(unit=r["unit"], code=r["code"], year=r["year"], value=r["value"], raw=r["raw"],
+                        cell=r["cell"], no_data=bool(r["no_data"]), prefilled=bool(r["prefilled"]))
+            for r in rows]
+
+
+def _notes(conn: sqlite3.Connection, sid: int) -> dict[str, RowNote]:
+    rows = conn.execute("SELECT * FROM notes WHERE submission_id = ? ORDER BY rowid", (sid,))
+    return {r["key"]: RowNote(unit=r["unit"], code=r["code"], data_source=r["data_source"],
+                              explanation=r["explanation"], cell=r["cell"]) for r in rows}
+
+
+def _tasks(conn: sqlite3.Connection, sid: int) -> list[TaskReport]:
+    rows = conn.execute("SELECT * FROM task_reports WHERE submission_id = ? ORDER BY seq", (sid,))
+    return [TaskReport(unit=r["unit"], task_code=r["task_code"], progress=r["progress"], status=r["status"],
+                       problems=r["problems"], next_steps=r["next_steps"], row=r["row"]) for r in rows]
+
+
+def _narrative(conn: sqlite3.Connection, sid: int) -> Narrative:
+    r = conn.execute("SELECT * FROM narratives WHERE submission_id = ?", (sid,)).fetchone()
+    if r is None:
+        return Narrative()
+    return Narrative(**{name: r[name] for name in _NARRATIVE_FIELDS})

@@ -1,0 +1,284 @@
+"""The submission ledger: every return received, kept, with its findings and values.
+
+One SQLite file (``.reportkit/ledger.db``) plus the originals stored by content hash.
+Collecting one file is one transaction; the stored copy is written before the commit.
+A newer return of a unit for the same plan and period supersedes the older one for the
+figures; the older one stays, with its findings, in the unit's history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..definitions.model import Plan
+from ..errors import LedgerError, UsageError
+from ..findings import Severity
+from ..intake.types import ReturnData
+from ..project import Project
+from . import codec, schema
+from .originals import OriginalStore, sha256_of
+from .records import REJECTED, CollectResult, Outcome, SubmissionRecord, state_has_errors
+
+if TYPE_CHECKING:
+    from .status import StatusReport
+
+Validator = Callable[[Plan, Path], ReturnData]
+
+# Named points inside a collect where a callable may be installed; used by the integrity
+# tests to stop the process for real half-way through a write.
+CHECKPOINTS: dict[str, Callable[[], None]] = {}
+
+
+def _checkpoint(name: str) -> None:
+    hook = CHECKPOINTS.get(name)
+    if hook is not None:
+        hook()
+
+
+def plan_period(plan: Plan) -> str:
+    """The period string return forms carry for this plan's current evaluation."""
+    return f"{plan.info.cutoff.year}-{plan.info.evaluation_kind.value}"
+
+
+def normalize_received(value: dt.datetime | dt.date | str | None) -> str:
+    """Receipt time as local ``YYYY-MM-DDTHH:MM:SS`` (so text order is time order)."""
+    if value is None:
+        return dt.datetime.now().isoformat(timespec="seconds")
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise UsageError(f"接收时间“{value}”格式不正确，应为 2024-01-15 或 2024-01-15T09:30。") from exc
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if value.tzinfo is not None:
+        value = value.astimezone().replace(tzinfo=None)
+    return value.isoformat(timespec="seconds")
+
+
+def _default_validator() -> Validator:
+    try:
+        from ..checks import validate_return  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise LedgerError("审核模块不可用，无法登记填报表。") from exc
+    return validate_return
+
+
+class Ledger:
+    """The ledger at ``path``; originals under ``originals`` (default: beside it)."""
+
+    def __init__(self, path: Path, originals: Path | None = None) -> None:
+        self.path = Path(path)
+        self.store = OriginalStore(originals or self.path.parent / "originals")
+        self.conn = schema.connect(self.path)
+
+    @classmethod
+    def for_project(cls, project: Project) -> Ledger:
+        return cls(project.ledger_path, project.state_dir / "originals")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # collecting ------------------------------------------------------------------------
+
+    def collect(self, plan: Plan, path: Path | str, *, received_at: dt.datetime | dt.date | str | None = None,
+                validate: Validator | None = None) -> CollectResult:
+        """Validate and record one file. The same bytes twice is a no-op (``already``)."""
+        src = Path(path)
+        data = _read(src)
+        sha = sha256_of(data)
+        known = self.find(sha)
+        if known is not None:
+            return CollectResult(str(src), sha, Outcome.ALREADY, known)
+        result = (validate or _default_validator())(plan, src)
+        if result.sha256 and result.sha256 != sha:
+            raise LedgerError(f"文件 {src} 在登记过程中被修改，请待文件保存完毕后重新登记。")
+        result.sha256 = sha
+        return self._record(src, data, result, normalize_received(received_at))
+
+    def collect_many(self, plan: Plan, paths: Iterable[Path], *, received_at: Any = None,
+                     validate: Validator | None = None,
+                     on_result: Callable[[CollectResult], None] | None = None) -> list[CollectResult]:
+        results = []
+        for p in paths:
+            res = self.collect(plan, p, received_at=received_at, validate=validate)
+            if on_result is not None:
+                on_result(res)
+            results.append(res)
+        return results
+
+    def _record(self, src: Path, data: bytes, result: ReturnData, received: str) -> CollectResult:
+        sha = result.sha256
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self._submission_row(sha) is not None:  # collected meanwhile by another process
+                self.conn.execute("ROLLBACK")
+                return CollectResult(str(src), sha, Outcome.ALREADY, self._require(sha))
+            self.store.put(sha, src.name, data)
+            sid = self._insert_submission(src, len(data), result, received)
+            codec.insert_contents(self.conn, sid, result)
+            _checkpoint("contents-written")
+            outcome, replaced = self._supersede(sid, result)
+            _checkpoint("before-commit")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        return CollectResult(str(src), sha, outcome, self._require(sha), replaced)
+
+    def _insert_submission(self, src: Path, size: int, result: ReturnData, received: str) -> int:
+        counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
+        state = REJECTED if result.meta is None else result.state
+        row: dict[str, object] = {
+            "sha256": result.sha256, "file_name": src.name, "source_path": str(src.resolve()),
+            "size": size, **codec.meta_columns(result.meta), "received_at": received,
+            "collected_at": dt.datetime.now().isoformat(timespec="seconds"), "state": state,
+            "errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING],
+            "infos": counts[Severity.INFO], "reportkit_version": __version__,
+        }
+        sql = f"INSERT INTO submissions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+        cur = self.conn.execute(sql, tuple(row.values()))
+        return int(cur.lastrowid or 0)
+
+    def _supersede(self, sid: int, result: ReturnData) -> tuple[Outcome, tuple[str, ...]]:
+        """Make the newest return of this unit, plan and period the current one."""
+        if result.meta is None:
+            return Outcome.REJECTED, ()
+        m = result.meta
+        rows = self.conn.execute(
+            "SELECT id, sha256 FROM submissions WHERE plan_id = ? AND unit = ? AND period = ? "
+            "ORDER BY received_at DESC, id DESC", (m.plan_id, m.unit, m.period)).fetchall()
+        newest_id, newest_sha = rows[0]["id"], rows[0]["sha256"]
+        if newest_id != sid:
+            self.conn.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (newest_sha, sid))
+            return Outcome.OUTDATED, ()
+        previous = self.conn.execute(
+            "SELECT sha256 FROM submissions WHERE plan_id = ? AND unit = ? AND period = ? AND id != ? "
+            "AND superseded_by IS NULL", (m.plan_id, m.unit, m.period, sid)).fetchall()
+        self.conn.execute(
+            "UPDATE submissions SET superseded_by = ? WHERE plan_id = ? AND unit = ? AND period = ? "
+            "AND id != ?", (newest_sha, m.plan_id, m.unit, m.period, sid))
+        replaced = tuple(r["sha256"] for r in previous)
+        return (Outcome.SUPERSEDED if replaced else Outcome.NEW), replaced
+
+    # reading ---------------------------------------------------------------------------
+
+    def _submission_row(self, sha: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT * FROM submissions WHERE sha256 = ?", (sha,)).fetchone()
+        return row
+
+    def _require(self, sha: str) -> SubmissionRecord:
+        rec = self.find(sha)
+        if rec is None:
+            raise LedgerError(f"报送台账中找不到文件 {sha[:12]}…")
+        return rec
+
+    def _to_record(self, row: sqlite3.Row, with_findings: bool = True) -> SubmissionRecord:
+        original = self.store.find(row["sha256"])
+        findings = tuple(codec.load_findings(self.conn, row["id"])) if with_findings else ()
+        return SubmissionRecord(
+            id=row["id"], sha256=row["sha256"], file_name=row["file_name"],
+            source_path=row["source_path"], size=row["size"], plan_id=row["plan_id"], unit=row["unit"],
+            unit_name=row["unit_name"], period=row["period"], fingerprint=row["fingerprint"],
+            form_version=row["form_version"], received_at=row["received_at"],
+            collected_at=row["collected_at"], state=row["state"], errors=row["errors"],
+            warnings=row["warnings"], infos=row["infos"], superseded_by=row["superseded_by"],
+            original=str(original) if original else "", findings=findings)
+
+    def find(self, sha256: str) -> SubmissionRecord | None:
+        row = self._submission_row(sha256)
+        return None if row is None else self._to_record(row)
+
+    def original_path(self, sha256: str) -> Path | None:
+        """The stored copy of a received file, exactly as received."""
+        return self.store.find(sha256)
+
+    def submissions(self, *, with_findings: bool = False) -> list[SubmissionRecord]:
+        """Every file ever collected, in the order received."""
+        rows = self.conn.execute("SELECT * FROM submissions ORDER BY received_at, id").fetchall()
+        return [self._to_record(r, with_findings) for r in rows]
+
+    def history(self, unit: str) -> list[SubmissionRecord]:
+        """Every return of a unit (code, or name as written in its returns), oldest first."""
+        rows = self.conn.execute(
+            "SELECT * FROM submissions WHERE unit = ? OR (unit_name = ? AND unit IS NOT NULL) "
+            "ORDER BY received_at, id", (unit, unit)).fetchall()
+        return [self._to_record(r) for r in rows]
+
+    def plan_submissions(self, plan: Plan) -> list[SubmissionRecord]:
+        """The identified returns of this plan's current period, oldest first."""
+        rows = self.conn.execute(
+            "SELECT * FROM submissions WHERE plan_id = ? AND period = ? AND unit IS NOT NULL "
+            "ORDER BY received_at, id", (plan.info.id, plan_period(plan))).fetchall()
+        return [self._to_record(r, with_findings=False) for r in rows]
+
+    def latest(self, plan: Plan) -> list[ReturnData]:
+        """The newest return of each unit for the plan's current period, whatever its state."""
+        return self._newest_per_unit(plan, accepted_only=False)
+
+    def latest_accepted(self, plan: Plan) -> list[ReturnData]:
+        """The newest return without errors of each unit: what the figures are built from."""
+        return self._newest_per_unit(plan, accepted_only=True)
+
+    def _newest_per_unit(self, plan: Plan, accepted_only: bool) -> list[ReturnData]:
+        chosen: dict[str, sqlite3.Row] = {}
+        rows = self.conn.execute(
+            "SELECT * FROM submissions WHERE plan_id = ? AND period = ? AND unit IS NOT NULL "
+            "ORDER BY received_at, id", (plan.info.id, plan_period(plan))).fetchall()
+        for row in rows:
+            if not (accepted_only and state_has_errors(row["state"])):
+                chosen[row["unit"]] = row
+        return [codec.load_return(self.conn, chosen[u]) for u in _unit_order(plan, chosen)]
+
+    def prefill(self, plan: Plan, unit: str) -> dict[tuple[str, int], float]:
+        """Accepted values of a unit for this plan, all periods, newest return winning, for
+        pre-filled forms (a unit never types last year's values twice)."""
+        rows = self.conn.execute(
+            "SELECT id, period FROM submissions WHERE plan_id = ? AND unit = ? "
+            "AND state NOT IN ('has-errors', 'rejected') ORDER BY received_at, id",
+            (plan.info.id, unit)).fetchall()
+        newest_per_period = {r["period"]: r["id"] for r in rows}  # later rows overwrite earlier
+        position = {r["id"]: i for i, r in enumerate(rows)}
+        values: dict[tuple[str, int], float] = {}
+        for sid in sorted(newest_per_period.values(), key=position.__getitem__):
+            for o in codec.load_observations(self.conn, sid):
+                if o.value is not None and o.unit == unit:
+                    values[(o.code, o.year)] = o.value
+        return values
+
+    def status(self, plan: Plan, *, today: dt.date | None = None) -> StatusReport:
+        from .status import build_status
+
+        return build_status(plan, self.plan_submissions(plan), today=today)
+
+    def export(self, path: Path, plan: Plan | None = None, *, everything: bool = False) -> int:
+        from .export import export_values
+
+        return export_values(self, path, plan, everything=everything)
+
+
+def _unit_order(plan: Plan, units: Iterable[str]) -> list[str]:
+    order = {u.code: i for i, u in enumerate(plan.units)}
+    return sorted(units, key=lambda c: (order.get(c, len(order)), c))
+
+
+def _read(src: Path) -> bytes:
+    if not src.is_file():
+        raise UsageError(f"找不到文件 {src}。")
+    try:
+        return src.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"无法读取文件 {src}：{exc}") from exc

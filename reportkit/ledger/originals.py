@@ -1,0 +1,57 @@
+"""Original returns stored content-addressed: ``originals/ab/abcdef….xlsx``.
+
+A file is written to a temporary name in its final directory, flushed to disk and moved
+into place with :func:`os.replace`, so a blob is either complete or absent. The ledger
+writes the blob before it commits the row that names it: an orphan blob is harmless,
+a row without its blob is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods")
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def blob_suffix(file_name: str) -> str:
+    suffix = Path(file_name).suffix.lower()
+    return suffix if suffix in SPREADSHEET_SUFFIXES else ".bin"
+
+
+class OriginalStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str, file_name: str) -> Path:
+        return self.root / sha256[:2] / f"{sha256}{blob_suffix(file_name)}"
+
+    def find(self, sha256: str) -> Path | None:
+        folder = self.root / sha256[:2]
+        if not folder.is_dir():
+            return None
+        return next((p for p in sorted(folder.glob(f"{sha256}.*")) if not p.name.endswith(".tmp")), None)
+
+    def put(self, sha256: str, file_name: str, data: bytes) -> Path:
+        """Store ``data`` unless a complete copy is already there; return its path."""
+        target = self.path_for(sha256, file_name)
+        if target.exists() and target.stat().st_size == len(data):
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{sha256[:12]}-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
