@@ -78,3 +78,12 @@ META_KEYS = (
 )
 DOC_PROPERTY_PREFIX = "reportkit."  # custom document properties: reportkit.plan_id, ...
 DOC_PROPERTIES = ("plan_id", "fingerprint", "form_version", "unit", "period")
+
+# additions (backwards compatible) ------------------------------------------------
+# Metadata values stored as JSON text; every other value is plain text.
+META_JSON_KEYS = ("years", "fingerprint_parts", "rows", "locked", "prefilled")
+INDICATOR_FIRST_DATA_ROW = INDICATOR_HEADER_ROW + 1  # 1-based row of the first indicator/item
+TASK_FIRST_DATA_ROW = TASK_HEADER_ROW + 1
+NO_DATA_MARK = "—"  # what a unit types when a figure does not exist (plus a 说明)
+SHEET_PASSWORD = ""  # sheets are protected without a password: protection prevents accidents,
+# the fingerprint in the metadata detects tampering
