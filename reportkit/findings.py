@@ -122,9 +122,13 @@ class Finding:
                        True, text)
 
 
-def make(code: str, location: Location | None = None, *, severity: Severity | None = None,
+def make(finding_code: str, location: Location | None = None, /, *, severity: Severity | None = None,
          value: Any = None, **params: Any) -> Finding:
-    """Build a finding from its registered template, filling the message with ``params``."""
+    """Build a finding from its registered template, filling the message with ``params``.
+
+    ``params`` may include names such as ``code`` (an indicator code): the finding code and
+    location are positional-only for that reason."""
+    code = finding_code
     s = _REGISTRY[code]
     missing = _fields(s.template) - params.keys() - {"value"}
     if missing:

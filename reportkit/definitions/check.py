@@ -82,7 +82,7 @@ def check_plan(plan: Plan) -> list[Finding]:
 
 def _loc(source: Source, fieldname: str = "", **extra: object) -> Location:
     return Location(file=source.file or None, sheet=source.sheet or None,
-                    cell=source.cell(fieldname) if fieldname else None, **extra)  # type: ignore[arg-type]
+                    cell=(source.cell(fieldname) or None) if fieldname else None, **extra)  # type: ignore[arg-type]
 
 
 def _check_frame(plan: Plan) -> Iterator[Finding]:
@@ -203,7 +203,7 @@ def _check_units(plan: Plan) -> Iterator[Finding]:
     for t in plan.tasks:
         what = f"任务 {t.code}“{t.title}”"
         yield from unknown((t.lead_unit,), what, t.source, "lead_unit", t.code)
-        yield from unknown(t.reporters, what, t.source, "reporters", t.code)
+        yield from unknown(tuple(c for c in t.reporters if c != t.lead_unit), what, t.source, "reporters", t.code)
     for u in plan.units:
         if u.parent and plan.unit(u.parent) is None and u.parent not in {plan.info.lead_agency, plan.info.region}:
             yield make("plan.unknown-parent", _loc(u.source, "parent"), code=u.code, name=u.name, parent=u.parent)

@@ -65,7 +65,7 @@ class _Ctx:
 
     def add(self, code: str, source: Source | None, fieldname: str = "", **params: Any) -> None:
         loc = Location(file=self.file, sheet=source.sheet if source else None,
-                       cell=source.cell(fieldname) if source and fieldname else None)
+                       cell=(source.cell(fieldname) or None) if source and fieldname else None)
         self.findings.append(make(code, loc, **params))
 
 

@@ -96,9 +96,7 @@ class Source:
         col = dict(self.columns).get(fieldname, "")
         if self.row and col:
             return f"{col}{self.row}"
-        if self.row:
-            return f"{self.row}"
-        return fieldname
+        return col  # YAML: the key path, e.g. "indicators[3].target"; "" when unknown
 
 
 NO_SOURCE = Source()

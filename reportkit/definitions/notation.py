@@ -141,6 +141,8 @@ def parse_plan_value(raw: object, conventions: BracketConventions | None = None)
         percent = True
     s = s.replace(",", "")
     if s.lower() in NO_VALUE_TOKENS:
+        if direction is not Direction.EXACT or percent:
+            return PlanValue(text, None, direction, notation, percent, error=f"“{text}”缺少数值")
         return PlanValue(text, None, direction, notation, percent)
     if not _NUMBER.match(s):
         return PlanValue(text, None, direction, notation, percent, error=f"无法识别“{text}”中的数值")
