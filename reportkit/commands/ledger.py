@@ -1,0 +1,247 @@
+"""``reportkit collect``, ``status``, ``history`` and ``export``: the submission ledger."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from ..definitions.model import Plan
+from ..errors import UsageError
+from ..findings import Severity
+from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord
+from ..ledger.originals import SPREADSHEET_SUFFIXES
+from ..project import Project
+from ._common import console, err_console, get_project, json_option, print_json, project_option
+
+OUTCOME_STYLE = {Outcome.NEW: "green", Outcome.SUPERSEDED: "cyan", Outcome.ALREADY: "dim",
+                 Outcome.OUTDATED: "yellow", Outcome.REJECTED: "red"}
+STATE_STYLE = {"accepted": "green", "accepted-with-explanations": "green", "has-warnings": "yellow",
+               "has-errors": "red", "rejected": "red"}
+MAX_FINDINGS_SHOWN = 5
+
+
+def load_project_plan(project: Project) -> Plan:
+    from ..definitions.loader import load_plan
+
+    return load_plan(project.plan_path)
+
+
+def return_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, plus the spreadsheets inside named folders (Excel lock files skipped)."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(f for f in sorted(p.rglob("*")) if f.is_file() and _is_return_name(f.name))
+        else:
+            files.append(p)
+    return files
+
+
+def _is_return_name(name: str) -> bool:
+    return not name.startswith(("~$", ".")) and Path(name).suffix.lower() in SPREADSHEET_SUFFIXES
+
+
+# collect ---------------------------------------------------------------------------------
+
+@click.command("collect")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--received-at", "received_at", default=None, metavar="日期",
+              help="接收时间（如 2024-01-15 或 2024-01-15T09:30；默认为当前时间）。")
+@project_option
+@json_option
+def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: Path | None,
+                as_json: bool) -> None:
+    """审核并登记回收的填报表：原件按内容存档，同一文件不会重复登记。
+
+    同一单位重新报送时，新表替换旧表用于汇总，旧表及其审核意见保留在报送历史中。
+
+    \b
+    示例：
+      reportkit collect inputs/returns/
+      reportkit collect 鄂城区-2023年中期评估填报表.xlsx --received-at 2024-01-15
+    退出码：0 全部通过；1 有填报表存在错误或无法受理；2 用法错误。
+    """
+    project = get_project(project_dir)
+    plan = load_project_plan(project)
+    files = return_files(paths)
+    if not files:
+        raise UsageError("没有找到要登记的填报表（.xlsx / .xls / .et 等）。")
+    with Ledger.for_project(project) as ledger:
+        results = _collect_with_progress(ledger, plan, files, received_at, quiet=as_json)
+    if as_json:
+        print_json({"results": [r.to_dict() for r in results], "summary": _outcome_counts(results)})
+    else:
+        _print_collect(results)
+    sys.exit(1 if any(r.has_errors for r in results) else 0)
+
+
+def _collect_with_progress(ledger: Ledger, plan: Plan, files: list[Path], received_at: str | None,
+                           quiet: bool) -> list[CollectResult]:
+    columns = (TextColumn("登记填报表"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=err_console, transient=True,
+                  disable=quiet or not err_console.is_terminal) as progress:
+        task = progress.add_task("", total=len(files))
+        results = []
+        for f in files:
+            progress.update(task, description=f.name)
+            results.append(ledger.collect(plan, f, received_at=received_at))
+            progress.advance(task)
+    return results
+
+
+def _outcome_counts(results: list[CollectResult]) -> dict[str, int]:
+    counts = Counter(r.outcome.value for r in results)
+    return {o.value: counts.get(o.value, 0) for o in Outcome} | {
+        "files": len(results), "with_errors": sum(r.has_errors for r in results)}
+
+
+def _print_collect(results: list[CollectResult]) -> None:
+    table = Table(title="填报表登记结果")
+    for col in ("文件", "登记结果", "填报单位", "审核状态", "错误", "警告"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        rec = r.record
+        table.add_row(Path(r.path).name, _styled(r.outcome.label, OUTCOME_STYLE[r.outcome]),
+                      rec.unit_name or rec.unit or "—", _styled(rec.state_label, STATE_STYLE.get(rec.state)),
+                      str(rec.errors), str(rec.warnings))
+    console.print(table)
+    counts = _outcome_counts(results)
+    console.print(
+        f"共 {counts['files']} 个文件：新登记 {counts['new']}，重新报送 {counts['superseded']}，"
+        f"已登记过 {counts['already']}，仅存档 {counts['outdated']}，无法受理 {counts['rejected']}。")
+    for r in results:
+        _print_errors(r)
+
+
+def _print_errors(result: CollectResult) -> None:
+    errors = [f for f in result.record.findings if f.severity is Severity.ERROR]
+    if not errors:
+        return
+    console.print(f"[red]{Path(result.path).name}[/red] 有 {len(errors)} 处错误，需退回修改：")
+    for f in errors[:MAX_FINDINGS_SHOWN]:
+        where = f.location.describe()
+        console.print(f"  · {where + '：' if where else ''}{f.message}", soft_wrap=True)
+    if len(errors) > MAX_FINDINGS_SHOWN:
+        console.print(f"  ……另有 {len(errors) - MAX_FINDINGS_SHOWN} 处，运行 reportkit validate 查看全部审核意见。")
+
+
+def _styled(text: str, style: str | None) -> str:
+    return f"[{style}]{text}[/{style}]" if style else text
+
+
+# status ----------------------------------------------------------------------------------
+
+@click.command("status")
+@project_option
+@json_option
+def status_cmd(project_dir: Path | None, as_json: bool) -> None:
+    """查看本期各填报单位的报送情况：是否报送、报送时间、审核状态、报送次数、是否逾期。
+
+    \b
+    示例：
+      reportkit status
+      reportkit status --json
+    """
+    project = get_project(project_dir)
+    plan = load_project_plan(project)
+    with Ledger.for_project(project) as ledger:
+        report = ledger.status(plan)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    _print_status(report)
+
+
+def _print_status(report: StatusReport) -> None:
+    deadline = f"，截止日期 {report.deadline}" if report.deadline else ""
+    table = Table(title=f"{report.plan_name} 报送情况（{report.period}{deadline}）")
+    for col in ("单位", "是否报送", "报送时间", "状态", "报送次数", "按时/逾期"):
+        table.add_column(col, overflow="fold")
+    for u in [*report.units, *report.others]:
+        name = u.name if u.in_plan else f"{u.name}（非本规划填报单位）"
+        table.add_row(name, "是" if u.reported else _styled("否", "red"),
+                      u.first_received.replace("T", " ") or "—",
+                      _styled(u.state_label, STATE_STYLE.get(u.state)),
+                      str(u.submissions), u.timeliness_label)
+    console.print(table)
+    console.print(report.summary)
+
+
+# history ---------------------------------------------------------------------------------
+
+@click.command("history")
+@click.argument("unit")
+@project_option
+@json_option
+def history_cmd(unit: str, project_dir: Path | None, as_json: bool) -> None:
+    """查看一个填报单位（编码或名称）的全部报送记录，含被替换的旧版本及其审核意见。
+
+    \b
+    示例：
+      reportkit history echeng
+      reportkit history 鄂城区 --json
+    """
+    project = get_project(project_dir)
+    plan = load_project_plan(project)
+    known = plan.unit(unit)
+    with Ledger.for_project(project) as ledger:
+        records = ledger.history(known.code if known else unit)
+    if known is None and not records:
+        raise UsageError(f"找不到填报单位“{unit}”：请使用规划中的单位编码或名称（见 inputs 中的规划定义）。")
+    name = known.name if known else records[-1].unit_name or unit
+    if as_json:
+        print_json({"unit": known.code if known else unit, "name": name,
+                    "submissions": [r.to_dict() for r in records]})
+        return
+    _print_history(name, records)
+
+
+def _print_history(name: str, records: list[SubmissionRecord]) -> None:
+    if not records:
+        console.print(f"{name} 尚未报送。")
+        return
+    table = Table(title=f"{name} 报送记录")
+    for col in ("序号", "接收时间", "文件", "期别", "审核状态", "错误", "警告", "用于汇总", "文件指纹"):
+        table.add_column(col, overflow="fold")
+    for i, r in enumerate(records, start=1):
+        current = "现用版本" if r.current else f"已被 {r.superseded_by[:8] if r.superseded_by else ''} 替换"
+        table.add_row(str(i), r.received_at.replace("T", " "), r.file_name, r.period or "—",
+                      _styled(r.state_label, STATE_STYLE.get(r.state)), str(r.errors), str(r.warnings),
+                      current, r.sha256[:8])
+    console.print(table)
+    for i, r in enumerate(records, start=1):
+        for f in r.findings:
+            if f.severity is not Severity.INFO:
+                console.print(f"  第 {i} 次 · {f.severity.label}：{f.message}", soft_wrap=True)
+
+
+# export ----------------------------------------------------------------------------------
+
+@click.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--all", "everything", is_flag=True, help="导出全部报送版本（含被替换和有错误的），并注明状态。")
+@project_option
+def export_cmd(path: Path, everything: bool, project_dir: Path | None) -> None:
+    """把台账中的填报数值导出为 CSV 或 Excel（按扩展名 .csv / .xlsx）。
+
+    默认导出各单位用于汇总的版本（最新一次无错误的报送）。
+
+    \b
+    示例：
+      reportkit export outputs/台账数据.xlsx
+      reportkit export 全部报送.csv --all
+    """
+    project = get_project(project_dir)
+    plan = load_project_plan(project)
+    with Ledger.for_project(project) as ledger:
+        rows = ledger.export(path, plan, everything=everything)
+    console.print(f"已导出 {rows} 条数值到 {path}。")
+
+
+COMMANDS = [collect_cmd, status_cmd, history_cmd, export_cmd]
