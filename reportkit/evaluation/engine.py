@@ -145,7 +145,7 @@ def _status_with_coverage(ctx: _Context, ind: Indicator, j: Judgement, used: Seq
 def _year_notes(ctx: _Context, ind: Indicator, used: Sequence[RollUp], rollups: Sequence[RollUp]) -> list[str]:
     if target_of(ind).new_in_period:
         empty = [str(r.year) for r in rollups if r.value is None]
-        return [f"{'、'.join(empty)}年无新增数据，未计入"] if empty else []
+        return [f"{'、'.join(empty)}年无人填报，未计入"] if empty else []
     if used[-1].year != ctx.plan.info.cutoff_year:
         return [f"{ctx.plan.info.cutoff_year}年无数据，采用{used[-1].year}年数据"]
     return []
