@@ -1,0 +1,344 @@
+"""The two bundled example plans: transcribed exactly from the published plans.
+
+The indicator tables below are copied from the seed plans (``shared/seeds``); when the seed
+texts are present they are parsed at test time and must equal these copies, so a typo in
+either place fails. Every name, unit, baseline, target and attribute of the YAML examples
+must match the printed table.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reportkit.definitions import schema
+from reportkit.definitions.formula import parse_formula
+from reportkit.definitions.notation import BracketConventions, Notation, parse_plan_value, split_unit
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "reportkit" / "data" / "examples"
+EZHOU = EXAMPLES / "ezhou" / "plan.yaml"
+DINGHU = EXAMPLES / "dinghu" / "plan.yaml"
+SEEDS = ROOT.parent / "shared" / "seeds"
+EZHOU_SEED = SEEDS / "001_53a7dfd0f2519e5b.txt"
+DINGHU_SEED = SEEDS / "000_2cb22de7a4fa8b08.txt"
+EZHOU_TITLE = "“十四五”时期鄂州市场监管现代化发展主要指标"
+DINGHU_TITLE = "肇庆市鼎湖区“十四五”市场监管主要指标表"
+
+# (category, name as printed, unit as printed, 2020, 2025, attribute)
+EZHOU_TABLE: list[tuple[str, str, str, str, str, str]] = [
+    ("", "全市市场主体数量(万户)", "", "11.59", "20", "预期性"),
+    ("", "每万人口高价值发明专利拥有量(件)", "", "2.2", "2.96", "预期性"),
+    ("", "有效注册商标量(万件)", "", "0.6712", "1", "预期性"),
+    ("", "有效地理标志总量(件)", "", "37", "38", "预期性"),
+    ("", "马德里商标国际注册总量(件)", "", "7", "9", "预期性"),
+    ("", "建立社会公用计量标准(项)", "", "72", "100", "预期性"),
+    ("", "食品安全评价性抽检合格率(%)", "", "98", "98.5", "预期性"),
+    ("", "药品、医疗器械及化妆品监督抽检合格率(%)", "", "≥95%", "≥99%", "预期性"),
+]
+
+DINGHU_TABLE: list[tuple[str, str, str, str, str, str]] = [
+    ("总体数据", "期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "预期性"),
+    ("总体数据", "全区每千人拥有企业户", "", "〔16.22〕", "〔25.64〕", "预期性"),
+    ("知识产权", "每万人口高价值发明专利拥有量", "", "〔1.04〕", "〔3〕", "预期性"),
+    ("知识产权", "知识产权质押登记融资金额", "亿元", "〈0〉", "〈5〉", "预期性"),
+    ("质量发展", "地方标准", "", "〔0〕", "〔2〕", "预期性"),
+    ("质量发展", "企业标准", "", "〔38〕", "〔117〕", "预期性"),
+    ("质量发展", "有效期内认证证书", "", "〔108〕", "〔120〕", "预期性"),
+    ("市场秩序与安全监管", "千人食品检验量", "批次/千人", "5", "6", "约束性"),
+    ("市场秩序与安全监管", "医疗器械抽检批次数", "批次/年", "8", "≥9", "预期性"),
+    ("市场秩序与安全监管", "化妆品抽检批次数", "批次/年", "9", "≥10", "预期性"),
+    ("市场秩序与安全监管", "“明厨亮灶”覆盖率", "%", "81", "≥90", "约束性"),
+    ("市场秩序与安全监管", "生产领域区级工业产品质量监督抽查覆盖率", "%", "0.3", "≥1", "预期性"),
+    ("市场秩序与安全监管", "药品抽检合格率", "%", "98", "≥99", "预期性"),
+    ("市场秩序与安全监管", "执业药师数", "人/万人口", "4.4", "≥4.6", "预期性"),
+]
+
+# Units left blank in the 鼎湖 table and filled from the plan's own text (quoted in the note).
+DINGHU_FILLED_UNITS = {
+    "全区每千人拥有企业户": ("户", "每千人拥有企业达25.64户"),
+    "每万人口高价值发明专利拥有量": ("件", "高价值发明专利拥有量达3件"),
+    "地方标准": ("项", "项标准"),
+    "企业标准": ("项", "企业标准超过117项"),
+    "有效期内认证证书": ("张", "认证证书350张"),
+}
+
+ATTRIBUTES = {"预期性", "约束性"}
+SHEET_FIELDS = {spec.key: {c.field for c in spec.columns} for spec in schema.SHEETS}
+REQUIRED = {spec.key: {c.field for c in spec.columns if c.required} for spec in schema.SHEETS}
+
+
+# --------------------------------------------------------------------------- helpers
+def _read_yaml(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    assert isinstance(data, dict)
+    return data
+
+
+def _squash(text: str) -> str:
+    """Collapse every run of whitespace (the seeds pad with NBSP) to one space."""
+    return " ".join(text.split())
+
+
+def _seed_text(path: Path) -> str:
+    if not path.exists():
+        pytest.skip(f"seed plan not available: {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def _table_cells(text: str, title: str) -> list[str]:
+    """The cells of an indicator table printed one cell per line, blank lines between cells."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == title)
+    cells: list[str] = []
+    for line in lines[start + 1:]:
+        if line == "":
+            continue
+        cell = line.strip()
+        if cell.startswith("备注") or re.match(r"^[一二三四五六七八九十]+、", cell):
+            break
+        cells.append(cell)
+    first_row = cells.index("1")
+    return cells[first_row:]
+
+
+def parse_seed_table(text: str, title: str, value_columns: int) -> list[tuple[str, ...]]:
+    """Rows as (category, name, unit, baseline, target, attribute).
+
+    A row is: 序号, optional category (merged cell, only on a group's first row), the
+    ``value_columns`` cells (name[, unit], baseline, target) and the attribute, which ends it.
+    """
+    rows: list[tuple[str, ...]] = []
+    current: list[str] = []
+    category = ""
+    for cell in _table_cells(text, title):
+        current.append(cell)
+        if cell not in ATTRIBUTES:
+            continue
+        body = current[1:-1]
+        if len(body) == value_columns + 1:
+            category, body = body[0], body[1:]
+        assert len(body) == value_columns, current
+        if value_columns == 3:
+            body = [body[0], "", *body[1:]]
+        rows.append((category, *body, cell))
+        current = []
+    return rows
+
+
+def _bracket_conventions(plan: dict[str, Any]) -> BracketConventions:
+    return BracketConventions.from_text(plan.get("cumulative_brackets"), plan.get("new_brackets"))
+
+
+def _reporter_tokens(text: str) -> list[str]:
+    return [t.strip() for t in re.split(r"[、,，;；\s]+", str(text or "")) if t.strip()]
+
+
+# --------------------------------------------------------------------------- seed tables
+@pytest.mark.parametrize(
+    ("seed", "title", "columns", "expected"),
+    [
+        (EZHOU_SEED, EZHOU_TITLE, 3, EZHOU_TABLE),
+        (DINGHU_SEED, DINGHU_TITLE, 4, DINGHU_TABLE),
+    ],
+    ids=["ezhou", "dinghu"],
+)
+def test_literal_tables_equal_the_seed_tables(seed: Path, title: str, columns: int, expected: list) -> None:
+    assert parse_seed_table(_seed_text(seed), title, columns) == expected
+
+
+def test_ezhou_indicators_match_the_printed_table() -> None:
+    indicators = _read_yaml(EZHOU)["indicators"]
+    assert len(indicators) == len(EZHOU_TABLE) == 8
+    for ind, (_, printed, _, base, target, attr) in zip(indicators, EZHOU_TABLE, strict=True):
+        name, unit = split_unit(printed)
+        got = (ind["name"], ind["unit"], ind["baseline"], ind["target"], ind["attribute"])
+        assert got == (name, unit, base, target, attr)
+
+
+def test_dinghu_indicators_match_the_printed_table() -> None:
+    indicators = _read_yaml(DINGHU)["indicators"]
+    assert len(indicators) == len(DINGHU_TABLE) == 14
+    for ind, (cat, name, unit, base, target, attr) in zip(indicators, DINGHU_TABLE, strict=True):
+        got = (ind["category"], ind["name"], ind["baseline"], ind["target"], ind["attribute"])
+        assert got == (cat, name, base, target, attr)
+        if unit:
+            assert ind["unit"] == unit
+        else:
+            filled, quote = DINGHU_FILLED_UNITS[name]
+            assert ind["unit"] == filled
+            assert "单位栏空白" in ind["note"] and f"“{filled}”" in ind["note"]
+            assert quote in _seed_text(DINGHU_SEED)
+
+
+def test_dinghu_note_and_brackets_follow_the_plans_remark() -> None:
+    plan = _read_yaml(DINGHU)["plan"]
+    assert plan["note"].startswith("备注:1.〔〕内为累计数,〈〉内为规划期间新增数。")
+    seed = _seed_text(DINGHU_SEED)
+    remark = "".join(line.strip() for line in seed.splitlines()[286:289])
+    assert _squash(plan["note"]) == _squash(remark)
+    conv = _bracket_conventions(plan)
+    assert parse_plan_value("〔3.12〕", conv).notation is Notation.CUMULATIVE
+    assert parse_plan_value("〈5〉", conv).notation is Notation.NEW
+
+
+# --------------------------------------------------------------------------- schema
+@pytest.mark.parametrize("path", [EZHOU, DINGHU], ids=["ezhou", "dinghu"])
+def test_keys_and_words_are_those_of_the_definitions_schema(path: Path) -> None:
+    data = _read_yaml(path)
+    assert set(data) == set(SHEET_FIELDS)
+    assert set(data["plan"]) <= SHEET_FIELDS["plan"]
+    assert REQUIRED["plan"] <= set(data["plan"])
+    for key in ("indicators", "items", "units", "tasks", "rules"):
+        codes = [row["code"] for row in data[key]]
+        assert len(codes) == len(set(codes)), f"duplicate code in {key}"
+        for row in data[key]:
+            assert set(row) <= SHEET_FIELDS[key], (key, set(row) - SHEET_FIELDS[key])
+            assert REQUIRED[key] <= set(row), (key, row["code"])
+    for ind in data["indicators"]:
+        assert ind["attribute"] in schema.ATTRIBUTE_WORDS
+        assert ind["kind"] in schema.KIND_WORDS
+        assert ind["aggregation"] in schema.AGG_WORDS
+    for unit in data["units"]:
+        assert unit["type"] in schema.UNIT_TYPE_WORDS
+    for rule in data["rules"]:
+        assert rule["severity"] in schema.SEVERITY_WORDS
+
+
+@pytest.mark.parametrize("path", [EZHOU, DINGHU], ids=["ezhou", "dinghu"])
+def test_values_parse_and_targets_lie_beyond_baselines(path: Path) -> None:
+    data = _read_yaml(path)
+    conv = _bracket_conventions(data["plan"])
+    for ind in data["indicators"]:
+        for key in ("baseline", "target"):
+            assert isinstance(ind[key], str), f"{ind['code']} {key} must be written as text"
+        base, target = parse_plan_value(ind["baseline"], conv), parse_plan_value(ind["target"], conv)
+        assert base.ok and target.ok and base.value is not None and target.value is not None
+        assert target.value > base.value, ind["code"]
+        assert ind["lower"] <= base.value <= ind["upper"], ind["code"]
+        assert ind["lower"] <= target.value <= ind["upper"], ind["code"]
+        if ind["unit"] == "%":
+            assert (ind["lower"], ind["upper"]) == (0, 100)
+
+
+@pytest.mark.parametrize("path", [EZHOU, DINGHU], ids=["ezhou", "dinghu"])
+def test_references_resolve(path: Path) -> None:
+    data = _read_yaml(path)
+    units = {u["code"] for u in data["units"]}
+    items = {it["name"]: it for it in data["items"]}
+    item_codes = {it["code"] for it in data["items"]}
+    for row in (*data["indicators"], *data["items"], *data["tasks"]):
+        for token in _reporter_tokens(row.get("reporters", "")):
+            assert token in units or token in schema.ALL_DISTRICTS, (row["code"], token)
+        if row.get("lead_unit"):
+            assert row["lead_unit"] in units, row["code"]
+    for ind in data["indicators"]:
+        if ind["aggregation"] == "公式":
+            names = parse_formula(ind["formula"]).names
+            assert names and all(n in items for n in names), ind["code"]
+            assert all(items[n]["integer"] == "是" for n in names)
+        elif ind["aggregation"] == "牵头单位填报":
+            assert _reporter_tokens(ind["reporters"]) == [ind["lead_unit"]]
+    for rule in data["rules"]:
+        assert {rule["left"], rule["right"]} <= item_codes
+    formulas = [parse_formula(ind["formula"]) for ind in data["indicators"] if ind.get("formula")]
+    assert set(items) == {n for f in formulas for n in f.names}, "every data item feeds a computed indicator"
+
+
+def test_ezhou_units_are_the_five_districts_and_city_departments() -> None:
+    units = _read_yaml(EZHOU)["units"]
+    districts = [u["name"] for u in units if u["type"] == "区县"]
+    assert districts == ["鄂城区", "华容区", "梁子湖区", "葛店经开区", "临空经济区"]
+    assert all(u["name"].startswith("市市场监管局") for u in units if u["type"] == "部门")
+
+
+def test_dinghu_units_are_its_towns_and_streets() -> None:
+    units = _read_yaml(DINGHU)["units"]
+    towns = [u["name"] for u in units if schema.UNIT_TYPE_WORDS[u["type"]] == "district"]
+    assert towns == ["坑口街道", "桂城街道", "广利街道", "永安镇", "沙浦镇", "凤凰镇", "莲花镇"]
+    assert all(u["name"].startswith("区市场监管局") for u in units if u["type"] == "部门")
+
+
+def test_ezhou_modelling_of_computed_and_summed_indicators() -> None:
+    by_name = {i["name"]: i for i in _read_yaml(EZHOU)["indicators"]}
+    assert by_name["每万人口高价值发明专利拥有量"]["formula"] == "高价值发明专利拥有量 / 常住人口 * 10000"
+    assert by_name["食品安全评价性抽检合格率"]["formula"] == "食品评价性抽检合格批次 / 食品评价性抽检批次 * 100"
+    assert by_name["药品、医疗器械及化妆品监督抽检合格率"]["aggregation"] == "公式"
+    for name in ("全市市场主体数量", "有效注册商标量"):
+        assert (by_name[name]["aggregation"], by_name[name]["reporters"]) == ("求和", "全部区县")
+    for name in ("有效地理标志总量", "马德里商标国际注册总量", "建立社会公用计量标准"):
+        assert by_name[name]["aggregation"] == "牵头单位填报"
+
+
+# --------------------------------------------------------------------------- tasks
+def _ezhou_subsections(text: str) -> list[tuple[str, str]]:
+    """(chapter, subsection) pairs of 三、主要任务 in the 鄂州 plan."""
+    body = text[text.index("三、主要任务"): text.index("四、规划实施保障措施")]
+    chapter, out = "", []
+    for line in body.splitlines():
+        s = line.strip()
+        if re.match(r"^\([一二三四五]\)", s):
+            chapter = s
+        elif m := re.match(r"^(\d+\..+?)。$", s):
+            out.append((chapter, m.group(1)))
+    return out
+
+
+def _dinghu_sections(text: str) -> list[tuple[str, str]]:
+    """(chapter, section) pairs of 第三章–第十章 in the 鼎湖 plan."""
+    chapter, out = "", []
+    for line in text.splitlines():
+        s = _squash(line)
+        if re.match(r"^第[一二三四五六七八九十]+章 ", s):
+            chapter = s
+        elif re.match(r"^第[一二三四五六七八九十]+节 ", s) and re.match(r"^第([三四五六七八九]|十) ?章", chapter):
+            out.append((chapter, s))
+    return out
+
+
+def _dinghu_columns(text: str) -> list[tuple[str, str, str]]:
+    """(chapter, 专栏 heading, first sentence of each numbered project)."""
+    chapter, box, out = "", "", []
+    for line in text.splitlines():
+        s = _squash(line)
+        if re.match(r"^第[一二三四五六七八九十]+章 ", s):
+            chapter, box = s, ""
+        elif re.match(r"^专栏\d ", s):
+            box = s
+        elif box and (m := re.match(r"^\d\.(.+)$", s)):
+            out.append((chapter, box, re.split(r"[。,]", m.group(1))[0]))
+        elif s.startswith("第"):
+            box = ""
+    return out
+
+
+def test_ezhou_has_a_task_for_every_numbered_subsection() -> None:
+    tasks = _read_yaml(EZHOU)["tasks"]
+    subsections = _ezhou_subsections(_seed_text(EZHOU_SEED))
+    assert len(subsections) == 22
+    covered = {(t["chapter"], t["section"]) for t in tasks}
+    assert covered == set(subsections)
+    assert {t["lead_unit"] for t in tasks} and all(t["lead_unit"] for t in tasks)
+    assert all(t["milestone"] and t["due_year"] == 2025 for t in tasks)
+
+
+def test_dinghu_has_a_key_task_for_every_section_of_chapters_three_to_ten() -> None:
+    tasks = _read_yaml(DINGHU)["tasks"]
+    sections = _dinghu_sections(_seed_text(DINGHU_SEED))
+    assert len(sections) == 21
+    covered = {(t["chapter"], t["section"]) for t in tasks if t["kind"] == "重点任务"}
+    assert covered == set(sections)
+
+
+def test_dinghu_every_column_project_is_a_task() -> None:
+    tasks = [t for t in _read_yaml(DINGHU)["tasks"] if t["kind"] == "专栏项目"]
+    projects = _dinghu_columns(_seed_text(DINGHU_SEED))
+    assert len(projects) == len(tasks) == 12
+    for task, (chapter, box, first_sentence) in zip(tasks, projects, strict=True):
+        assert (task["chapter"], task["section"]) == (chapter, box)
+        assert task["title"] in first_sentence
