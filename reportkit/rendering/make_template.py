@@ -435,7 +435,7 @@ def appendices(doc: Document) -> None:
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     heads = ("指标", "填报单位", "{%tc for y in appendix.years %}", "{{ y }}年", "{%tc endfor %}", "说明")
-    cells = ("{{ v.indicator }}", "{{ v.unit }}", "{%tc for x in v.values %}", "{{ x }}",
+    cells = ("{{ v.indicator }}", "{{ v.unit }}", "{%tc for x in v.cells %}", "{{ x }}",
              "{%tc endfor %}", "{{ v.note }}")
     widths = (3.6, 2.4, 0.3, 2.0, 0.3, 5.0)
     for i in range(6):
@@ -443,7 +443,7 @@ def appendices(doc: Document) -> None:
             row.cells[i].width = Cm(widths[i])
         _cell_text(table.rows[0].cells[i], heads[i], TABLE_HEAD)
         _cell_text(table.rows[2].cells[i], cells[i], TABLE_TEXT)
-    _cell_text(table.rows[1].cells[0], "{%tr for v in appendix.values %}", TABLE_TEXT)
+    _cell_text(table.rows[1].cells[0], "{%tr for v in appendix.district_values %}", TABLE_TEXT)
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", TABLE_TEXT)
     _repeat_header(table.rows[0]._tr)
     _no_split(table.rows[2]._tr)

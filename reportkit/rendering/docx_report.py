@@ -1,0 +1,198 @@
+"""Render a report template with docxtpl, safely.
+
+* every string in the context is cleaned of control characters XML cannot hold;
+* rendering uses ``autoescape=True`` so ``<``, ``&`` and ``>`` come out as typed;
+* values are never re-parsed as template text, so ``{{x}}`` typed by a unit stays text;
+* ``StrictUndefined`` turns a misspelt variable into an error naming it, and ``finalize``
+  makes sure ``None`` never appears as the word "None";
+* a template is checked (syntax, unknown variables, a trial render) before anything is
+  written, and a syntax error names the tag and the text around it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
+
+from ..errors import TemplateError
+from .formatting import clean_text
+
+CHART_WIDTH_CM = 15.0
+
+
+def _finalize(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def make_env() -> jinja2.Environment:
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
+
+
+def clean_context(value: Any) -> Any:
+    """Recursively: strings without control characters, ``None`` as empty text."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if value is None:
+        return ""
+    if isinstance(value, Mapping):
+        return {k: clean_context(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_context(v) for v in value]
+    return value
+
+
+@dataclass
+class TemplateCheck:
+    """The result of checking a template against a context."""
+
+    path: str
+    syntax_error: str = ""
+    missing: list[str] = field(default_factory=list)  # top-level names the context lacks
+    render_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not (self.syntax_error or self.missing or self.render_error)
+
+    def messages(self) -> list[str]:
+        out = []
+        if self.syntax_error:
+            out.append(self.syntax_error)
+        out.extend(f"模板使用了报告数据中没有的变量“{name}”。" for name in self.missing)
+        if self.render_error:
+            out.append(self.render_error)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "ok": self.ok, "syntax_error": self.syntax_error,
+                "missing": self.missing, "render_error": self.render_error, "messages": self.messages()}
+
+
+def load_template(path: Path) -> DocxTemplate:
+    try:
+        return DocxTemplate(str(path))
+    except Exception as exc:  # not a docx at all: zip/XML errors of several kinds
+        raise TemplateError(f"无法打开报告模板 {path}：{exc}") from exc
+
+
+def _template_xml(tpl: DocxTemplate) -> list[tuple[str, str]]:
+    """(part name, patched XML) for the body, headers and footers, as docxtpl renders them."""
+    tpl.init_docx()
+    parts = [("正文", tpl.patch_xml(tpl.get_xml()))]
+    for rel in tpl.docx.part.rels.values():
+        if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            name = "页眉" if rel.reltype == tpl.HEADER_URI else "页脚"
+            parts.append((name, tpl.patch_xml(tpl.xml_to_string(tpl.docx.part.rels[rel.rId].target_part._element))))
+    return parts
+
+
+_TAGS = re.compile(r"\{[{%].*?[}%]\}")
+
+
+def _plain(xml_line: str) -> str:
+    return re.sub(r"<[^>]+>", "", xml_line).strip()
+
+
+def describe_syntax_error(xml: str, exc: jinja2.TemplateSyntaxError, part: str) -> str:
+    """Name the offending tag and the document text around it (not the XML)."""
+    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml).splitlines()
+    idx = max((exc.lineno or 1) - 1, 0)
+    here = _plain(lines[idx]) if idx < len(lines) else ""
+    before = " ".join(_plain(s) for s in lines[max(idx - 2, 0):idx] if _plain(s))
+    after = " ".join(_plain(s) for s in lines[idx + 1:idx + 3] if _plain(s))
+    tags = _TAGS.findall(here)
+    tag = tags[-1] if tags else here[:60]
+    return (f"报告模板（{part}）有语法错误：{exc.message}。出错的标签：“{tag}”；所在文字：“{here[:120]}”；"
+            f"前文：“{before[-80:]}”；后文：“{after[:80]}”。")
+
+
+def check_syntax(tpl: DocxTemplate, env: jinja2.Environment) -> str:
+    for part, xml in _template_xml(tpl):
+        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        try:
+            env.parse(src)
+        except jinja2.TemplateSyntaxError as exc:
+            return describe_syntax_error(xml, exc, part)
+    return ""
+
+
+def _render_error(exc: Exception) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"模板使用了报告数据中没有的内容：{exc.message}。"
+    return f"模板无法生成报告：{exc}。"
+
+
+# A template can fail at render time in jinja (undefined names, filters) or in the Python
+# its expressions call (iterating a non-list, arithmetic on text).
+_RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError)
+
+
+def _static_check(tpl: DocxTemplate, context: Mapping[str, Any], env: jinja2.Environment,
+                  result: TemplateCheck) -> None:
+    result.syntax_error = check_syntax(tpl, env)
+    if not result.syntax_error:
+        result.missing = sorted(tpl.get_undeclared_template_variables(jinja_env=env, context=dict(context)))
+
+
+def check_template(path: Path, context: Mapping[str, Any]) -> TemplateCheck:
+    """Syntax, unknown variables and a trial render in memory; writes nothing."""
+    result = TemplateCheck(str(path))
+    env = make_env()
+    _static_check(load_template(path), context, env, result)
+    if result.ok:
+        try:
+            _render(load_template(path), _without_images(context), env)
+        except _RENDER_ERRORS as exc:
+            result.render_error = _render_error(exc)
+    return result
+
+
+def _with_images(tpl: DocxTemplate, context: Mapping[str, Any]) -> dict[str, Any]:
+    """Chart paths/bytes in ``context['charts']`` become InlineImages at a fixed width."""
+    ctx = dict(context)
+    charts = {}
+    for key, value in dict(ctx.get("charts", {})).items():
+        if isinstance(value, bytes) and value:
+            charts[key] = InlineImage(tpl, io.BytesIO(value), width=Cm(CHART_WIDTH_CM))
+        elif isinstance(value, str | Path) and value and Path(value).is_file():
+            charts[key] = InlineImage(tpl, str(value), width=Cm(CHART_WIDTH_CM))
+        else:
+            charts[key] = ""
+    ctx["charts"] = charts
+    return ctx
+
+
+def _render(tpl: DocxTemplate, context: Mapping[str, Any], env: jinja2.Environment) -> DocxTemplate:
+    tpl.render(_with_images(tpl, clean_context(context)), jinja_env=env, autoescape=True)
+    return tpl
+
+
+def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
+    """Check, then render in memory; returns the .docx bytes (the caller writes them atomically)."""
+    env = make_env()
+    check = TemplateCheck(str(template))
+    _static_check(load_template(template), context, env, check)
+    if check.ok:
+        try:
+            tpl = _render(load_template(template), context, env)
+        except _RENDER_ERRORS as exc:
+            check.render_error = _render_error(exc)
+    if not check.ok:
+        raise TemplateError("；".join(check.messages()))
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+def _without_images(context: Mapping[str, Any]) -> dict[str, Any]:
+    ctx = dict(context)
+    ctx["charts"] = dict.fromkeys(dict(ctx.get("charts", {})), "")
+    return ctx

@@ -1,0 +1,105 @@
+"""Number and date formatting for Chinese reports.
+
+Every function returns text and never ``None``: a missing value is ``—``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..definitions.model import Indicator, Kind
+
+NONE_TEXT = "—"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def clean_text(text: str) -> str:
+    """Drop the control characters XML cannot hold (keeps tab, newline, carriage return)."""
+    return _CONTROL.sub("", text)
+
+
+def number(value: float | None, decimals: int = 2) -> str:
+    """``18.6``, ``1200``, ``—``; rounded to ``decimals`` with trailing zeros kept."""
+    if value is None:
+        return NONE_TEXT
+    text = f"{value:.{max(decimals, 0)}f}"
+    if text in {"-0", "-0.0", "-0.00", "-0.000", "-0.0000"}:
+        text = text[1:]
+    return text
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """A percentage already in percent: ``85.2%``."""
+    return NONE_TEXT if value is None else f"{number(value, decimals)}%"
+
+
+def points(value: float | None) -> str:
+    """A gap in percentage points, unsigned: ``25.2``."""
+    return NONE_TEXT if value is None else number(abs(value), 1)
+
+
+def is_percent_unit(unit: str) -> bool:
+    return unit.strip() in {"%", "％", "百分比"}
+
+
+def with_unit(text: str, unit: str) -> str:
+    """``18.6`` + ``万户`` → ``18.6万户``; ``98.5`` + ``%`` → ``98.5%``."""
+    if text == NONE_TEXT or not unit:
+        return text
+    return f"{text}%" if is_percent_unit(unit) else f"{text}{unit}"
+
+
+def spaced_with_unit(text: str, unit: str) -> str:
+    """For running text: ``18.6 万户``, ``98.5%``."""
+    if text == NONE_TEXT or not unit:
+        return text
+    return f"{text}%" if is_percent_unit(unit) else f"{text} {unit}"
+
+
+def indicator_value(ind: Indicator, value: float | None) -> str:
+    """A value of this indicator, in its own decimals; milestones as 已完成/未完成."""
+    if ind.kind is Kind.MILESTONE:
+        if value is None:
+            return NONE_TEXT
+        return "已完成" if value >= 1 else "未完成"
+    return number(value, ind.decimals)
+
+
+def date_text(day: dt.date | dt.datetime | None) -> str:
+    """``2023年12月31日``."""
+    if day is None:
+        return NONE_TEXT
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def datetime_text(value: str | dt.datetime | None) -> str:
+    """An ISO timestamp as ``2024年1月15日 09:30``; unparseable text is returned as is."""
+    if not value:
+        return NONE_TEXT
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{date_text(value)} {value:%H:%M}"
+
+
+CHINESE_NUMERALS = "零一二三四五六七八九十"
+
+
+def chinese_ordinal(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (for （一）-style headings up to 99)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CHINESE_NUMERALS[tens]
+    return f"{head}十{CHINESE_NUMERALS[ones] if ones else ''}"
+
+
+_HEADING_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百0-9]+[章节部分篇]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.、．])\s*")
+
+
+def strip_heading_number(text: str) -> str:
+    """``三、优化营商环境`` → ``优化营商环境`` (the report numbers its own headings)."""
+    return _HEADING_NUMBER.sub("", text, count=1).strip()
