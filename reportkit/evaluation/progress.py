@@ -66,11 +66,12 @@ def target_of(indicator: Indicator) -> Target:
 
 
 def meets(value: float, target: float, direction: Direction, decimals: int = 6) -> bool:
-    """Does ``value`` meet ``target``, compared at the displayed precision?"""
-    v = round(value, decimals)
+    """Does ``value`` meet ``target`` at the displayed precision (half a unit of the last
+    shown decimal counts: 97.996 shown as 98.00 meets ≥98)?"""
+    slack = 0.5 * 10.0 ** -decimals + EPS
     if direction is Direction.CEILING:
-        return v <= target + EPS
-    return v >= target - EPS
+        return value <= target + slack
+    return value >= target - slack
 
 
 def status_from_gap(gap: float, tolerance: float) -> Status:
