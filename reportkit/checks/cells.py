@@ -1,0 +1,175 @@
+"""Each input cell as typed: numbers as text, full-width digits, units, percent scale,
+no-data marks, blanks, dates, formulas without a cached value, merged cells.
+
+The reading rules, stated in the messages too:
+- a number written as text (with spaces, thousands separators or full-width digits) is
+  read as that number and noted (提示性);
+- in a percent cell the value is the number of percent: ``98.5`` and ``98.5%`` both mean
+  98.5%. A value between 0 and 1 (how Excel stores a typed ``98.5%``) is read as a
+  fraction and multiplied by 100 when the row's reference level (the previous year, the
+  baseline or the target) is at least 10, and flagged for confirmation (核实性);
+- a unit typed after the number is accepted when it is the row's unit, else an error;
+- ``—`` ``/`` ``无`` ``不适用`` mean "no data" and need a 说明.
+"""
+
+from __future__ import annotations
+
+from ..findings import Severity, register
+from ..intake.rows import IndicatorRow, InputCell
+from ..intake.types import Observation, RowNote
+from ..intake.values import NO_DATA_MARKS, ParsedValue, ValueKind, format_number, parse_input, same_unit
+from .context import CheckContext, RowSpec
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+register("value.text-number", INFO, "数字存为文本", "“{value}”是文本格式的数字{how}，已按 {number} 读取。",
+         "请在单元格中直接填写数字。")
+register("value.fullwidth", INFO, "全角字符", "“{value}”含全角数字或符号，已按 {number} 读取。",
+         "请使用半角（英文输入法）数字和小数点。")
+register("value.with-unit", INFO, "数值后带单位", "“{value}”在数字后写了单位“{typed}”，本行单位为“{unit}”，已按 {number} 读取。",
+         "单元格中只填数字，单位见“单位”列。")
+register("value.unit-mismatch", E, "单位不一致", "“{value}”写的单位“{typed}”与本行单位“{unit}”不一致，未采用。",
+         "请换算为“{unit}”后只填写数字。")
+register("value.percent-scale", W, "百分数写法", "“{value}”按小数读取为 {number}%（本行为百分比，参考水平 {reference}%）。",
+         "百分比指标请直接填写百分数的数值，如 98.5 表示 98.5%；如确为 {value}%，请在“说明”中注明。")
+register("value.not-a-number", E, "不是数值", "“{value}”不是数值，未采用。",
+         "请只填写数字（如 98.5）；无数据时填“—”并在“说明”中写明原因。")
+register("value.no-data", W, "标记为无数据", "{year}年填写了“{value}”（无数据）。",
+         "无数据须在本行“说明”中写明原因；有数据请填写数字。")
+register("value.missing", E, "未填写", "{year}年数据未填写。",
+         "请填写数字；确无数据时填“—”并在“说明”中写明原因。")
+register("value.formula-no-cache", E, "公式无计算结果",
+         "单元格为公式“{formula}”，但没有保存计算结果（读到 {value}），无法确认数值。",
+         "请将公式改为数值（复制→选择性粘贴→数值），或在 Excel/WPS 中重新计算后保存。")
+register("value.date", E, "日期格式", "单元格是日期（{value}），不是数值。",
+         "请将单元格格式改为“常规”或“数值”后重新填写数字。")
+register("cell.merged", E, "合并了输入单元格", "输入单元格被合并（{range}），合并区域内其余年份的数据无法读取。",
+         "请取消合并单元格，逐年分别填写。")
+
+
+def check_cells(ctx: CheckContext) -> None:
+    table = ctx.content.indicators
+    if table is None:
+        return
+    years = _years(ctx)
+    prefilled = ctx.content.meta.prefilled if ctx.content.meta else {}
+    done: set[str] = set()
+    for row in table.rows:
+        spec = ctx.specs.get(row.code)
+        if spec is None or row.code in done:
+            continue
+        done.add(row.code)
+        ctx.notes[row.code] = RowNote(ctx.unit or "", row.code, row.data_source, row.explanation,
+                                      row.explanation_address)
+        previous: float | None = spec.baseline if spec.sole_reporter else None
+        for year in years:
+            obs = _check_cell(ctx, spec, row, row.cells.get(year), year, (row.code, year) in prefilled, previous)
+            if obs is not None:
+                ctx.observations.append(obs)
+                previous = obs.value if obs.value is not None else previous
+
+
+def _years(ctx: CheckContext) -> list[int]:
+    meta_years = ctx.content.meta.years if ctx.content.meta else ()
+    return list(meta_years or ctx.plan.info.years)
+
+
+def _check_cell(ctx: CheckContext, spec: RowSpec, row: IndicatorRow, cell: InputCell | None, year: int,
+                prefilled: bool, previous: float | None) -> Observation | None:
+    unit = ctx.unit or ""
+    if cell is None:
+        return Observation(unit, spec.code, year, None, prefilled=prefilled)
+    loc = ctx.cell_loc(cell.address, spec.code, year)
+    parsed = parse_input(cell.raw)
+    if cell.merged:
+        _merged(ctx, loc, cell)
+        if not cell.merged.startswith(cell.address + ":"):
+            return Observation(unit, spec.code, year, None, "", cell.address, prefilled=prefilled)
+    if cell.formula and (parsed.kind is ValueKind.BLANK or parsed.value == 0):
+        ctx.add("value.formula-no-cache", loc, value=parsed.raw or "空", formula=cell.formula)
+        return Observation(unit, spec.code, year, None, parsed.raw, cell.address, prefilled=prefilled)
+    value = _judge(ctx, loc, spec, parsed, year, previous)
+    no_data = parsed.kind is ValueKind.NO_DATA
+    return Observation(unit, spec.code, year, value, parsed.raw, cell.address, no_data, prefilled)
+
+
+def _merged(ctx: CheckContext, loc, cell: InputCell) -> None:  # noqa: ANN001
+    """One finding per merged range, however many input cells it covers."""
+    if not any(f.code == "cell.merged" and f.value == cell.merged for f in ctx.findings):
+        ctx.add("cell.merged", loc, value=cell.merged, range=cell.merged)
+
+
+def _judge(ctx: CheckContext, loc, spec: RowSpec, parsed: ParsedValue, year: int,  # noqa: ANN001
+           previous: float | None) -> float | None:
+    kind = parsed.kind
+    if kind is ValueKind.BLANK:
+        ctx.add("value.missing", loc, year=year)
+        return None
+    if kind is ValueKind.NO_DATA:
+        ctx.add("value.no-data", loc, value=parsed.raw.strip(), year=year)
+        return None
+    if kind is ValueKind.DATE:
+        ctx.add("value.date", loc, value=parsed.raw)
+        return None
+    if kind is ValueKind.INVALID:
+        ctx.add("value.not-a-number", loc, value=parsed.raw)
+        return None
+    return _number(ctx, loc, spec, parsed, previous)
+
+
+def _number(ctx: CheckContext, loc, spec: RowSpec, parsed: ParsedValue,  # noqa: ANN001
+            previous: float | None) -> float | None:
+    value = parsed.value
+    assert value is not None
+    if parsed.unit and not same_unit(parsed.unit, spec.unit):
+        ctx.add("value.unit-mismatch", loc, value=parsed.raw.strip(), typed=parsed.unit, unit=spec.unit or "无")
+        return None
+    if parsed.percent_sign and not spec.percent:
+        ctx.add("value.unit-mismatch", loc, value=parsed.raw.strip(), typed="%", unit=spec.unit or "无")
+        return None
+    _notes(ctx, loc, spec, parsed)
+    if spec.percent and not parsed.percent_sign:
+        value = _percent_scale(ctx, loc, spec, parsed, value, previous)
+    return value
+
+
+def _notes(ctx: CheckContext, loc, spec: RowSpec, parsed: ParsedValue) -> None:  # noqa: ANN001
+    number = format_number(parsed.value or 0.0)
+    text = parsed.raw.strip()
+    if parsed.unit:
+        ctx.add("value.with-unit", loc, value=text, typed=parsed.unit, unit=spec.unit, number=number)
+    elif parsed.fullwidth:
+        ctx.add("value.fullwidth", loc, value=text, number=number)
+    elif parsed.as_text:
+        ctx.add("value.text-number", loc, value=parsed.raw, number=number, how=_how(parsed))
+
+
+def _how(parsed: ParsedValue) -> str:
+    bits = []
+    if parsed.spaces:
+        bits.append("前后有空格")
+    if parsed.thousands:
+        bits.append("带千位分隔符")
+    if parsed.percent_sign:
+        bits.append("带百分号")
+    return "（" + "、".join(bits) + "）" if bits else ""
+
+
+def _percent_scale(ctx: CheckContext, loc, spec: RowSpec, parsed: ParsedValue, value: float,  # noqa: ANN001
+                   previous: float | None) -> float:
+    if not 0 < abs(value) <= 1:
+        return value
+    refs = [abs(x) for x in (previous, spec.baseline, spec.target) if x]
+    reference = refs[0] if refs else None
+    if reference is None or reference < 10:
+        return value
+    scaled = round(value * 100, 10)
+    ctx.add("value.percent-scale", loc, value=parsed.raw.strip(), number=format_number(scaled),
+            reference=format_number(reference))
+    return scaled
+
+
+def is_explanation(text: str) -> bool:
+    """Does a 说明 cell actually explain something (not blank, not just a no-data mark)?"""
+    t = text.strip()
+    return bool(t) and t.lower() not in NO_DATA_MARKS and t not in {"0", "否", "没有"}

@@ -1,0 +1,96 @@
+"""What every check sees: the plan, the read form, and the findings gathered so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..definitions.model import DataItem, Indicator, Kind, Plan
+from ..findings import Finding, Location, make
+from ..intake.reader import FormContent
+from ..intake.types import Observation, RowNote
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """An indicator or data item as far as checking its values goes."""
+
+    code: str
+    name: str
+    unit: str = ""
+    integer: bool = False
+    lower: float | None = None
+    upper: float | None = None
+    percent: bool = False
+    cumulative: bool = False
+    baseline: float | None = None
+    target: float | None = None
+    sole_reporter: bool = False  # the unit reports the whole-plan value (its baseline is the plan's)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+
+def spec_for_indicator(plan: Plan, ind: Indicator, unit: str) -> RowSpec:
+    return RowSpec(
+        ind.code, ind.name, ind.unit, ind.integer, ind.lower, ind.upper, ind.is_percent,
+        ind.kind is Kind.CUMULATIVE, ind.baseline.value, ind.target.value,
+        plan.indicator_reporters(ind) == (unit,),
+    )
+
+
+def spec_for_item(item: DataItem) -> RowSpec:
+    percent = item.unit.strip() in {"%", "％"}
+    return RowSpec(item.code, item.name, item.unit, item.integer, item.lower, item.upper, percent)
+
+
+def row_specs(plan: Plan, unit: str) -> dict[str, RowSpec]:
+    """What the unit is expected to report now, by code, in plan order."""
+    out = {i.code: spec_for_indicator(plan, i, unit) for i in plan.direct_indicators_for(unit)}
+    out.update({it.code: spec_for_item(it) for it in plan.items_for(unit)})
+    return out
+
+
+def any_spec(plan: Plan, code: str, unit: str) -> RowSpec | None:
+    ind = plan.indicator(code)
+    if ind is not None:
+        return spec_for_indicator(plan, ind, unit)
+    item = plan.item(code)
+    return spec_for_item(item) if item is not None else None
+
+
+@dataclass
+class CheckContext:
+    plan: Plan
+    content: FormContent
+    findings: list[Finding] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    notes: dict[str, RowNote] = field(default_factory=dict)
+    specs: dict[str, RowSpec] = field(default_factory=dict)
+    stop: bool = False  # set when later checks cannot run (unreadable, not a form, other plan)
+
+    @property
+    def file(self) -> str:
+        return self.content.path.name
+
+    @property
+    def unit(self) -> str | None:
+        return self.content.unit or None
+
+    @property
+    def indicator_sheet(self) -> str | None:
+        t = self.content.sheets.indicators
+        return t.sheet.name if t else None
+
+    def loc(self, *, sheet: str | None = None, cell: str | None = None, indicator: str | None = None,
+            year: int | None = None) -> Location:
+        return Location(self.file, sheet, cell, self.unit, indicator, year)
+
+    def cell_loc(self, cell: str, indicator: str, year: int | None = None) -> Location:
+        return self.loc(sheet=self.indicator_sheet, cell=cell, indicator=indicator, year=year)
+
+    def add(self, finding_code: str, location: Location | None = None, /, **params: Any) -> Finding:
+        f = make(finding_code, location or self.loc(), **params)
+        self.findings.append(f)
+        return f

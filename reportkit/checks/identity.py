@@ -1,0 +1,132 @@
+"""Can the file be read, is it a reportkit form, of this plan, from current definitions?"""
+
+from __future__ import annotations
+
+from ..findings import Severity, register
+from ..forms import layout as L
+from ..intake.sniff import FileKind
+from .context import CheckContext
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+register("file.empty", E, "空文件", "文件为空（0 字节），无法读取。",
+         "请重新从 Excel/WPS 保存填报表后再发送，注意邮件附件是否完整下载。")
+register("file.not-spreadsheet", E, "不是电子表格", "文件内容不是 Excel 工作簿（可能是网页、文本或其他格式被改了扩展名）。",
+         "请在 Excel 或 WPS 中打开原填报表，另存为“Excel 工作簿（*.xlsx）”后重新报送。")
+register("file.corrupt", E, "文件已损坏", "文件已损坏，无法打开（{detail}）。",
+         "请重新保存并发送；若为邮件附件，请确认下载完整。")
+register("file.encrypted", E, "文件已加密", "工作簿设置了打开密码，无法读取。",
+         "请在 Excel/WPS 中取消“用密码进行加密”（文件→信息→保护工作簿）后重新报送。")
+register("file.unreadable", E, "无法读取文件", "无法读取文件：{detail}。", "请检查文件是否存在且有读取权限。")
+register("file.legacy-format", INFO, "旧版格式", "文件为旧版 Excel（.xls）或 WPS（.et）格式，已按内容读取。",
+         "今后请直接在下发的 .xlsx 填报表中填写并保存为 .xlsx。")
+register("form.not-a-form", E, "不是填报表", "文件是电子表格，但不是本系统下发的填报表（找不到表样标识信息）。",
+         "请使用下发的填报表填写，不要复制到新建的工作簿中。")
+register("form.other-plan", E, "其他规划的填报表", "该填报表属于规划“{other}”（编号 {plan_id}），不是本次的“{plan}”。",
+         "请确认报送的是本次下发的填报表。")
+register("form.unknown-unit", E, "未知填报单位", "填报表中的填报单位编码“{unit}”不在本规划的填报单位中。",
+         "请使用本单位的填报表；如单位有调整，请联系牵头部门重新下发。")
+register("form.outdated", W, "表样已过期",
+         "填报表根据旧版指标定义生成（表样版本 {version}），此后有变化：{changes}。",
+         "请使用最新下发的填报表重新填写；已填数据仍按编码读取，变化的指标请重点核对。")
+register("form.version", W, "表样版本不同", "填报表版式版本为 {version}，当前为 {current}。",
+         "请使用最新下发的填报表重新填写。")
+register("sheet.renamed", INFO, "工作表被改名", "工作表“{expected}”被改名为“{actual}”，已按表头识别。",
+         "请不要修改工作表名称。")
+register("sheet.missing", E, "缺少工作表", "找不到“{expected}”工作表（按表头“{header}”也未找到），其中内容无法读取。",
+         "请使用下发的填报表，不要删除工作表或其表头。")
+
+_FILE_CODES = {
+    FileKind.EMPTY.value: "file.empty",
+    FileKind.NOT_SPREADSHEET.value: "file.not-spreadsheet",
+    FileKind.CORRUPT.value: "file.corrupt",
+    FileKind.ENCRYPTED.value: "file.encrypted",
+    "unreadable": "file.unreadable",
+}
+
+
+def check_readable(ctx: CheckContext) -> None:
+    problem = ctx.content.problem
+    if problem:
+        ctx.add(_FILE_CODES.get(problem, "file.corrupt"), detail=_short(ctx.content.detail) or "格式无法识别")
+        ctx.stop = True
+    elif ctx.content.kind is FileKind.LEGACY:
+        ctx.add("file.legacy-format")
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def check_is_form(ctx: CheckContext) -> None:
+    if ctx.content.meta is None:
+        ctx.add("form.not-a-form")
+        ctx.stop = True
+
+
+def check_plan(ctx: CheckContext) -> None:
+    meta, info = ctx.content.meta, ctx.plan.info
+    assert meta is not None
+    if meta.get("plan_id") != info.id:
+        ctx.add("form.other-plan", other=meta.get("plan_name") or meta.get("plan_id"),
+                plan_id=meta.get("plan_id"), plan=info.name)
+        ctx.stop = True
+    elif ctx.plan.unit(meta.get("unit")) is None:
+        ctx.add("form.unknown-unit", unit=meta.get("unit"))
+        ctx.stop = True
+
+
+def check_fingerprint(ctx: CheckContext) -> None:
+    meta = ctx.content.meta
+    assert meta is not None
+    if meta.get("form_version") and meta.get("form_version") != L.FORM_VERSION:
+        ctx.add("form.version", version=meta.get("form_version"), current=L.FORM_VERSION)
+    if not meta.get("fingerprint") or meta.get("fingerprint") == ctx.plan.fingerprint():
+        return
+    changes = describe_changes(ctx, meta.fingerprint_parts, ctx.plan.fingerprint_parts())
+    ctx.add("form.outdated", version=meta.get("generated_at") or meta.get("fingerprint"), changes=changes)
+
+
+def describe_changes(ctx: CheckContext, old: dict[str, str], new: dict[str, str]) -> str:
+    unit = ctx.unit or ""
+    relevant = set(ctx.specs) | {t.code for t in ctx.plan.tasks_for(unit)} | set(old) - {"@plan"}
+    changed = sorted(c for c in relevant if c in old and c in new and old[c] != new[c])
+    added = sorted(c for c in relevant if c in new and c not in old and c != "@plan")
+    removed = sorted(c for c in old if c not in new and c != "@plan")
+    parts = []
+    if old.get("@plan") and old.get("@plan") != new.get("@plan"):
+        parts.append("规划基本信息有调整")
+    if changed:
+        parts.append("定义有修改的：" + _names(ctx, changed))
+    if added:
+        parts.append("新增：" + _names(ctx, added))
+    if removed:
+        parts.append("已删除：" + "、".join(removed))
+    return "；".join(parts) or "定义有调整（旧表未记录逐项指纹）"
+
+
+def _names(ctx: CheckContext, codes: list[str]) -> str:
+    out = []
+    for c in codes[:12]:
+        x = ctx.plan.indicator(c) or ctx.plan.item(c)
+        task = next((t for t in ctx.plan.tasks if t.code == c), None)
+        name = x.name if x else (task.title if task else "")
+        out.append(f"{c} {name}".strip())
+    more = f" 等 {len(codes)} 项" if len(codes) > 12 else ""
+    return "、".join(out) + more
+
+
+def check_sheets(ctx: CheckContext) -> None:
+    sheets = ctx.content.sheets
+    for expected, actual in sheets.renamed.items():
+        ctx.add("sheet.renamed", ctx.loc(sheet=actual), expected=expected, actual=actual)
+    if sheets.indicators is None and ctx.specs:
+        ctx.add("sheet.missing", ctx.loc(sheet=L.SHEET_INDICATORS), expected=L.SHEET_INDICATORS,
+                header=L.CODE_HEADER)
+    if sheets.tasks is None and ctx.plan.tasks_for(ctx.unit or ""):
+        ctx.add("sheet.missing", ctx.loc(sheet=L.SHEET_TASKS), expected=L.SHEET_TASKS,
+                header=L.TASK_CODE_HEADER)
+    if sheets.narrative is None:
+        ctx.add("sheet.missing", ctx.loc(sheet=L.SHEET_NARRATIVE), severity=W,
+                expected=L.SHEET_NARRATIVE, header=L.NARRATIVE_FIELDS[0][1])

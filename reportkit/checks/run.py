@@ -1,0 +1,188 @@
+"""Validate returns: one file (:func:`validate_return`) or a batch (:func:`validate_paths`).
+
+Bad data never raises: every problem, including a file that cannot be opened, is a
+finding on the :class:`~reportkit.intake.types.ReturnData` of that file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..definitions.model import Plan
+from ..findings import Finding, Severity, count_by_severity, register
+from ..intake.reader import FormContent, read_form
+from ..intake.types import ReturnData
+from . import identity, structure
+from .cells import check_cells, is_explanation
+from .context import CheckContext, row_specs
+from .duplicates import resolve_duplicates
+from .rules import check_rules
+from .series import check_series
+from .tasks import check_tasks
+
+Check = Callable[[CheckContext], None]
+
+# Order matters: each gate may set ctx.stop, and later checks use what earlier ones read.
+GATES: tuple[Check, ...] = (identity.check_readable, identity.check_is_form, identity.check_plan)
+CHECKS: tuple[Check, ...] = (
+    identity.check_fingerprint, identity.check_sheets, structure.check_rows, structure.check_locked,
+    check_cells, check_series, check_rules, check_tasks,
+)
+register("check.crashed", Severity.ERROR, "审核未能完成",
+         "审核“{check}”时遇到意外情况（{detail}），该项审核未完成。",
+         "请将此文件发给系统维护人员；其他审核结果仍然有效。")
+
+RETURN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb"}
+
+
+def validate_return(plan: Plan, path: Path | str) -> ReturnData:
+    """Read and check one returned workbook."""
+    content = read_form(Path(path))
+    return check_content(plan, content)
+
+
+def check_content(plan: Plan, content: FormContent) -> ReturnData:
+    ctx = CheckContext(plan, content)
+    for gate in GATES:
+        _guarded(gate, ctx)
+        if ctx.stop:
+            return _result(ctx)
+    ctx.specs = row_specs(plan, ctx.unit or "")
+    for check in CHECKS:
+        _guarded(check, ctx)
+    return _result(ctx)
+
+
+def _guarded(check: Check, ctx: CheckContext) -> None:
+    """Run one check; a defect in a check must not cost the unit the other findings."""
+    try:
+        check(ctx)
+    except Exception as exc:  # noqa: BLE001 - the last line of "bad data never raises"
+        ctx.add("check.crashed", ctx.loc(), check=check.__name__, detail=f"{type(exc).__name__}: {exc}"[:200])
+
+
+def _result(ctx: CheckContext) -> ReturnData:
+    c = ctx.content
+    findings = _explain(ctx, ctx.findings)
+    received = dt.datetime.fromtimestamp(c.path.stat().st_mtime).isoformat(timespec="seconds") \
+        if c.path.exists() else ""
+    return ReturnData(
+        path=str(c.path), sha256=c.sha256, meta=c.meta.to_return_meta() if c.meta and not ctx.stop else None,
+        observations=ctx.observations, notes=ctx.notes, tasks=c.tasks if not ctx.stop else [],
+        narrative=c.narrative, findings=sort_findings(findings), received_at=received,
+    )
+
+
+def _explain(ctx: CheckContext, findings: list[Finding]) -> list[Finding]:
+    """A warning on an indicator row is accepted when the row's 说明 explains it."""
+    out = []
+    for f in findings:
+        note = ctx.notes.get(f.location.indicator or "")
+        if f.severity is Severity.WARNING and note and is_explanation(note.explanation):
+            f = f.explained_by(note.explanation)
+        out.append(f)
+    return out
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.severity.rank, f.location.sheet or "", _cell_key(f.location.cell),
+                                           f.code))
+
+
+def _cell_key(cell: str | None) -> tuple[int, str]:
+    if not cell:
+        return (0, "")
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, letters.rjust(3))
+
+
+# batches -------------------------------------------------------------------------
+
+@dataclass
+class ValidationRun:
+    plan_id: str
+    returns: list[ReturnData] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)  # code -> name of the plan's reporting units
+
+    @property
+    def active(self) -> list[ReturnData]:
+        """The returns whose findings count (superseded duplicates excluded)."""
+        return [r for r in self.returns if r.superseded_by is None]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.returns for f in r.findings]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(r.has_errors for r in self.active)
+
+    @property
+    def missing_units(self) -> list[str]:
+        reported = {r.unit for r in self.active if r.unit}
+        return [code for code in self.units if code not in reported]
+
+    def counts_by_unit(self) -> dict[str, dict[str, Any]]:
+        """Per unit code ('' for unidentified files): files, errors, warnings, accepted, info."""
+        out: dict[str, dict[str, Any]] = {}
+        for r in self.returns:
+            key = r.unit or ""
+            row = out.setdefault(key, {"unit": key, "unit_name": self.units.get(key, "") if key else "（未识别）",
+                                       "files": 0, "error": 0, "warning": 0, "info": 0, "accepted": 0,
+                                       "state": ""})
+            row["files"] += 1
+            if r.superseded_by is None:
+                for k, v in count_by_severity(r.findings).items():
+                    row[k] += v
+                row["state"] = r.state
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        totals = count_by_severity([f for r in self.active for f in r.findings])
+        return {
+            "plan_id": self.plan_id,
+            "files": len(self.returns),
+            "has_errors": self.has_errors,
+            "totals": totals,
+            "units": list(self.counts_by_unit().values()),
+            "missing_units": [{"unit": c, "unit_name": self.units[c]} for c in self.missing_units],
+            "returns": [r.to_dict() for r in self.returns],
+        }
+
+
+def collect_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Files given, and the return files inside folders given (lock and hidden files skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and _wanted(f, p)))
+        elif not _skipped_name(p.name):
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+def _skipped_name(name: str) -> bool:
+    return name.startswith("~$") or name.startswith(".")
+
+
+def _wanted(f: Path, root: Path) -> bool:
+    rel = f.relative_to(root).parts
+    return not any(_skipped_name(part) for part in rel) and f.suffix.lower() in RETURN_SUFFIXES
+
+
+def validate_paths(plan: Plan, paths: Iterable[Path | str], *,
+                   progress: Callable[[Path, ReturnData], None] | None = None) -> ValidationRun:
+    """Validate every return under ``paths``; two returns of one unit and period are resolved."""
+    run = ValidationRun(plan.info.id, units={u.code: u.name for u in plan.reporting_units()})
+    for f in collect_files(paths):
+        data = validate_return(plan, f)
+        run.returns.append(data)
+        if progress is not None:
+            progress(f, data)
+    resolve_duplicates(run.returns)
+    return run

@@ -1,0 +1,172 @@
+"""Rows matched by code: moved, inserted, deleted, unknown or duplicated rows, and edits to
+the locked cells (name, baseline, target, pre-filled years)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from ..findings import Severity, register
+from ..forms import layout as L
+from ..intake.rows import IndicatorRow, a1
+from ..intake.values import display, parse_input
+from .context import CheckContext
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+register("row.moved", INFO, "行顺序变动", "编码 {code}（{name}）的行位置有变动（现在第 {row} 行），已按编码识别。",
+         "无需处理；今后请不要调整行顺序。")
+register("row.inserted", INFO, "插入了行", "{what}，已按编码识别数据。", "请不要在填报表中插入行。")
+register("row.uncoded-data", W, "无编码行中的数据", "第 {row} 行没有编码，但填有数据“{value}”，该行数据未被采用。",
+         "如需报送该数据，请填到对应编码的行中，并删除插入的行。")
+register("row.deleted", E, "缺少指标行", "找不到编码 {code}（{name}）所在的行，该指标的数据缺失。",
+         "请使用下发的填报表，不要删除行；如已删除，请重新填写下发的原表。")
+register("row.unknown-code", W, "未知编码", "第 {row} 行的编码“{code}”不在本单位的填报范围内，该行数据未被采用。",
+         "请核对编码是否被改动；不要在表中自行增加指标行。")
+register("row.duplicate-code", E, "编码重复", "编码 {code} 出现在多行（第 {rows} 行），只采用第 {used} 行。",
+         "请删除重复的行，只保留一行。")
+register("cell.locked-edited", E, "锁定内容被修改",
+         "{what}被修改：下发时为“{expected}”，现为“{value}”。该内容由规划确定，不能由填报单位修改。",
+         "请恢复为“{expected}”；如认为规划数据有误，请在“说明”中写明并与牵头部门联系。")
+
+_LOCKED_FIELDS = (("baseline", L.BASELINE_HEADER, E), ("target", L.TARGET_HEADER, E), ("name", L.NAME_HEADER, INFO))
+
+
+def check_rows(ctx: CheckContext) -> None:
+    table = ctx.content.indicators
+    if table is None:
+        return
+    expected = ctx.content.meta.rows if ctx.content.meta else []
+    expected = expected or list(ctx.specs)
+    _header_shift(ctx)
+    seen = _duplicates(ctx, table.rows)
+    for row in seen.values():
+        if row.code not in expected:
+            ctx.add("row.unknown-code", ctx.cell_loc(a1(row.row, _code_col(ctx)), row.code),
+                    row=row.row + 1, code=row.code)
+    for code in expected:
+        if code not in seen and code in ctx.specs:
+            ctx.add("row.deleted", ctx.loc(sheet=ctx.indicator_sheet, indicator=code), code=code,
+                    name=ctx.specs[code].name)
+    _moved(ctx, [r for r in seen.values() if r.code in expected], expected)
+    _inserted(ctx, table.uncoded_with_data, table.empty_inside)
+
+
+def _code_col(ctx: CheckContext) -> int:
+    t = ctx.content.sheets.indicators
+    col = t.col(L.CODE_HEADER) if t else None
+    return col or 0
+
+
+def _header_shift(ctx: CheckContext) -> None:
+    table = ctx.content.sheets.indicators
+    assert table is not None
+    shift = table.header_row + 1 - L.INDICATOR_HEADER_ROW
+    if shift > 0:
+        what = f"表头上方插入了 {shift} 行（表头现在第 {table.header_row + 1} 行，原在第 {L.INDICATOR_HEADER_ROW} 行）"
+        ctx.add("row.inserted", ctx.loc(sheet=ctx.indicator_sheet, cell=f"A{table.header_row + 1}"), what=what)
+
+
+def _duplicates(ctx: CheckContext, rows: list[IndicatorRow]) -> dict[str, IndicatorRow]:
+    by_code: dict[str, list[IndicatorRow]] = {}
+    for r in rows:
+        by_code.setdefault(r.code, []).append(r)
+    for code, group in by_code.items():
+        if len(group) > 1:
+            used = _best_duplicate(group)
+            ctx.add("row.duplicate-code", ctx.cell_loc(a1(group[1].row, _code_col(ctx)), code), code=code,
+                    rows="、".join(str(r.row + 1) for r in group), used=used.row + 1)
+            by_code[code] = [used]
+    return {code: group[0] for code, group in by_code.items()}
+
+
+def _best_duplicate(group: list[IndicatorRow]) -> IndicatorRow:
+    """The copy with the most typed inputs (ties: the first)."""
+    return max(group, key=lambda r: sum(parse_input(c.raw).kind.value != "blank" for c in r.cells.values()))
+
+
+def _moved(ctx: CheckContext, rows: list[IndicatorRow], expected: list[str]) -> None:
+    """Rows outside the longest run kept in the original order were moved."""
+    order = {code: i for i, code in enumerate(expected)}
+    ranks = [order[r.code] for r in rows]
+    keep = _longest_increasing(ranks)
+    for i, r in enumerate(rows):
+        if i not in keep:
+            name = ctx.specs[r.code].name if r.code in ctx.specs else r.fixed.get(L.NAME_HEADER, "")
+            ctx.add("row.moved", ctx.cell_loc(a1(r.row, _code_col(ctx)), r.code), code=r.code, name=name,
+                    row=r.row + 1)
+
+
+def _longest_increasing(seq: list[int]) -> set[int]:
+    """Indexes of one longest strictly increasing subsequence (patience sorting)."""
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(seq)
+    for i, v in enumerate(seq):
+        k = bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_idx.append(i)
+        else:
+            tails[k], tail_idx[k] = v, i
+        prev[i] = tail_idx[k - 1] if k else -1
+    out: set[int] = set()
+    i = tail_idx[-1] if tail_idx else -1
+    while i >= 0:
+        out.add(i)
+        i = prev[i]
+    return out
+
+
+def _inserted(ctx: CheckContext, uncoded: list[int], empty: list[int]) -> None:
+    table = ctx.content.indicators
+    assert table is not None
+    for r in uncoded:
+        values = [display(table.table.sheet.cell(r, c)) for c in table.table.year_columns.values()]
+        ctx.add("row.uncoded-data", ctx.loc(sheet=ctx.indicator_sheet, cell=f"A{r + 1}"), row=r + 1,
+                value="、".join(v for v in values if v.strip()))
+    if empty:
+        rows = "、".join(str(r + 1) for r in empty)
+        ctx.add("row.inserted", ctx.loc(sheet=ctx.indicator_sheet, cell=f"A{empty[0] + 1}"),
+                what=f"指标表中插入了空行（第 {rows} 行）")
+
+
+def check_locked(ctx: CheckContext) -> None:
+    table = ctx.content.indicators
+    meta = ctx.content.meta
+    if table is None or meta is None:
+        return
+    locked = meta.locked
+    for row in table.rows:
+        for key, header, severity in _LOCKED_FIELDS:
+            expected = locked.get(row.code, {}).get(key)
+            actual = row.fixed.get(header, "")
+            col = table.table.col(header)
+            if expected is None or col is None or _same_value(expected, actual):
+                continue
+            ctx.add("cell.locked-edited", ctx.cell_loc(a1(row.row, col), row.code), severity=severity,
+                    value=actual, what=f"{row.code} 的{header}", expected=expected)
+    _prefilled(ctx)
+
+
+def _prefilled(ctx: CheckContext) -> None:
+    table = ctx.content.indicators
+    assert table is not None and ctx.content.meta is not None
+    by_code = {r.code: r for r in table.rows}
+    for (code, year), value in ctx.content.meta.prefilled.items():
+        row = by_code.get(code)
+        cell = row.cells.get(year) if row else None
+        if cell is None or _same_value(value, cell.raw):
+            continue
+        ctx.add("cell.locked-edited", ctx.cell_loc(cell.address, code, year), value=display(cell.raw),
+                what=f"{code} 已确认的{year}年数据", expected=display(value))
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(str(a).split()) == " ".join(str(b).split())
+
+
+def _same_value(expected: object, raw: object) -> bool:
+    e, r = parse_input(expected), parse_input(raw)
+    if e.value is not None and r.value is not None:
+        return abs(e.value - r.value) <= 1e-9 * max(1.0, abs(e.value))
+    return _same_text(display(expected), display(raw))
