@@ -16,8 +16,18 @@ import pytest
 import yaml
 
 from reportkit.definitions import schema
+from reportkit.definitions.check import check_plan, lint_plan
 from reportkit.definitions.formula import parse_formula
-from reportkit.definitions.notation import BracketConventions, Notation, parse_plan_value, split_unit
+from reportkit.definitions.loader import load_plan, load_plan_with_findings
+from reportkit.definitions.model import Aggregation, Attribute, Kind, Plan, UnitType
+from reportkit.definitions.notation import (
+    BracketConventions,
+    Direction,
+    Notation,
+    parse_plan_value,
+    split_unit,
+)
+from reportkit.definitions.writer import write_plan_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "reportkit" / "data" / "examples"
@@ -185,6 +195,71 @@ def test_dinghu_note_and_brackets_follow_the_plans_remark() -> None:
     conv = _bracket_conventions(plan)
     assert parse_plan_value("〔3.12〕", conv).notation is Notation.CUMULATIVE
     assert parse_plan_value("〈5〉", conv).notation is Notation.NEW
+
+
+# --------------------------------------------------------------------------- loading and checking
+@pytest.mark.parametrize("path", [EZHOU, DINGHU], ids=["ezhou", "dinghu"])
+def test_examples_load_and_check_clean(path: Path) -> None:
+    plan, load_findings = load_plan_with_findings(path)
+    assert load_findings == []
+    assert check_plan(plan) == []
+    assert lint_plan(path)[1] == []
+
+
+@pytest.mark.parametrize("path", [EZHOU, DINGHU], ids=["ezhou", "dinghu"])
+def test_examples_survive_a_definitions_workbook_round_trip(path: Path, tmp_path: Path) -> None:
+    plan = load_plan(path)
+    workbook = write_plan_workbook(plan, tmp_path / "plan.xlsx")
+    again, findings = load_plan_with_findings(workbook)
+    assert findings == []
+    assert again == plan
+
+
+def test_repository_root_holds_the_ezhou_example() -> None:
+    assert load_plan(ROOT / "inputs" / "plan.xlsx") == load_plan(EZHOU)
+
+
+def _model_rows(plan: Plan) -> list[tuple[str, ...]]:
+    return [(i.name, i.baseline.text, i.target.text, i.attribute.value) for i in plan.indicators]
+
+
+def test_loaded_ezhou_model() -> None:
+    plan = load_plan(EZHOU)
+    expected = [(split_unit(n)[0], b, t, a) for _, n, _, b, t, a in EZHOU_TABLE]
+    assert _model_rows(plan) == expected
+    assert [u.name for u in plan.units if u.type is UnitType.DISTRICT] == [
+        "鄂城区", "华容区", "梁子湖区", "葛店经开区", "临空经济区"]
+    computed = {i.code for i in plan.indicators if i.computed}
+    assert computed == {"A02", "A07", "A08"}
+    assert all(len(plan.formula_items(plan.indicator(c))) == 2 for c in computed)
+    a08 = plan.indicator("A08")
+    assert (a08.baseline.direction, a08.baseline.percent, a08.target.value) == (Direction.FLOOR, True, 99.0)
+    assert plan.indicator_reporters(a08) == ("drug",)
+    assert plan.indicator_reporters(plan.indicator("A07")) == ("echeng", "huarong", "liangzihu", "gedian", "linkong")
+    assert plan.indicator("A03").baseline.value == 0.6712 and plan.indicator("A03").decimals == 4
+    lead_only = {i.code: i.lead_unit for i in plan.indicators if i.aggregation is Aggregation.LEAD}
+    assert lead_only == {"A04": "ipr", "A05": "ipr", "A06": "metrology"}
+    assert all(t.lead_unit and plan.unit(t.lead_unit) for t in plan.tasks)
+
+
+def test_loaded_dinghu_model() -> None:
+    plan = load_plan(DINGHU)
+    expected = [(n, b, t, a) for _, n, _, b, t, a in DINGHU_TABLE]
+    assert _model_rows(plan) == expected
+    notations = [i.notation for i in plan.indicators]
+    assert notations[:7] == [Notation.CUMULATIVE] * 3 + [Notation.NEW] + [Notation.CUMULATIVE] * 3
+    assert notations[7:] == [Notation.PLAIN] * 7
+    assert plan.indicator("A04").kind is Kind.NEW
+    binding = [i.name for i in plan.indicators if i.attribute is Attribute.BINDING]
+    assert binding == ["千人食品检验量", "“明厨亮灶”覆盖率"]
+    floors = [i.code for i in plan.indicators if i.target.direction is Direction.FLOOR]
+    assert floors == ["A09", "A10", "A11", "A12", "A13", "A14"]
+    assert {i.code for i in plan.indicators if i.computed} == {"A02", "A03", "A08", "A11", "A12", "A13", "A14"}
+    towns = tuple(u.code for u in plan.units if u.type is UnitType.DISTRICT)
+    assert len(towns) == 7 and plan.indicator("A01").reporters == towns
+    assert plan.indicator_reporters(plan.indicator("A11")) == towns
+    columns = [t for t in plan.tasks if t.kind == "专栏项目"]
+    assert len(columns) == 12 and all(plan.unit(t.lead_unit) for t in plan.tasks)
 
 
 # --------------------------------------------------------------------------- schema
