@@ -1,0 +1,102 @@
+"""Report charts (matplotlib, Agg) with Chinese text from the bundled Noto Sans CJK font.
+
+The font is registered with matplotlib's font manager once; every rcParam is set inside an
+``rc_context`` and figures are drawn on an Agg canvas without pyplot, so importing or
+calling this module changes no global backend or state.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+CJK_FAMILY = "Noto Sans CJK SC"
+DPI = 200
+
+
+@cache
+def cjk_font_registered() -> bool:
+    """Register the bundled Noto Sans CJK (package ``noto-cjk-sans-otc``) with matplotlib."""
+    try:
+        from noto_cjk_sans_otc import FONT_PATH
+    except ImportError:
+        return False
+    font_manager.fontManager.addfont(str(FONT_PATH))
+    return True
+
+
+def _rc() -> dict[str, Any]:
+    cjk_font_registered()
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [CJK_FAMILY, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Any]:
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def status_chart(by_status: Sequence[dict[str, Any]]) -> bytes:
+    """Bar chart of indicator counts per status; ``by_status`` as in ``context['counts']['by_status']``."""
+    with matplotlib.rc_context(_rc()):
+        fig, ax = _figure(6.0, 2.8)
+        labels = [s["status"] for s in by_status]
+        counts = [int(s["count"]) for s in by_status]
+        bars = ax.bar(labels, counts, color=[f"#{s['color']}" for s in by_status], edgecolor="#595959",
+                      linewidth=0.6)
+        for bar, n in zip(bars, counts, strict=True):
+            ax.annotate(f"{n} 项", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                        ha="center", va="bottom", xytext=(0, 2), textcoords="offset points")
+        ax.set_ylabel("指标数（项）")
+        ax.set_ylim(0, max([*counts, 1]) * 1.25)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_title("主要指标完成情况分布")
+        return _png(fig)
+
+
+def progress_chart(rows: Sequence[dict[str, Any]], time_progress: float) -> bytes:
+    """Horizontal bars of 完成进度 per indicator with the 时间进度 line (capped at 0–150%)."""
+    usable = [r for r in rows if r.get("progress_value") not in (None, "")]
+    with matplotlib.rc_context(_rc()):
+        height = max(2.4, 0.32 * len(usable) + 1.2)
+        fig, ax = _figure(6.0, height)
+        names = [_short(r["name"]) for r in usable][::-1]
+        values = [max(min(float(r["progress_value"]), 150.0), 0.0) for r in usable][::-1]
+        colors = [f"#{r['status_color']}" for r in usable][::-1]
+        ax.barh(names, values, color=colors, edgecolor="#595959", linewidth=0.6)
+        for y, (value, r) in enumerate(zip(values, usable[::-1], strict=True)):
+            ax.annotate(str(r["progress"]), (value, y), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+        ax.axvline(time_progress, color="#C00000", linestyle="--", linewidth=1.2,
+                   label=f"时间进度 {time_progress:.1f}%")
+        ax.set_xlim(0, 150)
+        ax.set_xlabel("完成进度（%，超过 150% 的按 150% 显示）")
+        ax.legend(loc="lower right", frameon=False)
+        if not usable:
+            ax.text(75, 0.5, "暂无可计算完成进度的指标", ha="center", va="center", transform=ax.transData)
+        ax.set_title("主要指标完成进度与时间进度对比")
+        return _png(fig)
+
+
+def _short(name: str, limit: int = 16) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
