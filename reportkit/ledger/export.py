@@ -88,7 +88,15 @@ def _write_csv(path: Path, headers: tuple[str, ...], rows: list[tuple[Any, ...]]
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(headers)
-        w.writerows(["" if v is None else v for v in row] for row in rows)
+        w.writerows([_csv_text(v) for v in row] for row in rows)
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
 
 
 def _write_xlsx(path: Path, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
