@@ -1,0 +1,156 @@
+"""``reportkit evaluate``: indicator progress against the schedule, as a table or JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from ..definitions.model import Plan
+from ..evaluation import Evaluation, IndicatorResult, Status, evaluate
+from ..evaluation.engine import latest_per_unit
+from ..evaluation.projection import format_value
+from ..intake.types import ReturnData
+from ._common import console, err_console, get_project, json_option, print_json, project_option
+
+STATUS_STYLE = {Status.ACHIEVED: "bold green", Status.AHEAD: "green", Status.ON_TRACK: "cyan",
+                Status.LAGGING: "bold red", Status.UNKNOWN: "yellow"}
+
+
+@dataclass(frozen=True)
+class ReturnSelection:
+    """The returns the evaluation uses, and the files left out because they have errors."""
+
+    accepted: list[ReturnData]
+    rejected: list[ReturnData]
+
+
+def accepted_returns_from_files(plan: Plan, returns_dir: Path, *, quiet: bool = False) -> ReturnSelection:
+    """Validate the files in ``returns_dir``; keep those without errors, the newest per unit."""
+    from ..checks.run import collect_files, validate_paths
+
+    if not returns_dir.exists():
+        return ReturnSelection([], [])
+    files = collect_files([returns_dir])
+    with Progress(TextColumn("审核填报表"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  console=err_console, transient=True, disable=quiet or not files) as bar:
+        task = bar.add_task("", total=len(files))
+        run = validate_paths(plan, files, progress=lambda f, _d: bar.update(task, advance=1, description=f.name))
+    ok = [r for r in run.returns if r.unit and not r.has_errors]
+    rejected = [r for r in run.returns if r.has_errors]
+    return ReturnSelection(latest_per_unit(ok), rejected)
+
+
+@click.command("evaluate")
+@click.option("--tolerance", type=click.FloatRange(min=0, max=100), default=None, metavar="百分点",
+              help="完成进度与时间进度相差多少个百分点以内算“基本符合预期”（默认取规划设定，通常为 5）。")
+@project_option
+@json_option
+def evaluate_cmd(tolerance: float | None, project_dir: Path | None, as_json: bool) -> None:
+    """评估各项指标的完成进度、时间进度、状态和预计完成情况。
+
+    读取 inputs/returns/ 中的填报表，审核后采用无错误的填报表（同一单位取最新一份），
+    按各指标的汇总规则汇总到全市，与时间进度比较并给出预计。
+
+    \b
+    示例：
+      reportkit evaluate
+      reportkit evaluate --json > 评估结果.json
+      reportkit evaluate --tolerance 3
+    """
+    from ..definitions.loader import load_plan
+
+    project = get_project(project_dir)
+    plan = load_plan(project.plan_path)
+    selection = accepted_returns_from_files(plan, project.returns_dir, quiet=as_json)
+    result = evaluate(plan, selection.accepted, tolerance=tolerance)
+    if as_json:
+        data = result.to_dict()
+        data["rejected_files"] = [Path(r.path).name for r in selection.rejected]
+        print_json(data)
+        return
+    print_evaluation(plan, result, selection.rejected)
+
+
+def print_evaluation(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData] = ()) -> None:
+    info = result.info
+    console.print(f"[bold]{info.name}[/bold]  {info.period_label}  截至 {info.cutoff.isoformat()}  "
+                  f"时间进度 {result.time_progress:.1f}%（±{result.tolerance:g} 个百分点为基本符合预期）")
+    console.print(indicator_table(result))
+    console.print(result.summary_text())
+    for r in result.alerts:
+        console.print(f"[bold red]预警[/bold red]：约束性指标“{r.indicator.name}”滞后（{r.reason}）")
+    _print_coverage(plan, result, rejected)
+    _print_tasks(result)
+
+
+def indicator_table(result: Evaluation) -> Table:
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("指标", ratio=1, min_width=12, overflow="fold")
+    for header in ("基期值", "目标值", "当前值", "完成进度", "时间进度"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    table.add_column("覆盖", justify="right", no_wrap=True)
+    table.add_column("预计", min_width=8, overflow="fold")
+    for r in result.indicators:
+        table.add_row(*indicator_row(r, result))
+    return table
+
+
+def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str]:
+    ind = r.indicator
+    current = format_value(r.current, ind.decimals)
+    if r.current is not None and r.current_year != result.info.cutoff_year:
+        current += f"（{r.current_year}）"
+    coverage = r.coverage if r.rollups else "—"
+    if r.partial:
+        coverage = f"[yellow]{coverage}[/yellow]"
+    style = STATUS_STYLE[r.status]
+    status = f"[{style}]{r.status.value}[/{style}]" + (" [bold red]预警[/bold red]" if r.alert else "")
+    return [
+        f"{ind.code} {ind.label}", ind.baseline.display(), ind.target.display(), current,
+        _percent(r.progress), f"{r.time_progress:.1f}%", status, coverage, _projection(r),
+    ]
+
+
+def _percent(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1f}%"
+
+
+def _projection(r: IndicatorResult) -> str:
+    p = r.projection
+    if p is None or p.value is None:
+        return "—"
+    value = format_value(p.value, r.indicator.decimals)
+    if p.will_meet is None:
+        return value
+    return f"{value}（{'可完成' if p.will_meet else '难完成'}）"
+
+
+def _print_coverage(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData]) -> None:
+    cov = result.coverage
+    line = f"报送单位 {cov.label}"
+    if cov.missing:
+        line += "，未报送：" + "、".join(plan.unit_name(u) for u in cov.missing)
+    console.print(line)
+    if rejected:
+        names = "、".join(Path(r.path).name for r in rejected)
+        console.print(f"[yellow]以下填报表存在错误，未纳入评估：[/yellow]{names}（请运行 reportkit validate 查看）")
+
+
+def _print_tasks(result: Evaluation) -> None:
+    tasks = result.tasks
+    if not tasks.results:
+        return
+    counts = "，".join(f"{k} {v} 项" for k, v in tasks.counts.items() if v)
+    console.print(f"重点任务 {len(tasks.results)} 项：{counts}")
+    for t in tasks.lagging:
+        problems = "；".join(f"{u}：{p}" for u, p in t.problems) or "未说明原因"
+        console.print(f"  [red]{t.status}[/red] {t.task.code} {t.task.title}（{problems}）")
+
+
+COMMANDS = [evaluate_cmd]
