@@ -190,7 +190,7 @@ def test_dinghu_note_and_brackets_follow_the_plans_remark() -> None:
     plan = _read_yaml(DINGHU)["plan"]
     assert plan["note"].startswith("备注:1.〔〕内为累计数,〈〉内为规划期间新增数。")
     seed = _seed_text(DINGHU_SEED)
-    remark = "".join(line.strip() for line in seed.splitlines()[286:289])
+    remark = "".join(line.strip() for line in seed[seed.index("备注:1."): seed.index("第三章")].splitlines())
     assert _squash(plan["note"]) == _squash(remark)
     conv = _bracket_conventions(plan)
     assert parse_plan_value("〔3.12〕", conv).notation is Notation.CUMULATIVE
