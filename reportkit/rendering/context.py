@@ -78,7 +78,7 @@ def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None)
         "indicator_groups": indicator_groups(rows),
         "overview": overview_section(inputs, rows),
         "tasks": task_summary(ev),
-        "chapters": chapter_sections(ev),
+        "chapters": chapter_sections(ev, names),
         "problems": problem_section(ev, rows, inputs.returns, names),
         "suggestions": suggestion_section(ev, rows, inputs.returns, names),
         "appendix": appendix_section(inputs, names),
@@ -243,7 +243,7 @@ def task_summary(ev: Evaluation) -> dict[str, Any]:
     return {"total": total, "summary": summary, "counts": [{"status": k, "count": n} for k, n in counts.items()]}
 
 
-def chapter_sections(ev: Evaluation) -> list[dict[str, Any]]:
+def chapter_sections(ev: Evaluation, names: dict[str, str]) -> list[dict[str, Any]]:
     chapters: dict[str, list[TaskResult]] = {}
     for res in ev.tasks.results:
         chapters.setdefault(res.task.chapter or "其他任务", []).append(res)
@@ -256,12 +256,12 @@ def chapter_sections(ev: Evaluation) -> list[dict[str, Any]]:
             "heading": f"（{fmt.chinese_ordinal(i)}）{fmt.strip_heading_number(chapter)}",
             "title": chapter,
             "summary": summary,
-            "tasks": [task_item(j, res) for j, res in enumerate(results, start=1)],
+            "tasks": [task_item(j, res, names) for j, res in enumerate(results, start=1)],
         })
     return out
 
 
-def task_item(n: int, res: TaskResult) -> dict[str, Any]:
+def task_item(n: int, res: TaskResult, names: dict[str, str]) -> dict[str, Any]:
     t = res.task
     status = res.status or "未填报"
     return {
@@ -271,7 +271,7 @@ def task_item(n: int, res: TaskResult) -> dict[str, Any]:
         "status": status,
         "milestone": t.milestone,
         "due_year": str(t.due_year) if t.due_year else fmt.NONE_TEXT,
-        "lead_unit": t.lead_unit,
+        "lead_unit": names.get(t.lead_unit, t.lead_unit) or fmt.NONE_TEXT,
         "reports": [{
             "unit": rep.unit_name,
             "status": rep.report.status,

@@ -1,0 +1,204 @@
+"""The Excel summary beside the report (xlsxwriter), written from the report context.
+
+Sheets: 指标完成情况 (status colours, native chart), 状态统计 (chart), 分单位数据 (values by
+unit and year), 重点任务, 报送情况, 审核问题. Headers are frozen and widths are computed for
+Chinese text (a CJK character counts double).
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ..evaluation.types import STATUS_ORDER
+from .context import STATUS_COLORS
+from .formatting import clean_text
+
+TASK_COLORS = {"已完成": "C6EFCE", "按进度推进": "DDEBF7", "滞后": "F8CBAD", "未启动": "F8CBAD", "未填报": "E7E6E6"}
+
+Column = tuple[str, Callable[[dict[str, Any]], Any], str]  # header, getter, format key
+
+
+def text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    return "" if value is None else value
+
+
+class _Book:
+    """A workbook with the few formats every sheet shares."""
+
+    def __init__(self, buf: io.BytesIO) -> None:
+        self.wb: Workbook = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
+                                                       "strings_to_formulas": False, "strings_to_urls": False})
+        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
+        self.fmt = {
+            "head": self.wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True,
+                                        "align": "center"}),
+            "text": self.wb.add_format({**base, "text_wrap": True}),
+            "num": self.wb.add_format({**base, "num_format": "0.00"}),
+            "pct": self.wb.add_format({**base, "num_format": "0.0"}),
+            "int": self.wb.add_format({**base, "num_format": "0"}),
+            "title": self.wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True}),
+        }
+        self.status = {s.value: self.wb.add_format({**base, "bg_color": f"#{STATUS_COLORS[s]}", "align": "center"})
+                       for s in STATUS_ORDER}
+        for label, color in TASK_COLORS.items():
+            self.status[label] = self.wb.add_format({**base, "bg_color": f"#{color}", "align": "center"})
+
+    def table(self, name: str, title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
+              status_col: str | None = None) -> Worksheet:
+        ws = self.wb.add_worksheet(name)
+        ws.write(0, 0, clean_text(title), self.fmt["title"])
+        widths = [text_width(h) + 2 for h, _, _ in columns]
+        for c, (head, _, _) in enumerate(columns):
+            ws.write(1, c, head, self.fmt["head"])
+        for r, row in enumerate(rows, start=2):
+            for c, (head, get, key) in enumerate(columns):
+                value = _clean(get(row))
+                cell_fmt = self.status.get(value, self.fmt["text"]) if head == status_col else self.fmt[key]
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    ws.write_number(r, c, value, cell_fmt)
+                else:
+                    ws.write_string(r, c, str(value), cell_fmt)
+                    widths[c] = max(widths[c], min(text_width(str(value)) + 2, 60))
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        ws.freeze_panes(2, 1)
+        ws.autofilter(1, 0, max(len(rows), 1) + 1, len(columns) - 1)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.repeat_rows(1)
+        ws.fit_to_pages(1, 0)
+        return ws
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def _num(key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row.get(key) if isinstance(row.get(key), int | float) else ""
+
+
+def _get(key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row.get(key, "")
+
+
+INDICATOR_COLUMNS: tuple[Column, ...] = (
+    ("编码", _get("code"), "text"), ("指标", _get("name"), "text"), ("单位", _get("unit"), "text"),
+    ("属性", _get("attribute"), "text"), ("基期值", _get("baseline"), "text"), ("目标值", _get("target"), "text"),
+    ("当前值", _num("current_value"), "num"), ("数据年份", _get("current_year"), "text"),
+    ("完成进度(%)", _num("progress_value"), "pct"), ("时间进度(%)", _num("time_progress_value"), "pct"),
+    ("状态", _get("status"), "text"), ("预计", _get("projection"), "text"),
+    ("预测说明", _get("projection_text"), "text"), ("牵头单位", _get("lead_unit"), "text"),
+    ("报送覆盖", _get("coverage"), "text"), ("评估说明", _get("sentence"), "text"),
+)
+
+
+def _indicator_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
+    rows = ctx["indicators"]
+    ws = book.table("指标完成情况", f"{ctx['plan']['name']}主要指标完成情况（时间进度 {ctx['plan']['time_progress']}）",
+                    INDICATOR_COLUMNS, rows, status_col="状态")
+    ws.set_column(15, 15, 60)
+    if not rows:
+        return
+    chart = book.wb.add_chart({"type": "bar"})
+    last = len(rows) + 1
+    for col, name in ((8, "完成进度"), (9, "时间进度")):
+        chart.add_series({"name": name, "categories": ["指标完成情况", 2, 1, last, 1],
+                          "values": ["指标完成情况", 2, col, last, col]})
+    chart.set_title({"name": "完成进度与时间进度（%）"})
+    chart.set_y_axis({"reverse": True})
+    chart.set_size({"width": 720, "height": max(300, 24 * len(rows) + 120)})
+    ws.insert_chart(last + 2, 1, chart)
+
+
+def _status_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
+    rows = ctx["counts"]["by_status"]
+    ws = book.table("状态统计", ctx["counts"]["sentence"],
+                    (("状态", _get("status"), "text"), ("指标数", _get("count"), "int")), rows, status_col="状态")
+    chart = book.wb.add_chart({"type": "column"})
+    chart.add_series({"name": "指标数", "categories": ["状态统计", 2, 0, len(rows) + 1, 0],
+                      "values": ["状态统计", 2, 1, len(rows) + 1, 1],
+                      "points": [{"fill": {"color": f"#{r['color']}"}, "border": {"color": "#595959"}}
+                                 for r in rows],
+                      "data_labels": {"value": True}})
+    chart.set_title({"name": "主要指标完成情况分布"})
+    chart.set_legend({"none": True})
+    ws.insert_chart(1, 3, chart)
+
+
+def _values_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
+    years = ctx["appendix"]["years"]
+    cols: list[Column] = [("指标编码", _get("code"), "text"), ("指标", _get("indicator"), "text"),
+                          ("填报单位", _get("unit"), "text")]
+    for i, y in enumerate(years):
+        cols.append((f"{y}年", lambda row, i=i: row["raw"][i] if row["raw"][i] is not None else "", "num"))
+    cols.append(("说明", _get("note"), "text"))
+    book.table("分单位数据", "主要指标分单位数据", cols, ctx["appendix"]["district_values"])
+
+
+def _task_rows(ctx: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for ch in ctx["chapters"]:
+        for t in ch["tasks"]:
+            base = {"chapter": ch["title"], "code": t["code"], "title": t["title"], "lead": t["lead_unit"],
+                    "status": t["status"]}
+            for rep in t["reports"] or [{}]:
+                rows.append({**base, "unit": rep.get("unit", ""), "unit_status": rep.get("status", ""),
+                             "progress": rep.get("progress", ""), "problems": rep.get("problems", ""),
+                             "next_steps": rep.get("next_steps", "")})
+    return rows
+
+
+TASK_COLUMNS: tuple[Column, ...] = (
+    ("编码", _get("code"), "text"), ("章节", _get("chapter"), "text"), ("任务", _get("title"), "text"),
+    ("牵头单位", _get("lead"), "text"), ("汇总状态", _get("status"), "text"), ("填报单位", _get("unit"), "text"),
+    ("单位填报状态", _get("unit_status"), "text"), ("进展情况", _get("progress"), "text"),
+    ("存在问题", _get("problems"), "text"), ("下一步打算", _get("next_steps"), "text"),
+)
+
+REPORTING_COLUMNS: tuple[Column, ...] = (
+    ("填报单位", _get("unit"), "text"), ("类型", _get("type"), "text"), ("报送情况", _get("reported"), "text"),
+    ("报送时间", _get("received_at"), "text"), ("审核结果", _get("state"), "text"), ("报送文件", _get("file"), "text"),
+)
+
+FINDING_COLUMNS: tuple[Column, ...] = (
+    ("填报单位", _get("unit"), "text"), ("文件", _get("file"), "text"), ("位置", _get("location"), "text"),
+    ("审核类别", _get("severity"), "text"), ("问题编码", _get("code"), "text"), ("问题", _get("message"), "text"),
+    ("修改提示", _get("hint"), "text"), ("单位说明", _get("explanation"), "text"),
+)
+
+
+def summary_workbook(ctx: Mapping[str, Any]) -> bytes:
+    """The summary workbook as bytes (the caller writes it atomically)."""
+    buf = io.BytesIO()
+    book = _Book(buf)
+    _indicator_sheet(book, ctx)
+    _status_sheet(book, ctx)
+    _values_sheet(book, ctx)
+    book.table("重点任务", ctx["tasks"]["summary"], TASK_COLUMNS, _task_rows(ctx), status_col="汇总状态")
+    book.table("报送情况", ctx["appendix"]["reporting_note"], REPORTING_COLUMNS, ctx["appendix"]["reporting"])
+    book.table("审核问题", ctx["appendix"]["validation_note"], FINDING_COLUMNS, ctx["appendix"]["findings"])
+    book.close()
+    return buf.getvalue()
+
+
+def findings_workbook(ctx: Mapping[str, Any]) -> bytes:
+    """``validation/审核结果.xlsx``: one row per finding, plus who reported."""
+    buf = io.BytesIO()
+    book = _Book(buf)
+    book.table("审核结果", ctx["appendix"]["validation_note"], FINDING_COLUMNS, ctx["appendix"]["findings"])
+    book.table("报送情况", ctx["appendix"]["reporting_note"], REPORTING_COLUMNS, ctx["appendix"]["reporting"])
+    book.close()
+    return buf.getvalue()
