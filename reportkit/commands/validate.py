@@ -1,0 +1,86 @@
+"""``reportkit validate``: check returned forms and write feedback for the units."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.progress import Progress
+from rich.table import Table
+
+from ..checks.report import ValidationOutputs, write_outputs
+from ..checks.run import ValidationRun, collect_files, validate_paths
+from ..definitions.loader import load_plan
+from ..errors import UsageError
+from ..intake.types import STATE_LABELS
+from ._common import console, err_console, get_project, json_option, print_json, project_option
+
+PROGRESS_FROM = 5  # files; fewer are done before a bar would be seen
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@project_option
+@json_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="审核结果输出目录（默认：项目的 outputs/validation）。")
+def validate_command(paths: tuple[Path, ...], project_dir: Path | None, as_json: bool, out_dir: Path | None) -> None:
+    """审核回收的填报表（文件或文件夹，默认 inputs/returns），按表内标识识别单位。
+
+    写出 审核结果.xlsx、审核结果.json，并为每份有问题的填报表生成带批注的
+    “单位名称-审核意见.xlsx”（在 反馈/ 中），可直接发回填报单位。原文件不会被修改。
+
+    \b
+    示例：
+      reportkit validate
+      reportkit validate inputs/returns/鄂城区.xlsx --json
+      reportkit validate 收到的表/ --out outputs/validation
+    退出码：0 无强制性错误；1 有强制性错误；2 用法错误。
+    """
+    project = get_project(project_dir)
+    plan = load_plan(project.plan_path)
+    targets = list(paths) or [project.returns_dir]
+    if not collect_files(targets):
+        raise UsageError(f"在 {'、'.join(map(str, targets))} 中没有找到填报表文件（.xlsx/.xls/.et）。")
+    run = _run(plan, targets, show_progress=not as_json)
+    outputs = write_outputs(run, out_dir or project.outputs / "validation")
+    if as_json:
+        print_json(run.to_dict())
+    else:
+        _print_summary(run, outputs)
+    sys.exit(1 if run.has_errors else 0)
+
+
+def _run(plan, targets: list[Path], *, show_progress: bool) -> ValidationRun:  # noqa: ANN001
+    files = collect_files(targets)
+    if not show_progress or len(files) < PROGRESS_FROM:
+        return validate_paths(plan, targets)
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task("审核填报表", total=len(files))
+        return validate_paths(plan, targets, progress=lambda _p, _d: progress.advance(task))
+
+
+def _print_summary(run: ValidationRun, outputs: ValidationOutputs) -> None:
+    table = Table(title="填报表审核结果")
+    for col in ("单位", "文件数", "强制性", "核实性", "已说明", "提示性", "结论"):
+        table.add_column(col, overflow="fold")
+    for row in run.counts_by_unit().values():
+        state = STATE_LABELS.get(row["state"], row["state"])
+        style = "red" if row["error"] else ("yellow" if row["warning"] > row["accepted"] else "green")
+        table.add_row(row["unit_name"] or row["unit"], str(row["files"]), str(row["error"]), str(row["warning"]),
+                      str(row["accepted"]), str(row["info"]), f"[{style}]{state}[/{style}]")
+    for code in run.missing_units:
+        table.add_row(run.units[code], "0", "", "", "", "", "[dim]未报送[/dim]")
+    console.print(table)
+    totals = run.to_dict()["totals"]
+    console.print(f"共审核 {len(run.returns)} 个文件：强制性 {totals['error']} 条，核实性 {totals['warning']} 条"
+                  f"（已说明 {totals['accepted']} 条），提示性 {totals['info']} 条。")
+    console.print(f"审核结果：{outputs.summary}")
+    if outputs.feedback:
+        console.print(f"反馈给单位的审核意见（{len(outputs.feedback)} 份）：{outputs.feedback[0].parent}")
+    if run.has_errors:
+        console.print("[red]存在强制性错误，请将审核意见发回相关单位修改后重新报送。[/red]")
+
+
+COMMANDS = [validate_command]
