@@ -83,7 +83,7 @@ def write_forms(plan: Plan, out_dir: str | os.PathLike[str], *, units: Iterable[
                 prefilled_by_unit: Mapping[str, Prefilled] | None = None,
                 progress: Callable[[FormInfo], None] | None = None) -> list[FormInfo]:
     """Write the forms of ``units`` (default: every unit that reports something) into ``out_dir``."""
-    codes = _unit_codes(plan, units)
+    codes = unit_codes(plan, units)
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     written: list[FormInfo] = []
@@ -100,7 +100,7 @@ def write_forms(plan: Plan, out_dir: str | os.PathLike[str], *, units: Iterable[
     return written
 
 
-def _unit_codes(plan: Plan, units: Iterable[str] | None) -> list[str]:
+def unit_codes(plan: Plan, units: Iterable[str] | None) -> list[str]:
     if units is None:
         return [u.code for u in plan.reporting_units()]
     codes: list[str] = []
@@ -162,4 +162,4 @@ def _atomic_write(target: Path, write: Callable[[str], None]) -> None:
         raise
 
 
-__all__ = ["FormInfo", "form_filename", "period_of", "write_form", "write_forms"]
+__all__ = ["FormInfo", "form_filename", "period_of", "unit_codes", "write_form", "write_forms"]

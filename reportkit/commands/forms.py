@@ -1,0 +1,74 @@
+"""``reportkit forms``: write the Excel return forms of the reporting units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..findings import Severity
+from ..forms.run import (
+    FormsResult,
+    check_out_dir,
+    forms_dir,
+    generate_forms,
+    load_checked_plan,
+    resolve_units,
+)
+from ._common import console, err_console, get_project, json_option, print_json, project_option
+
+
+@click.command("forms")
+@project_option
+@click.option("--unit", "-u", "units", multiple=True, metavar="CODE",
+              help="只生成指定单位的填报表（单位编码或名称，可重复）。默认：全部填报单位。")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（默认 outputs/forms/）。")
+@json_option
+def forms_command(project_dir: Path | None, units: tuple[str, ...], out_dir: Path | None, as_json: bool) -> None:
+    """生成各填报单位的 Excel 填报表（每个单位一个 .xlsx，可直接发送）。
+
+    规划定义有错误时不生成（先运行 reportkit plan check）。已有的同名填报表会被新表替换。
+
+    \b
+    示例：
+      reportkit forms
+      reportkit forms --unit D01 --unit 华容区
+      reportkit forms --out 发送/第一批 --json
+    退出码：0 成功；1 规划定义有错误；2 用法错误。
+    """
+    project = get_project(project_dir)
+    plan, findings = load_checked_plan(project.plan_path)
+    codes = resolve_units(plan, list(units))
+    target = check_out_dir(project, out_dir or forms_dir(project))
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    with Progress(TextColumn("生成填报表"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=err_console, transient=True,
+                  disable=as_json) as bar:
+        task = bar.add_task("", total=len(codes))
+        result = generate_forms(plan, codes, target, warnings=warnings,
+                                progress=lambda info: bar.update(task, advance=1, description=info.unit_name))
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _print_summary(result)
+
+
+def _print_summary(result: FormsResult) -> None:
+    table = Table(title=f"{result.plan_name} 填报表", title_justify="left")
+    table.add_column("编码", no_wrap=True)
+    table.add_column("填报单位", no_wrap=True)
+    table.add_column("指标/数据项", justify="right", no_wrap=True)
+    table.add_column("重点任务", justify="right", no_wrap=True)
+    table.add_column("文件", overflow="fold")
+    for f in result.forms:
+        table.add_row(f.unit, f.unit_name, str(len(f.rows)), str(f.tasks), f.path.name)
+    console.print(table)
+    console.print(f"共生成 {len(result.forms)} 份填报表，保存在 {result.out_dir}，用时 {result.seconds:.2f} 秒。")
+    if result.warnings:
+        console.print(f"[yellow]规划定义有 {result.warnings} 个警告，建议运行 reportkit plan check 查看。[/yellow]")
+
+
+COMMANDS = [forms_command]

@@ -1,0 +1,72 @@
+"""Generate a project's return forms: check the plan, then write one form per unit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..definitions.check import lint_plan
+from ..definitions.model import Plan
+from ..errors import PlanError, UsageError
+from ..findings import Finding, Severity
+from ..project import Project
+from .writer import FormInfo, unit_codes, write_forms
+
+SHOWN_ERRORS = 10
+
+
+@dataclass
+class FormsResult:
+    plan_name: str
+    out_dir: Path
+    forms: list[FormInfo] = field(default_factory=list)
+    seconds: float = 0.0
+    warnings: int = 0  # plan warnings (forms are still written)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"plan": self.plan_name, "out_dir": str(self.out_dir), "seconds": round(self.seconds, 3),
+                "count": len(self.forms), "plan_warnings": self.warnings,
+                "forms": [f.to_dict() for f in self.forms]}
+
+
+def forms_dir(project: Project) -> Path:
+    return project.outputs / "forms"
+
+
+def load_checked_plan(plan_path: Path) -> tuple[Plan, list[Finding]]:
+    """The plan, if it has no error findings; else PlanError listing them."""
+    plan, findings = lint_plan(plan_path)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        lines = [f"  - {f.location.describe() or '规划定义'}：{f.message}" for f in errors[:SHOWN_ERRORS]]
+        more = f"\n  ……另有 {len(errors) - SHOWN_ERRORS} 个错误" if len(errors) > SHOWN_ERRORS else ""
+        raise PlanError(f"规划定义有 {len(errors)} 个错误，不能生成填报表。"
+                        "请先修改规划定义（可运行 reportkit plan check 查看全部问题）：\n"
+                        + "\n".join(lines) + more)
+    return plan, findings
+
+
+def resolve_units(plan: Plan, units: Sequence[str] | None) -> list[str]:
+    codes = unit_codes(plan, units or None)
+    if not codes:
+        raise PlanError("规划定义中没有需要填报的单位：请在指标、数据项或任务中指定填报单位。")
+    return codes
+
+
+def check_out_dir(project: Project, out_dir: Path) -> Path:
+    """Forms never go into inputs/: that is where the plan and the received returns live."""
+    out = out_dir.resolve()
+    inputs = project.inputs.resolve()
+    if out == inputs or inputs in out.parents:
+        raise UsageError(f"输出目录 {out_dir} 位于输入目录 {project.inputs} 内，为避免覆盖输入文件，请换一个目录。")
+    return out
+
+
+def generate_forms(plan: Plan, codes: Sequence[str], out_dir: Path,
+                   progress: Callable[[FormInfo], None] | None = None, warnings: int = 0) -> FormsResult:
+    start = time.perf_counter()
+    forms = write_forms(plan, out_dir, units=codes, progress=progress)
+    return FormsResult(plan.info.name, out_dir, forms, time.perf_counter() - start, warnings)
