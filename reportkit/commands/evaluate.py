@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -89,13 +90,13 @@ def print_evaluation(plan: Plan, result: Evaluation, rejected: Sequence[ReturnDa
 
 
 def indicator_table(result: Evaluation) -> Table:
-    table = Table(show_lines=False, header_style="bold")
-    table.add_column("指标", ratio=1, min_width=12, overflow="fold")
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table.add_column("指标", ratio=1, min_width=10, overflow="fold")
     for header in ("基期值", "目标值", "当前值", "完成进度", "时间进度"):
-        table.add_column(header, justify="right", no_wrap=True)
-    table.add_column("状态", no_wrap=True)
-    table.add_column("覆盖", justify="right", no_wrap=True)
-    table.add_column("预计", min_width=8, overflow="fold")
+        table.add_column(header, justify="right", overflow="fold")
+    table.add_column("状态", min_width=8, overflow="fold")
+    table.add_column("覆盖", justify="right", overflow="fold")
+    table.add_column("预计", ratio=1, min_width=8, overflow="fold")
     for r in result.indicators:
         table.add_row(*indicator_row(r, result))
     return table
