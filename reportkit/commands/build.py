@@ -1,0 +1,106 @@
+"""``reportkit build``: validate, evaluate and write the report, the summary and the manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..evaluation.types import STATUS_ORDER
+from ..rendering.build import BuildResult, build
+from ._common import console, err_console, get_project, json_option, print_json, project_option
+
+STATUS_STYLE = {"提前实现": "green", "快于预期": "cyan", "基本符合预期": "yellow", "滞后": "red", "无法评估": "dim"}
+
+
+class _Bars:
+    """One rich progress bar per build stage."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(stage, total=max(total, 1))
+        self.progress.update(self.tasks[stage], completed=done if total else 1, total=max(total, 1))
+
+
+def _status_table(result: BuildResult) -> Table:
+    ev = result.evaluation
+    table = Table(title="主要指标评估结果", show_lines=False)
+    for head in ("编码", "指标", "当前值", "完成进度", "时间进度", "状态", "预计"):
+        table.add_column(head)
+    if ev is None:
+        return table
+    for r in ev.indicators:
+        proj = r.projection.text if r.projection else ""
+        cur = "—" if r.current is None else f"{r.current:.{r.indicator.decimals}f}"
+        prog = "—" if r.progress is None else f"{r.progress:.1f}%"
+        style = STATUS_STYLE.get(r.status.value, "")
+        table.add_row(r.code, r.indicator.label, cur, prog, f"{r.time_progress:.1f}%",
+                      f"[{style}]{r.status.value}{'（预警）' if r.alert else ''}[/{style}]", proj)
+    return table
+
+
+def _summary(result: BuildResult) -> None:
+    ev = result.evaluation
+    f = result.findings
+    if ev is not None:
+        counts = "、".join(f"{s.value} {ev.counts[s]} 项" for s in STATUS_ORDER if ev.counts[s])
+        console.print(f"指标：{len(ev.indicators)} 项（{counts or '无'}）；预警 {len(ev.alerts)} 项。")
+        missing = "、".join(ev.coverage.unit_names.get(u, u) for u in ev.coverage.missing)
+        console.print(f"报送：{ev.coverage.label} 个单位纳入汇总" + (f"；未纳入：{missing}" if missing else "") + "。")
+    console.print(f"审核：强制性问题 {f['error']} 个，核实性问题 {f['warning']} 个（已说明 {f['accepted']} 个），"
+                  f"提示 {f['info']} 个。")
+    for r in result.excluded:
+        console.print(f"[yellow]未纳入汇总：[/yellow]{Path(r.path).name}（{r.unit or '未识别单位'}）存在强制性审核问题。")
+
+
+@click.command("build")
+@click.option("--strict", is_flag=True, help="任何填报表有强制性问题时不生成报告，退出码 1。")
+@click.option("--dry-run", is_flag=True, help="只审核和评估，打印评估结果，不写任何文件。")
+@click.option("--template", "template", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="使用指定的报告模板（默认：templates/中期评估报告模板.docx）。")
+@project_option
+@json_option
+def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: Path | None, as_json: bool) -> None:
+    """审核 inputs/returns/ 中的填报表，评估指标进度，生成中期评估报告。
+
+    \b
+    写入 outputs/：
+      《规划名称》中期评估报告.docx   Word 报告（可在 Word/WPS 中编辑）
+      《规划名称》汇总表.xlsx         Excel 汇总表
+      validation/审核结果.xlsx        审核问题清单
+      manifest.json                   输入文件及其哈希、版本、生成时间、未纳入汇总的文件
+
+    有强制性问题的填报表不纳入汇总，并在报告附件中列出；报告仍会生成（退出码 0）。
+
+    \b
+    示例：
+      reportkit build
+      reportkit build --dry-run --json
+      reportkit build --strict -p 项目目录
+    """
+    project = get_project(project_dir)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True, disable=as_json) as progress:
+        result = build(project, strict=strict, dry_run=dry_run, progress=_Bars(progress), template=template)
+    if as_json:
+        print_json(result.to_dict())
+        raise SystemExit(result.exit_code)
+    if result.strict_failed:
+        err_console.print("[red]有填报表存在强制性审核问题，按 --strict 要求未生成报告。[/red]")
+        _summary(result)
+        raise SystemExit(1)
+    console.print(_status_table(result))
+    _summary(result)
+    for path in result.written:
+        console.print(f"[green]已生成[/green] {path}")
+    if dry_run:
+        console.print("（--dry-run：未写入任何文件）")
+
+
+COMMANDS = [build_cmd]

@@ -1,0 +1,241 @@
+"""``build``: load the plan, validate the returns, evaluate, render everything into ``outputs/``.
+
+Returns with errors are left out of the figures and listed in the report. Every output is
+rendered in memory first and then written to a temporary file in its own folder and moved
+into place, so an interrupted or failed build leaves the previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..checks.run import ValidationRun, collect_files, validate_paths
+from ..definitions.loader import load_plan
+from ..definitions.model import Plan
+from ..evaluation import Evaluation, evaluate
+from ..findings import Severity, count_by_severity
+from ..intake.types import ReturnData
+from ..project import Project
+from . import charts
+from .context import ReportInputs, build_context
+from .docx_report import render_docx
+from .make_template import TEMPLATE_NAME
+from .summary_xlsx import findings_workbook, summary_workbook
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+STAGE_READ = "读取并审核填报表"
+STAGE_RENDER = "生成报告"
+PACKAGED_TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "templates" / TEMPLATE_NAME
+VALIDATION_FILE = Path("validation") / "审核结果.xlsx"
+MANIFEST_FILE = "manifest.json"
+
+
+@dataclass
+class BuildResult:
+    plan: Plan
+    run: ValidationRun
+    evaluation: Evaluation | None = None
+    included: list[ReturnData] = field(default_factory=list)
+    excluded: list[ReturnData] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    template: Path | None = None
+    strict_failed: bool = False
+    dry_run: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.strict_failed else 0
+
+    @property
+    def findings(self) -> dict[str, int]:
+        return count_by_severity([f for r in self.run.active for f in r.findings])
+
+    def to_dict(self) -> dict[str, Any]:
+        ev = self.evaluation
+        return {
+            "plan": self.plan.info.name,
+            "strict_failed": self.strict_failed,
+            "dry_run": self.dry_run,
+            "template": str(self.template) if self.template else None,
+            "written": [str(p) for p in self.written],
+            "counts": {s.value: n for s, n in ev.counts.items()} if ev else {},
+            "alerts": [r.code for r in ev.alerts] if ev else [],
+            "reported": ev.coverage.label if ev else None,
+            "missing_units": list(ev.coverage.missing) if ev else [],
+            "included": [r.path for r in self.included],
+            "excluded": [excluded_entry(r) for r in self.excluded],
+            "findings": self.findings,
+            "evaluation": ev.to_dict() if ev else None,
+        }
+
+
+# ---------------------------------------------------------------- files
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write to a temporary file beside ``path`` and move it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_file_name(name: str) -> str:
+    return _UNSAFE.sub("_", name).strip(" .") or "报告"
+
+
+def report_names(plan: Plan) -> tuple[str, str]:
+    base = safe_file_name(plan.info.name)
+    return f"{base}{plan.info.evaluation_kind.value}报告.docx", f"{base}汇总表.xlsx"
+
+
+def find_template(project: Project, template: Path | None = None) -> Path:
+    """An explicit template, else the project's ``templates/`` default, else the packaged one."""
+    if template is not None:
+        return template
+    local = project.templates_dir / TEMPLATE_NAME
+    return local if local.is_file() else PACKAGED_TEMPLATE
+
+
+# ---------------------------------------------------------------- steps
+def validate_returns(plan: Plan, project: Project, progress: Progress | None) -> ValidationRun:
+    if not project.returns_dir.is_dir():
+        return ValidationRun(plan.info.id, units={u.code: u.name for u in plan.reporting_units()})
+    total = len(collect_files([project.returns_dir]))
+    done = 0
+
+    def tick(_path: Path, _data: ReturnData) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(STAGE_READ, done, total)
+
+    if progress:
+        progress(STAGE_READ, 0, total)
+    return validate_paths(plan, [project.returns_dir], progress=tick)
+
+
+def split_returns(run: ValidationRun) -> tuple[list[ReturnData], list[ReturnData]]:
+    """(returns used for the figures, returns left out because of errors)."""
+    included, excluded = [], []
+    for r in run.active:
+        if r.has_errors or r.unit is None:
+            excluded.append(r)
+        else:
+            included.append(r)
+    return included, excluded
+
+
+def excluded_entry(r: ReturnData) -> dict[str, Any]:
+    errors = [f for f in r.findings if f.severity is Severity.ERROR]
+    codes = sorted({f.code for f in errors})
+    return {"file": Path(r.path).name, "unit": r.unit, "sha256": r.sha256,
+            "reason": f"存在 {len(errors)} 个强制性审核问题（{'、'.join(codes)}），未纳入汇总。"}
+
+
+def manifest(project: Project, result: BuildResult, outputs: Sequence[str], now: dt.datetime) -> dict[str, Any]:
+    plan_path = project.plan_path
+    returns = [{"file": str(Path(r.path).relative_to(project.root)) if Path(r.path).is_relative_to(project.root)
+                else r.path, "sha256": r.sha256, "unit": r.unit, "state": r.state,
+                "included": r in result.included, "superseded_by": r.superseded_by}
+               for r in result.run.returns]
+    template = result.template
+    return {
+        "reportkit_version": __version__,
+        "generated_at": now.isoformat(timespec="seconds"),
+        "plan": {"id": result.plan.info.id, "name": result.plan.info.name, "file": plan_path.name,
+                 "sha256": sha256_file(plan_path), "fingerprint": result.plan.fingerprint()},
+        "template": {"file": template.name, "sha256": sha256_file(template)} if template else None,
+        "inputs": returns,
+        "excluded": [excluded_entry(r) for r in result.excluded],
+        "superseded": [{"file": Path(r.path).name, "unit": r.unit, "superseded_by": r.superseded_by}
+                       for r in result.run.returns if r.superseded_by],
+        "outputs": list(outputs),
+        "counts": {s.value: n for s, n in result.evaluation.counts.items()} if result.evaluation else {},
+    }
+
+
+def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
+                   progress: Progress | None) -> dict[Path, bytes]:
+    """Every output, rendered in memory (nothing written yet)."""
+    assert result.evaluation is not None and result.template is not None
+    step = _stepper(progress, STAGE_RENDER, 5)
+    inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
+                          [f for r in result.run.active for f in r.findings], generated_at=now)
+    base = build_context(inputs)
+    step()
+    images = {"status": charts.status_chart(base["counts"]["by_status"]),
+              "progress": charts.progress_chart(base["indicators"], result.evaluation.time_progress)}
+    ctx = {**base, "charts": images}
+    step()
+    report_name, summary_name = report_names(result.plan)
+    out = project.outputs
+    files = {out / report_name: render_docx(result.template, ctx)}
+    step()
+    files[out / summary_name] = summary_workbook(base)
+    files[out / VALIDATION_FILE] = findings_workbook(base)
+    step()
+    names = [str(p.relative_to(out)) for p in files]
+    files[out / MANIFEST_FILE] = json.dumps(manifest(project, result, names, now), ensure_ascii=False,
+                                            indent=2).encode("utf-8")
+    step()
+    return files
+
+
+def _stepper(progress: Progress | None, stage: str, total: int) -> Callable[[], None]:
+    done = 0
+    if progress:
+        progress(stage, 0, total)
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(stage, done, total)
+    return step
+
+
+def build(project: Project, *, strict: bool = False, dry_run: bool = False, progress: Progress | None = None,
+          template: Path | None = None, now: dt.datetime | None = None) -> BuildResult:
+    """Validate, evaluate and (unless ``dry_run``) write the report and its companions."""
+    plan = load_plan(project.plan_path)
+    run = validate_returns(plan, project, progress)
+    included, excluded = split_returns(run)
+    result = BuildResult(plan, run, included=included, excluded=excluded, dry_run=dry_run,
+                         template=find_template(project, template))
+    if strict and excluded:
+        result.strict_failed = True
+        return result
+    result.evaluation = evaluate(plan, included)
+    if dry_run:
+        return result
+    files = render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)
+    result.written = [write_atomic(path, data) for path, data in files.items()]
+    return result
