@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..checks.report import write_outputs
 from ..checks.run import ValidationRun, collect_files, validate_paths
 from ..definitions.loader import load_plan
 from ..definitions.model import Plan
@@ -30,13 +31,13 @@ from . import charts
 from .context import ReportInputs, build_context
 from .docx_report import render_docx
 from .make_template import TEMPLATE_NAME
-from .summary_xlsx import findings_workbook, summary_workbook
+from .summary_xlsx import summary_workbook
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 STAGE_READ = "读取并审核填报表"
 STAGE_RENDER = "生成报告"
 PACKAGED_TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "templates" / TEMPLATE_NAME
-VALIDATION_FILE = Path("validation") / "审核结果.xlsx"
+VALIDATION_DIR = "validation"  # 审核结果.xlsx/.json and the units' annotated copies
 MANIFEST_FILE = "manifest.json"
 
 
@@ -200,9 +201,8 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     files = {out / report_name: render_docx(result.template, ctx)}
     step()
     files[out / summary_name] = summary_workbook(base)
-    files[out / VALIDATION_FILE] = findings_workbook(base)
     step()
-    names = [str(p.relative_to(out)) for p in files]
+    names = [str(p.relative_to(out)) for p in files] + [f"{VALIDATION_DIR}/审核结果.xlsx"]
     files[out / MANIFEST_FILE] = json.dumps(manifest(project, result, names, now), ensure_ascii=False,
                                             indent=2).encode("utf-8")
     step()
@@ -238,4 +238,6 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
         return result
     files = render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)
     result.written = [write_atomic(path, data) for path, data in files.items()]
+    validation = write_outputs(run, project.outputs / VALIDATION_DIR)
+    result.written += [validation.summary, validation.json, *validation.feedback]
     return result

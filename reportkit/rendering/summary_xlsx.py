@@ -192,13 +192,3 @@ def summary_workbook(ctx: Mapping[str, Any]) -> bytes:
     book.table("审核问题", ctx["appendix"]["validation_note"], FINDING_COLUMNS, ctx["appendix"]["findings"])
     book.close()
     return buf.getvalue()
-
-
-def findings_workbook(ctx: Mapping[str, Any]) -> bytes:
-    """``validation/审核结果.xlsx``: one row per finding, plus who reported."""
-    buf = io.BytesIO()
-    book = _Book(buf)
-    book.table("审核结果", ctx["appendix"]["validation_note"], FINDING_COLUMNS, ctx["appendix"]["findings"])
-    book.table("报送情况", ctx["appendix"]["reporting_note"], REPORTING_COLUMNS, ctx["appendix"]["reporting"])
-    book.close()
-    return buf.getvalue()
