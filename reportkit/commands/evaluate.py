@@ -134,7 +134,7 @@ def _projection(r: IndicatorResult) -> str:
 
 def _print_coverage(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData]) -> None:
     cov = result.coverage
-    line = f"报送单位 {cov.label}"
+    line = f"报送单位：{cov.label}"
     if cov.missing:
         line += "，未报送：" + "、".join(plan.unit_name(u) for u in cov.missing)
     console.print(line)

@@ -19,6 +19,7 @@ from .types import (
     Explanation,
     IndicatorResult,
     ProgressMethod,
+    Projection,
     Provenance,
     ReportingCoverage,
     RollUp,
@@ -98,11 +99,20 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
         status=status,
         reason=reason,
         method=judgement.method,
-        projection=project(ind, frame, series, plan.info),
+        projection=_caveat(project(ind, frame, series, plan.info), used),
         units=unit_results(ctx, ind, frame),
         explanations=explanations(ctx, ind),
         provenance=Provenance.merge(r.provenance for r in used),
     )
+
+
+def _caveat(p: Projection, used: Sequence[RollUp]) -> Projection:
+    """A projection resting on a partial roll-up says so."""
+    partial = [r for r in used if r.partial]
+    if p.value is None or not partial:
+        return p
+    note = f"（{partial[-1].year}年汇总不完整，{partial[-1].coverage}，预计值仅供参考）"
+    return replace(p, reason=p.reason + note, text=p.text + note)
 
 
 def projection_series(rollups: Sequence[RollUp], frame: Target) -> list[tuple[int, float]]:
