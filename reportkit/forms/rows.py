@@ -32,9 +32,13 @@ class Bounds:
     def validation(self) -> dict[str, object]:
         """xlsxwriter data_validation options (type and bounds only)."""
         kind = "integer" if self.integer else "decimal"
-        lo = self.lower if self.lower is not None else -UNBOUNDED
-        hi = self.upper if self.upper is not None else UNBOUNDED
-        return {"validate": kind, "criteria": "between", "minimum": lo, "maximum": hi}
+        if self.lower is not None and self.upper is not None:
+            return {"validate": kind, "criteria": "between", "minimum": self.lower, "maximum": self.upper}
+        if self.lower is not None:
+            return {"validate": kind, "criteria": ">=", "value": self.lower}
+        if self.upper is not None:
+            return {"validate": kind, "criteria": "<=", "value": self.upper}
+        return {"validate": kind, "criteria": "between", "minimum": -UNBOUNDED, "maximum": UNBOUNDED}
 
     def describe(self) -> str:
         kind = "整数" if self.integer else "数值"
