@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
@@ -262,3 +263,12 @@ def test_records_survive_reopening(tmp_path: Path, project: Project) -> None:
     with Ledger.for_project(project) as led:
         assert led.find(first.sha256) == first.record
         assert collect(led, src).outcome is Outcome.ALREADY
+
+
+def test_received_at_defaults_to_when_the_file_was_saved(tmp_path: Path, ledger: Ledger) -> None:
+    src = write_return(tmp_path / "甲区.xlsx", "d1", "甲区", GOOD_D1)
+    saved = dt.datetime(2024, 1, 18, 16, 45, 10)
+    os.utime(src, (saved.timestamp(), saved.timestamp()))
+    res = ledger.collect(PLAN, src, validate=mini_validate)
+    assert res.record.received_at == "2024-01-18T16:45:10"
+    assert res.record.collected_at > res.record.received_at

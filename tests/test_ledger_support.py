@@ -135,3 +135,39 @@ GOOD_D1 = {("A01", 2021): 11.5, ("A01", 2022): 12.25, ("A01", 2023): 13.0,
            ("I01", 2021): 30, ("I01", 2022): 32, ("I01", 2023): 35}
 GOOD_D2 = {("A01", 2021): 8.0, ("A01", 2022): 8.5, ("A01", 2023): 9.25,
            ("I01", 2021): 20, ("I01", 2022): 21, ("I01", 2023): 22}
+
+
+# real return forms -----------------------------------------------------------------------
+
+EXAMPLE_PLAN = Path(__file__).resolve().parents[1] / "reportkit" / "data" / "examples" / "ezhou" / "plan.yaml"
+
+
+def fill_form(form: Path, target: Path, overrides: dict[tuple[str, int], Any] | None = None) -> Path:
+    """Fill a generated return form the way a unit would: a number in every year cell
+    (``overrides`` win), a data source per row, every task and the free-text sheet."""
+    from reportkit.forms import layout as L
+
+    wb = openpyxl.load_workbook(form)
+    ws = wb[L.SHEET_INDICATORS]
+    header = [c.value for c in ws[L.INDICATOR_HEADER_ROW]]
+    years = {i: y for i, h in enumerate(header) if (y := L.parse_year_header(h))}
+    for row in ws.iter_rows(min_row=L.INDICATOR_HEADER_ROW + 1):
+        code = row[0].value
+        if not code:
+            continue
+        for i, year in years.items():
+            if row[i].value is None:
+                row[i].value = (overrides or {}).get((code, year), 5 + (year - 2021))
+        row[header.index(L.SOURCE_HEADER)].value = "统计年报"
+    tasks = wb[L.SHEET_TASKS]
+    task_header = [c.value for c in tasks[L.TASK_HEADER_ROW]]
+    for row in tasks.iter_rows(min_row=L.TASK_HEADER_ROW + 1):
+        if row[0].value:
+            row[task_header.index("进展情况")].value = "已按年度计划推进"
+            row[task_header.index("完成状态")].value = "按进度推进"
+    for row in wb[L.SHEET_NARRATIVE].iter_rows():
+        if row[0].value in dict(L.NARRATIVE_FIELDS).values():
+            row[1].value = f"{row[0].value}（示例）"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target

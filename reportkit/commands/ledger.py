@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from ..checks.run import collect_files
 from ..definitions.model import Plan
 from ..errors import UsageError
 from ..findings import Severity
 from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord
-from ..ledger.originals import SPREADSHEET_SUFFIXES
 from ..project import Project
 from ._common import console, err_console, get_project, json_option, print_json, project_option
 
@@ -32,27 +31,12 @@ def load_project_plan(project: Project) -> Plan:
     return load_plan(project.plan_path)
 
 
-def return_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus the spreadsheets inside named folders (Excel lock files skipped)."""
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files.extend(f for f in sorted(p.rglob("*")) if f.is_file() and _is_return_name(f.name))
-        else:
-            files.append(p)
-    return files
-
-
-def _is_return_name(name: str) -> bool:
-    return not name.startswith(("~$", ".")) and Path(name).suffix.lower() in SPREADSHEET_SUFFIXES
-
-
 # collect ---------------------------------------------------------------------------------
 
 @click.command("collect")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--received-at", "received_at", default=None, metavar="日期",
-              help="接收时间（如 2024-01-15 或 2024-01-15T09:30；默认为当前时间）。")
+              help="接收时间（如 2024-01-15 或 2024-01-15T09:30；默认取文件的修改时间）。")
 @project_option
 @json_option
 def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: Path | None,
@@ -69,7 +53,7 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
     """
     project = get_project(project_dir)
     plan = load_project_plan(project)
-    files = return_files(paths)
+    files = collect_files(paths)
     if not files:
         raise UsageError("没有找到要登记的填报表（.xlsx / .xls / .et 等）。")
     with Ledger.for_project(project) as ledger:

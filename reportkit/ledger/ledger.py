@@ -42,7 +42,9 @@ def _checkpoint(name: str) -> None:
 
 def plan_period(plan: Plan) -> str:
     """The period string return forms carry for this plan's current evaluation."""
-    return f"{plan.info.cutoff.year}-{plan.info.evaluation_kind.value}"
+    from ..forms.meta import period_of
+
+    return period_of(plan)
 
 
 def normalize_received(value: dt.datetime | dt.date | str | None) -> str:
@@ -62,11 +64,10 @@ def normalize_received(value: dt.datetime | dt.date | str | None) -> str:
 
 
 def _default_validator() -> Validator:
-    try:
-        from ..checks import validate_return  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise LedgerError("审核模块不可用，无法登记填报表。") from exc
-    return validate_return
+    from ..checks import run
+
+    validate: Validator = run.validate_return
+    return validate
 
 
 class Ledger:
@@ -94,8 +95,11 @@ class Ledger:
 
     def collect(self, plan: Plan, path: Path | str, *, received_at: dt.datetime | dt.date | str | None = None,
                 validate: Validator | None = None) -> CollectResult:
-        """Validate and record one file. The same bytes twice is a no-op (``already``)."""
+        """Validate and record one file. The same bytes twice is a no-op (``already``).
+
+        ``received_at`` defaults to the file's modification time (when it was saved)."""
         src = Path(path)
+        given = None if received_at is None else normalize_received(received_at)
         data = _read(src)
         sha = sha256_of(data)
         known = self.find(sha)
@@ -105,7 +109,7 @@ class Ledger:
         if result.sha256 and result.sha256 != sha:
             raise LedgerError(f"文件 {src} 在登记过程中被修改，请待文件保存完毕后重新登记。")
         result.sha256 = sha
-        return self._record(src, data, result, normalize_received(received_at))
+        return self._record(src, data, result, given or normalize_received(_saved_at(src)))
 
     def collect_many(self, plan: Plan, paths: Iterable[Path], *, received_at: Any = None,
                      validate: Validator | None = None,
@@ -273,6 +277,16 @@ class Ledger:
 def _unit_order(plan: Plan, units: Iterable[str]) -> list[str]:
     order = {u.code: i for i, u in enumerate(plan.units)}
     return sorted(units, key=lambda c: (order.get(c, len(order)), c))
+
+
+def _saved_at(src: Path) -> dt.datetime:
+    """When the file was saved where the coordinator put it: the best default for when it
+    was received (collecting may happen days later). Never later than now."""
+    now = dt.datetime.now()
+    try:
+        return min(now, dt.datetime.fromtimestamp(src.stat().st_mtime))
+    except (OSError, ValueError, OverflowError):
+        return now
 
 
 def _read(src: Path) -> bytes:

@@ -1,0 +1,139 @@
+"""``reportkit collect / status / history / export`` end to end: the bundled plan, forms
+written by the form writer, filled with openpyxl, checked by the real validation."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from test_ledger_support import EXAMPLE_PLAN, fill_form
+
+from reportkit.cli import main
+from reportkit.definitions.loader import load_plan
+from reportkit.forms.writer import write_form
+from reportkit.ledger import SCHEMA_VERSION, Ledger
+from reportkit.project import Project
+
+PLAN = load_plan(EXAMPLE_PLAN)
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("forms")
+    return {code: write_form(PLAN, code, out / f"{code}.xlsx").path for code in ("echeng", "huarong")}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    root = tmp_path / "项目"
+    (root / "inputs" / "returns").mkdir(parents=True)
+    shutil.copy(EXAMPLE_PLAN, root / "inputs" / "plan.yaml")
+    return Project(root)
+
+
+def run(project: Project, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--project", str(project.root)], env={"COLUMNS": "250"})
+
+
+def test_collect_status_resubmit_history(project: Project, forms: dict[str, Path]) -> None:
+    returns = project.returns_dir
+    bad = fill_form(forms["echeng"], returns / "鄂城区.xlsx", {("A01", 2022): "abc"})
+    res = run(project, "collect", str(bad), "--received-at", "2024-01-15T10:00")
+    assert res.exit_code == 1, res.output
+    assert "新登记" in res.stdout and "鄂城区" in res.stdout and "有错误" in res.stdout
+    assert "“abc”不是数值" in res.stdout and "指标数据!J4" in res.stdout
+
+    status = run(project, "status")
+    assert status.exit_code == 0
+    assert "报送率 1/21" in status.stdout and "有错误" in status.stdout and "未报送：华容区" in status.stdout
+
+    fixed = fill_form(forms["echeng"], returns / "鄂城区（修改后）.xlsx")
+    res = run(project, "collect", str(fixed), "--received-at", "2024-01-22T09:00")
+    assert res.exit_code == 0, res.output
+    assert "重新报送（替换旧版本）" in res.stdout and "通过" in res.stdout
+
+    data = json.loads(run(project, "status", "--json").stdout)
+    echeng = data["units"][0]
+    assert (echeng["unit"], echeng["state"], echeng["submissions"], echeng["resubmissions"]) == (
+        "echeng", "accepted", 2, 1)
+    assert echeng["timeliness_label"] == "按时"  # first reported 1-15, deadline 1-20
+    assert (data["reported"], data["total"], data["accepted"]) == (1, 21, 1)
+
+    history = json.loads(run(project, "history", "鄂城区", "--json").stdout)
+    subs = history["submissions"]
+    assert [s["file_name"] for s in subs] == ["鄂城区.xlsx", "鄂城区（修改后）.xlsx"]
+    assert subs[0]["superseded_by"] == subs[1]["sha256"] and subs[0]["state"] == "has-errors"
+    assert subs[0]["findings"][0]["code"] == "value.not-a-number"
+    text = run(project, "history", "echeng")
+    assert text.exit_code == 0 and "现用版本" in text.stdout and "替换" in text.stdout
+
+
+def test_status_json_is_the_library_dict(project: Project, forms: dict[str, Path]) -> None:
+    run(project, "collect", str(fill_form(forms["huarong"], project.returns_dir / "华容区.xlsx")))
+    data = json.loads(run(project, "status", "--json").stdout)
+    with Ledger.for_project(project) as led:
+        assert data == json.loads(json.dumps(led.status(PLAN).to_dict(), ensure_ascii=False))
+
+
+def test_collect_folder_twice_and_a_corrupt_file(project: Project, forms: dict[str, Path]) -> None:
+    fill_form(forms["echeng"], project.returns_dir / "鄂城区.xlsx")
+    fill_form(forms["huarong"], project.returns_dir / "华容区.xlsx")
+    (project.returns_dir / "~$鄂城区.xlsx").write_bytes(b"lock file")  # Excel's owner file: skipped
+    res = run(project, "collect", str(project.returns_dir), "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["summary"]["new"] == 2 and out["summary"]["files"] == 2
+
+    again = run(project, "collect", str(project.returns_dir))
+    assert again.exit_code == 0 and again.stdout.count("已登记过") >= 2
+
+    broken = project.returns_dir / "梁子湖区.xlsx"
+    broken.write_bytes(b"\x00\x01 not a workbook at all")
+    res = run(project, "collect", str(broken), "--json")
+    assert res.exit_code == 1
+    [result] = json.loads(res.stdout)["results"]
+    assert (result["outcome"], result["unit"], result["state_label"]) == ("rejected", None, "无法受理")
+    assert result["findings"] and result["findings"][0]["severity"] == "error"
+    data = json.loads(run(project, "status", "--json").stdout)
+    assert data["reported"] == 2
+
+
+def test_export_command(project: Project, forms: dict[str, Path], tmp_path: Path) -> None:
+    run(project, "collect", str(fill_form(forms["echeng"], project.returns_dir / "鄂城区.xlsx")))
+    target = tmp_path / "导出" / "台账.csv"
+    res = run(project, "export", str(target))
+    assert res.exit_code == 0 and "已导出" in res.stdout
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    a01 = [r for r in rows if r["指标编码"] == "A01"]
+    assert [(r["年份"], r["数值"]) for r in a01] == [("2021", "5"), ("2022", "6"), ("2023", "7")]
+    assert a01[0]["单位名称"] == "鄂城区" and a01[0]["指标名称"] == "全市市场主体数量"
+
+
+def test_newer_ledger_is_refused_by_the_cli(project: Project) -> None:
+    with Ledger.for_project(project):
+        pass
+    conn = sqlite3.connect(project.ledger_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    res = run(project, "status")
+    assert res.exit_code == 1
+    assert "更新版本的 reportkit" in res.stderr
+
+
+def test_usage_errors_exit_2(project: Project, tmp_path: Path) -> None:
+    assert run(project, "history", "不存在的单位").exit_code == 2
+    assert run(project, "collect", str(tmp_path / "nope.xlsx")).exit_code == 2
+    assert run(project, "export", str(tmp_path / "x.txt")).exit_code == 2
+    assert run(project, "collect", "--received-at", "昨天", str(EXAMPLE_PLAN)).exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["collect", "status", "history", "export"])
+def test_every_command_has_help_with_examples(command: str) -> None:
+    res = CliRunner().invoke(main, [command, "--help"])
+    assert res.exit_code == 0 and "示例" in res.output
