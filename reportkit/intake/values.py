@@ -21,7 +21,9 @@ NO_DATA_MARKS = frozenset({"—", "——", "-", "--", "－", "/", "／", "\\", 
 _SPACES = " \t\r\n\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _NUMBER_THEN_REST = re.compile(r"^(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<rest>.*)$")
-_UNIT_TEXT = re.compile(r"^[^\d+\-.,，、;；:：=]{1,8}$")
+_UNIT_TEXT = re.compile(r"^[^\d+\-.,，、;；:：=%]{1,8}$")
+# "3.2左右", "500余" are estimates, not figures: they are not read as numbers
+_QUALIFIERS = ("左右", "以上", "以下", "上下", "多", "余", "约", "近", "超", "不到", "不足")
 
 
 class ValueKind(StrEnum):
@@ -92,7 +94,7 @@ def _parse_text(text: str) -> ParsedValue:
     if not m:
         return ParsedValue(ValueKind.INVALID, raw=text)
     rest = m.group("rest").strip()
-    if rest and not _UNIT_TEXT.match(rest):
+    if rest and (not _UNIT_TEXT.match(rest) or any(q in rest for q in _QUALIFIERS)):
         return ParsedValue(ValueKind.INVALID, raw=text)
     if rest and percent:
         return ParsedValue(ValueKind.INVALID, raw=text)
