@@ -120,6 +120,8 @@ CASES = [
     ("no-target", "10", "—", {}, {2023: 12}, None, Status.UNKNOWN, ProgressMethod.NONE),
     # met at displayed precision: 97.996 shows as 98.00 with 2 decimals
     ("precision", "90", "98", {}, {2023: 97.996}, 99.95, Status.ACHIEVED, ProgressMethod.FLOOR),  # 7.996/8
+    # no decimals shown, but 19.6 is not 20: (19.6 − 10)/(20 − 10) = 96% → gap +36 → 快于预期
+    ("precision-coarse", "10", "20", {"decimals": 0}, {2023: 19.6}, 96.0, Status.AHEAD, ProgressMethod.FLOOR),
 ]
 
 

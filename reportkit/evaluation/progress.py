@@ -67,8 +67,9 @@ def target_of(indicator: Indicator) -> Target:
 
 def meets(value: float, target: float, direction: Direction, decimals: int = 6) -> bool:
     """Does ``value`` meet ``target`` at the displayed precision (half a unit of the last
-    shown decimal counts: 97.996 shown as 98.00 meets ≥98)?"""
-    slack = 0.5 * 10.0 ** -decimals + EPS
+    shown decimal counts: 97.996 shown as 98.00 meets ≥98)? Never coarser than two decimals,
+    so 19.6 does not meet 20 because an indicator is shown without decimals."""
+    slack = 0.5 * 10.0 ** -max(decimals, 2) + EPS
     if direction is Direction.CEILING:
         return value <= target + slack
     return value >= target - slack
