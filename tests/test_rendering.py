@@ -1,0 +1,216 @@
+"""The report rendered from the sample evaluation, re-opened with python-docx."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from reportkit.cli import main
+from reportkit.errors import TemplateError
+from reportkit.evaluation.types import TaskResult, TaskSummary, UnitTaskReport
+from reportkit.intake.types import TaskReport
+from reportkit.rendering import charts
+from reportkit.rendering.context import build_context
+from reportkit.rendering.describe import describe_context
+from reportkit.rendering.docx_report import check_template, render_docx
+from reportkit.rendering.sample import sample_inputs
+from reportkit.rendering.summary_xlsx import summary_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "templates" / "中期评估报告模板.docx"
+HOSTILE = "A<&>B {{x}} {% if %}\x0b尾"
+HEADINGS = ("一、规划实施总体情况", "二、主要指标完成情况", "三、重点任务推进情况", "四、存在的问题",
+            "五、下一步工作建议", "附件1", "附件2", "附件3")
+
+
+def _hostile_inputs():
+    inputs = sample_inputs()
+    ev = inputs.evaluation
+    first = ev.tasks.results[0]
+    rep = UnitTaskReport(TaskReport("A", first.task.code, HOSTILE, "按进度推进"), "甲区")
+    results = (TaskResult(first.task, (*first.reports, rep), first.status), *ev.tasks.results[1:])
+    tasks = TaskSummary(results, ev.tasks.by_chapter, ev.tasks.by_lead, ev.tasks.counts)
+    inputs.evaluation = dataclasses.replace(ev, tasks=tasks)
+    return inputs
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    inputs = _hostile_inputs()
+    ctx = build_context(inputs)
+    ctx["charts"] = {"status": charts.status_chart(ctx["counts"]["by_status"]),
+                     "progress": charts.progress_chart(ctx["indicators"], 60.0)}
+    path = tmp_path_factory.mktemp("report") / "report.docx"
+    path.write_bytes(render_docx(TEMPLATE, ctx))
+    return path, ctx
+
+
+def _texts(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def test_every_section_heading_present(rendered):
+    path, _ = rendered
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert list(HEADINGS) == headings
+
+
+def test_indicator_table_has_one_row_per_indicator(rendered):
+    path, ctx = rendered
+    table = docx.Document(str(path)).tables[0]
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["指标", "基期值", "目标值", "当前值", "完成进度", "时间进度", "状态", "预计", "牵头单位"]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert len(rows) == len(sample_inputs().evaluation.indicators) == 3
+    assert rows[0] == ["市场主体数量（万户）", "12", "20", "16.8", "60.0%", "60.0%", "基本符合预期", "能完成", "市市场监管局"]
+    assert rows[1][0] == "食品抽检合格率（%）（约束性）"
+    assert rows[1][3:7] == ["96.5", "-50.0%", "60.0%", "滞后"]
+    assert rows[2][3:7] == ["—", "—", "60.0%", "无法评估"]
+
+
+def test_counts_sentence_matches_the_evaluation(rendered):
+    path, _ = rendered
+    counts = sample_inputs().evaluation.counts
+    expected = "纳入评估的 3 项主要指标中，" + "、".join(f"{n} 项{s.value}" for s, n in counts.items() if n) + "。"
+    assert expected == "纳入评估的 3 项主要指标中，1 项基本符合预期、1 项滞后、1 项无法评估。"
+    assert any(t.startswith(expected) for t in _texts(path))
+
+
+def test_indicator_sentence_from_the_numbers(rendered):
+    texts = _texts(rendered[0])
+    assert "市场主体数量2023年达到 16.8 万户，完成规划目标的 60.0%，与时间进度持平，进度基本符合预期。" \
+           "预计2025年可达 20.6 万户，能够完成规划目标。" in texts
+
+
+def test_unit_task_text_appears_under_its_chapter(rendered):
+    texts = _texts(rendered[0])
+    chapter = texts.index("（一）优化营商环境")
+    next_chapter = texts.index("（二）守牢安全底线")
+    task_text = "（甲区）推行“一照通行”改革，新登记主体 2.1 万户。"
+    assert chapter < texts.index(task_text) < next_chapter
+
+
+def test_hostile_text_comes_out_as_typed(rendered):
+    texts = _texts(rendered[0])
+    assert "（甲区）A<&>B {{x}} {% if %}尾" in texts
+    assert not any("None" in t for t in texts)
+
+
+def test_warnings_first_with_unit_reasons(rendered):
+    texts = _texts(rendered[0])
+    start = texts.index("（一）主要指标方面")
+    assert texts[start + 1].startswith("【预警】食品抽检合格率")
+    assert texts[start + 2] == "（甲区）抽检范围扩大到小作坊。"
+
+
+def test_page_setup_follows_gbt_9704(rendered):
+    document = docx.Document(str(rendered[0]))
+    sec = document.sections[0]
+    def cm(length) -> float:
+        return round(length.cm, 2)
+
+    assert (cm(sec.page_width), cm(sec.page_height)) == (21.0, 29.7)
+    assert [cm(x) for x in (sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin)] == [3.7, 3.5, 2.8, 2.6]
+    normal = document.styles["Normal"]
+    assert normal.font.size.pt == 16
+    assert normal.paragraph_format.line_spacing.pt == 28
+    fonts = normal.element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert document.styles["Heading 1"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "黑体"
+    assert document.styles["Heading 2"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "楷体_GB2312"
+    footer = sec.footer.paragraphs[0]
+    assert footer.text.startswith("— ") and footer.text.endswith(" —")
+    assert "PAGE" in "".join(footer._p.itertext())
+
+
+def test_header_rows_repeat_and_toc_updates_on_open(rendered):
+    path = rendered[0]
+    for table in docx.Document(str(path)).tables:
+        trpr = table.rows[0]._tr.trPr
+        assert trpr is not None and trpr.find(qn("w:tblHeader")) is not None
+    with zipfile.ZipFile(path) as z:
+        settings = z.read("word/settings.xml").decode()
+        body = z.read("word/document.xml").decode()
+    assert '<w:updateFields w:val="true"/>' in settings
+    assert "TOC \\o" in body
+    assert body.count("<pic:pic") == 2  # both charts embedded
+
+
+def test_charts_have_no_missing_glyphs():
+    ctx = build_context(sample_inputs())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = charts.status_chart(ctx["counts"]["by_status"])
+        png2 = charts.progress_chart(ctx["indicators"], 60.0)
+    assert png.startswith(b"\x89PNG") and png2.startswith(b"\x89PNG")
+
+
+def _template_with(tmp_path: Path, text: str) -> Path:
+    document = docx.Document()
+    document.add_paragraph("前文段落")
+    document.add_paragraph(text)
+    document.add_paragraph("后文段落")
+    path = tmp_path / "custom.docx"
+    document.save(str(path))
+    return path
+
+
+def test_broken_template_names_the_tag_and_fails_before_writing(tmp_path):
+    path = _template_with(tmp_path, "指标情况：{% if plan.name %}未闭合")
+    check = check_template(path, build_context(sample_inputs()))
+    assert not check.ok
+    assert "{% if plan.name %}" in check.syntax_error and "前文段落" in check.syntax_error
+    with pytest.raises(TemplateError):
+        render_docx(path, build_context(sample_inputs()))
+
+
+def test_unknown_variables_are_listed(tmp_path):
+    path = _template_with(tmp_path, "{{ plan.name }}{{ leader_name }}{{ plan.nonexistent }}")
+    check = check_template(path, build_context(sample_inputs()))
+    assert check.missing == ["leader_name"]
+    result = CliRunner().invoke(main, ["template", "check", str(path)])
+    assert result.exit_code == 1
+    assert "leader_name" in result.output
+
+
+def test_attribute_typos_are_found_by_the_trial_render(tmp_path):
+    path = _template_with(tmp_path, "{{ plan.nmae }}")
+    check = check_template(path, build_context(sample_inputs()))
+    assert not check.ok and "nmae" in check.render_error
+
+
+def test_default_template_checks_clean_and_packaged_copy_is_identical():
+    assert CliRunner().invoke(main, ["template", "check", str(TEMPLATE)]).exit_code == 0
+    packaged = ROOT / "reportkit" / "data" / "templates" / TEMPLATE.name
+    assert packaged.read_bytes() == TEMPLATE.read_bytes()
+
+
+def test_context_reference_is_up_to_date():
+    committed = (ROOT / "docs" / "context.md").read_text(encoding="utf-8")
+    assert committed == describe_context(), "run: python -m reportkit.rendering.describe docs/context.md"
+
+
+def test_summary_workbook(tmp_path):
+    ctx = build_context(sample_inputs())
+    path = tmp_path / "summary.xlsx"
+    path.write_bytes(summary_workbook(ctx))
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["指标完成情况", "状态统计", "分单位数据", "重点任务", "报送情况", "审核问题"]
+    ws = wb["指标完成情况"]
+    assert ws.freeze_panes == "B3"
+    assert [ws.cell(3, c).value for c in (1, 7, 9, 11)] == ["I1", 16.8, 60, "基本符合预期"]
+    assert ws.cell(4, 11).fill.fgColor.rgb.endswith("F8CBAD")  # 滞后
+    assert ws._charts, "a native Excel chart on the indicator sheet"
+    values = wb["分单位数据"]
+    assert [values.cell(2, c).value for c in range(1, 8)] == ["指标编码", "指标", "填报单位", "2021年", "2022年",
+                                                              "2023年", "说明"]
+    assert [values.cell(4, c).value for c in range(3, 7)] == ["甲区", 8, 9, 10]
