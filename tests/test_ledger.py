@@ -272,3 +272,16 @@ def test_received_at_defaults_to_when_the_file_was_saved(tmp_path: Path, ledger:
     res = ledger.collect(PLAN, src, validate=mini_validate)
     assert res.record.received_at == "2024-01-18T16:45:10"
     assert res.record.collected_at > res.record.received_at
+
+
+def test_batch_with_one_receipt_time_keeps_the_later_saved_return(tmp_path: Path, ledger: Ledger) -> None:
+    fixed = write_return(tmp_path / "甲区-修改.xlsx", "d1", "甲区", GOOD_D1)
+    first = write_return(tmp_path / "甲区.xlsx", "d1", "甲区", {**GOOD_D1, ("A01", 2021): "?"})
+    os.utime(first, (1_700_000_000, 1_700_000_000))
+    os.utime(fixed, (1_700_090_000, 1_700_090_000))
+    seen: list[str] = []
+    results = ledger.collect_many(PLAN, [fixed, first], received_at="2024-01-19", validate=mini_validate,
+                                  on_result=lambda r: seen.append(Path(r.path).name))
+    assert seen == ["甲区.xlsx", "甲区-修改.xlsx"]  # oldest saved first
+    assert [r.outcome for r in results] == [Outcome.NEW, Outcome.SUPERSEDED]
+    assert ledger.status(PLAN).units[0].state == "accepted"

@@ -13,7 +13,7 @@ from rich.table import Table
 from ..checks.run import collect_files
 from ..definitions.model import Plan
 from ..errors import UsageError
-from ..findings import Severity
+from ..findings import Finding, Severity
 from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord
 from ..project import Project
 from ._common import console, err_console, get_project, json_option, print_json, project_option
@@ -71,12 +71,11 @@ def _collect_with_progress(ledger: Ledger, plan: Plan, files: list[Path], receiv
     with Progress(*columns, console=err_console, transient=True,
                   disable=quiet or not err_console.is_terminal) as progress:
         task = progress.add_task("", total=len(files))
-        results = []
-        for f in files:
-            progress.update(task, description=f.name)
-            results.append(ledger.collect(plan, f, received_at=received_at))
-            progress.advance(task)
-    return results
+
+        def advance(result: CollectResult) -> None:
+            progress.update(task, advance=1, description=Path(result.path).name)
+
+        return ledger.collect_many(plan, files, received_at=received_at, on_result=advance)
 
 
 def _outcome_counts(results: list[CollectResult]) -> dict[str, int]:
@@ -95,24 +94,40 @@ def _print_collect(results: list[CollectResult]) -> None:
                       rec.unit_name or rec.unit or "—", _styled(rec.state_label, STATE_STYLE.get(rec.state)),
                       str(rec.errors), str(rec.warnings))
     console.print(table)
-    counts = _outcome_counts(results)
-    console.print(
-        f"共 {counts['files']} 个文件：新登记 {counts['new']}，重新报送 {counts['superseded']}，"
-        f"已登记过 {counts['already']}，仅存档 {counts['outdated']}，无法受理 {counts['rejected']}。")
+    console.print(_collect_summary(results))
     for r in results:
-        _print_errors(r)
+        _print_problems(r)
 
 
-def _print_errors(result: CollectResult) -> None:
-    errors = [f for f in result.record.findings if f.severity is Severity.ERROR]
-    if not errors:
-        return
-    console.print(f"[red]{Path(result.path).name}[/red] 有 {len(errors)} 处错误，需退回修改：")
-    for f in errors[:MAX_FINDINGS_SHOWN]:
+def _collect_summary(results: list[CollectResult]) -> str:
+    counts = Counter(r.outcome for r in results)
+    parts = [f"{o.label.split('（')[0]} {counts[o]}" for o in Outcome if counts[o]]
+    return f"共 {len(results)} 个文件：{'，'.join(parts)}。"
+
+
+def _print_problems(result: CollectResult) -> None:
+    findings = result.record.findings
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    unexplained = [f for f in findings if f.severity is Severity.WARNING and not f.explained]
+    name = Path(result.path).name
+    if errors:
+        _print_findings(f"[red]{name}[/red] 有 {len(errors)} 处错误，需退回修改：", errors)
+    if unexplained:
+        _print_findings(f"[yellow]{name}[/yellow] 有 {len(unexplained)} 处需核实，请填报单位在“说明”栏说明：",
+                        unexplained)
+
+
+def _print_findings(title: str, findings: list[Finding]) -> None:
+    console.print(title)
+    for f in findings[:MAX_FINDINGS_SHOWN]:
         where = f.location.describe()
         console.print(f"  · {where + '：' if where else ''}{f.message}", soft_wrap=True)
-    if len(errors) > MAX_FINDINGS_SHOWN:
-        console.print(f"  ……另有 {len(errors) - MAX_FINDINGS_SHOWN} 处，运行 reportkit validate 查看全部审核意见。")
+    if len(findings) > MAX_FINDINGS_SHOWN:
+        console.print(f"  ……另有 {len(findings) - MAX_FINDINGS_SHOWN} 处，运行 reportkit validate 查看全部审核意见。")
+
+
+def _when(iso: str) -> str:
+    return iso[:16].replace("T", " ") if iso else "—"
 
 
 def _styled(text: str, style: str | None) -> str:
@@ -150,7 +165,7 @@ def _print_status(report: StatusReport) -> None:
     for u in [*report.units, *report.others]:
         name = u.name if u.in_plan else f"{u.name}（非本规划填报单位）"
         table.add_row(name, "是" if u.reported else _styled("否", "red"),
-                      u.first_received.replace("T", " ") or "—",
+                      _when(u.first_received),
                       _styled(u.state_label, STATE_STYLE.get(u.state)),
                       str(u.submissions), u.timeliness_label)
     console.print(table)
@@ -195,7 +210,7 @@ def _print_history(name: str, records: list[SubmissionRecord]) -> None:
         table.add_column(col, overflow="fold")
     for i, r in enumerate(records, start=1):
         current = "现用版本" if r.current else f"已被 {r.superseded_by[:8] if r.superseded_by else ''} 替换"
-        table.add_row(str(i), r.received_at.replace("T", " "), r.file_name, r.period or "—",
+        table.add_row(str(i), _when(r.received_at), r.file_name, r.period or "—",
                       _styled(r.state_label, STATE_STYLE.get(r.state)), str(r.errors), str(r.warnings),
                       current, r.sha256[:8])
     console.print(table)

@@ -114,8 +114,10 @@ class Ledger:
     def collect_many(self, plan: Plan, paths: Iterable[Path], *, received_at: Any = None,
                      validate: Validator | None = None,
                      on_result: Callable[[CollectResult], None] | None = None) -> list[CollectResult]:
+        """Collect several files, oldest saved first, so that when two returns of one unit
+        get the same receipt time the one saved later is the current one."""
         results = []
-        for p in paths:
+        for p in sorted(paths, key=_save_order):
             res = self.collect(plan, p, received_at=received_at, validate=validate)
             if on_result is not None:
                 on_result(res)
@@ -287,6 +289,13 @@ def _saved_at(src: Path) -> dt.datetime:
         return min(now, dt.datetime.fromtimestamp(src.stat().st_mtime))
     except (OSError, ValueError, OverflowError):
         return now
+
+
+def _save_order(path: Path) -> tuple[float, str]:
+    try:
+        return (Path(path).stat().st_mtime, str(path))
+    except OSError:
+        return (0.0, str(path))
 
 
 def _read(src: Path) -> bytes:

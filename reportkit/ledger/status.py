@@ -14,6 +14,8 @@ from typing import Any
 from ..definitions.model import Plan
 from .records import SubmissionRecord, state_has_errors, state_label
 
+MAX_NAMED = 8  # units named in the one-line summary; the full list is in ``missing``
+
 TIMELINESS_LABELS = {
     "on-time": "按时",
     "late": "逾期",
@@ -99,7 +101,9 @@ class StatusReport:
         if self.deadline:
             text += f"；截止日期 {self.deadline}：按时 {self.on_time} 家，逾期 {self.late} 家"
         if self.missing:
-            text += "；未报送：" + "、".join(u.name for u in self.missing)
+            names = [u.name for u in self.missing]
+            shown = "、".join(names[:MAX_NAMED])
+            text += f"；未报送：{shown}" + (f"等 {len(names)} 家" if len(names) > MAX_NAMED else "")
         return text + "。"
 
     def to_dict(self) -> dict[str, Any]:
