@@ -137,3 +137,28 @@ def test_usage_errors_exit_2(project: Project, tmp_path: Path) -> None:
 def test_every_command_has_help_with_examples(command: str) -> None:
     res = CliRunner().invoke(main, [command, "--help"])
     assert res.exit_code == 0 and "示例" in res.output
+
+
+def test_accepted_values_prefill_the_next_forms(project: Project, forms: dict[str, Path], tmp_path: Path) -> None:
+    """What ``reportkit forms`` does with the ledger: accepted years come back pre-filled
+    and locked, and the returned form reads them as pre-filled observations."""
+    from reportkit.checks.run import validate_return
+    from reportkit.ledger import prefill_by_unit
+
+    assert prefill_by_unit(project, PLAN, ["echeng"]) == {}
+    assert not project.ledger_path.exists()  # asking never creates a ledger
+    fill_form(forms["echeng"], project.returns_dir / "鄂城区.xlsx")
+    fill_form(forms["huarong"], project.returns_dir / "华容区.xlsx", {("A01", 2023): "待统计"})
+    with Ledger.for_project(project) as led:
+        results = led.collect_dir(PLAN, project.returns_dir)
+        assert sorted(r.outcome.value for r in results) == ["new", "new"]
+        assert [r.outcome.value for r in led.collect_dir(PLAN, project.returns_dir)] == ["already", "already"]
+
+    prefilled = prefill_by_unit(project, PLAN, ["echeng", "huarong", "liangzihu"])
+    assert list(prefilled) == ["echeng"]  # huarong's return has an error, liangzihu never reported
+    assert prefilled["echeng"][("A01", 2021)] == 5.0 and prefilled["echeng"][("A01", 2023)] == 7.0
+
+    form = write_form(PLAN, "echeng", tmp_path / "新表.xlsx", prefilled=prefilled["echeng"]).path
+    data = validate_return(PLAN, form)
+    a01 = {o.year: (o.value, o.prefilled) for o in data.observations if o.code == "A01"}
+    assert a01 == {2021: (5.0, True), 2022: (6.0, True), 2023: (7.0, True)}

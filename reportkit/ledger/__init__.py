@@ -3,7 +3,7 @@ resubmissions keep their history; the coordinator sees who has reported."""
 
 from __future__ import annotations
 
-from .ledger import CHECKPOINTS, Ledger, Validator, normalize_received, plan_period
+from .ledger import CHECKPOINTS, Ledger, Validator, normalize_received, plan_period, prefill_by_unit
 from .records import OUTCOME_LABELS, CollectResult, Outcome, SubmissionRecord
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .status import StatusReport, UnitStatus
@@ -11,4 +11,5 @@ from .status import StatusReport, UnitStatus
 __all__ = [
     "CHECKPOINTS", "MIGRATIONS", "OUTCOME_LABELS", "SCHEMA_VERSION", "CollectResult", "Ledger", "Outcome",
     "StatusReport", "SubmissionRecord", "UnitStatus", "Validator", "normalize_received", "plan_period",
+    "prefill_by_unit",
 ]

@@ -124,6 +124,16 @@ class Ledger:
             results.append(res)
         return results
 
+    def collect_dir(self, plan: Plan, directory: Path, *,
+                    on_result: Callable[[CollectResult], None] | None = None) -> list[CollectResult]:
+        """Collect every return file under ``directory`` (e.g. ``inputs/returns/``). Files
+        already in the ledger are only hashed, not validated again."""
+        from ..checks.run import collect_files
+
+        if not Path(directory).is_dir():
+            return []
+        return self.collect_many(plan, collect_files([directory]), on_result=on_result)
+
     def _record(self, src: Path, data: bytes, result: ReturnData, received: str) -> CollectResult:
         sha = result.sha256
         self.conn.execute("BEGIN IMMEDIATE")
@@ -274,6 +284,15 @@ class Ledger:
         from .export import export_values
 
         return export_values(self, path, plan, everything=everything)
+
+
+def prefill_by_unit(project: Project, plan: Plan, units: Iterable[str]) -> dict[str, dict[tuple[str, int], float]]:
+    """Accepted values per unit code for pre-filled forms; empty when the project has no
+    ledger yet (writing forms never creates one)."""
+    if not project.ledger_path.exists():
+        return {}
+    with Ledger.for_project(project) as ledger:
+        return {code: values for code in units if (values := ledger.prefill(plan, code))}
 
 
 def _unit_order(plan: Plan, units: Iterable[str]) -> list[str]:
