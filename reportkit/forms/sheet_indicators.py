@@ -25,7 +25,7 @@ from .text import longest_line, wrapped_lines
 
 HEADER = INDICATOR_HEADER_ROW - 1  # 0-based
 FIRST = HEADER + 1
-LINE_HEIGHT = 14.5
+LINE_HEIGHT = 15.0
 FROZEN_COLUMNS = 4  # 编码, 类型, 类别, 名称
 
 # (minimum, maximum) widths of the fixed columns, in Excel character units
@@ -94,7 +94,7 @@ def _write_row(ws: Worksheet, st: Styles, spec: IndicatorSheet, r: int, row: For
     _add_year_validation(ws, spec, r, first_year, row)
     texts = {2: row.category, 3: row.name, 5: definition}
     lines = max(wrapped_lines(t, widths[c]) for c, t in texts.items())
-    ws.set_row(r, max(2, lines) * LINE_HEIGHT + 4)
+    ws.set_row(r, max(2, lines) * LINE_HEIGHT + 8)
 
 
 def _write_year_cell(ws: Worksheet, st: Styles, spec: IndicatorSheet, r: int, c: int,

@@ -74,10 +74,13 @@ def _contents(plan: Plan, spec: Instructions) -> list[str]:
     span = f"{years[0]}年至{years[-1]}年" if years else "各年度"
     indicators = sum(1 for r in spec.rows if r.kind_label == ROW_KIND_INDICATOR)
     items = len(spec.rows) - indicators
+    first = (f"1. “{SHEET_INDICATORS}”：本单位负责填报的 {indicators} 项指标和 {items} 项基础数据项，"
+             f"逐年填写 {span} 的数据；计算类指标（如比率、人均值）不直接填写，由汇总后的数据项计算。"
+             if spec.rows else f"1. “{SHEET_INDICATORS}”：本单位本次无需填报指标数据。")
     lines = [
-        f"1. “{SHEET_INDICATORS}”：本单位负责填报的 {indicators} 项指标和 {items} 项基础数据项，"
-        f"逐年填写 {span} 的数据；计算类指标（如比率、人均值）不直接填写，由汇总后的数据项计算。",
-        f"2. “{SHEET_TASKS}”：本单位牵头或参与的 {spec.task_count} 项重点任务，填写进展情况、完成状态、存在问题和下一步打算。",
+        first,
+        (f"2. “{SHEET_TASKS}”：本单位牵头或参与的 {spec.task_count} 项重点任务，填写进展情况、完成状态、存在问题和下一步打算。"
+         if spec.task_count else f"2. “{SHEET_TASKS}”：本单位本次无需填报重点任务。"),
         f"3. “{SHEET_NARRATIVE}”：规划实施的主要成效、存在问题、意见建议，以及填报人和联系电话。",
     ]
     if plan.info.cutoff.month != 12 or plan.info.cutoff.day != 31:

@@ -16,9 +16,9 @@ from .text import wrapped_lines
 
 HEADER = TASK_HEADER_ROW - 1  # 0-based
 FIRST = HEADER + 1
-LINE_HEIGHT = 14.5
+LINE_HEIGHT = 15.0
 INPUT_LINES = 4  # room for a few sentences of progress text
-WIDTHS = (10, 14, 26, 30, 8, 12, 36, 11, 24, 24)
+WIDTHS = (9, 20, 22, 30, 8, 14, 36, 11, 24, 24)
 STATUS_COL = TASK_HEADERS.index("完成状态")
 
 
@@ -71,7 +71,7 @@ def _write_task(ws: Worksheet, st: Styles, plan: Plan, r: int, task: Task) -> No
     for c in range(6, len(TASK_HEADERS)):
         ws.write_blank(r, c, None, st.input_center if c == STATUS_COL else st.input_text)
     lines = max(wrapped_lines(t, WIDTHS[c]) for c, t in enumerate(locked))
-    ws.set_row(r, max(INPUT_LINES, lines) * LINE_HEIGHT + 4)
+    ws.set_row(r, max(INPUT_LINES, lines) * LINE_HEIGHT + 8)
 
 
 def _add_status_validation(ws: Worksheet, spec: TaskSheet) -> None:

@@ -51,7 +51,7 @@ def make_styles(wb: Workbook) -> Styles:
     locked = {**_BORDER, "bg_color": LOCKED_FILL, "locked": True}
     inputs = {**_BORDER, "bg_color": INPUT_FILL, "locked": False}
     return Styles(
-        title=fmt(bold=True, font_size=TITLE_SIZE, align="center", valign="vcenter"),
+        title=fmt(bold=True, font_size=TITLE_SIZE, align="center", valign="vcenter", text_wrap=True),
         subtitle=fmt(valign="vcenter", text_wrap=True),
         header=fmt(**_BORDER, bold=True, bg_color=HEADER_FILL, align="center", text_wrap=True),
         locked=fmt(**locked),

@@ -123,7 +123,7 @@ def _build(plan: Plan, code: str, name: str, path: str, rows: list[FormRow], tas
         st = make_styles(wb)
         write_instruction_sheet(wb, st, plan, Instructions(code, name, title, tuple(rows), len(tasks)))
         write_indicator_sheet(wb, st, IndicatorSheet(
-            code, name, f"{short}指标数据填报表", _indicator_subtitle(plan, name),
+            code, name, f"{short}指标数据填报表", _indicator_subtitle(plan, name, bool(rows)),
             tuple(plan.info.years), tuple(rows), prefilled))
         write_task_sheet(wb, st, plan, TaskSheet(name, f"{short}重点任务进展情况", tasks))
         write_narrative_sheet(wb, st, name, f"{short}总体情况")
@@ -133,9 +133,11 @@ def _build(plan: Plan, code: str, name: str, path: str, rows: list[FormRow], tas
         wb.close()
 
 
-def _indicator_subtitle(plan: Plan, unit_name: str) -> str:
+def _indicator_subtitle(plan: Plan, unit_name: str, has_rows: bool) -> str:
     deadline = plan.info.deadline
     when = f"{deadline.year}年{deadline.month}月{deadline.day}日" if deadline else "见报送通知"
+    if not has_rows:
+        return f"填报单位：{unit_name}　　报送截止：{when}\n本单位本次无需填报指标数据，请填写“重点任务”和“总体情况”。"
     text = (f"填报单位：{unit_name}　　报送截止：{when}\n"
             "只在浅黄色单元格填写数字（不带单位）；无此数据填“—”并在“说明”栏注明原因；选中单元格可看到口径和填写提示。")
     c = plan.info.cutoff
