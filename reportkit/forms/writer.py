@@ -69,8 +69,9 @@ def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
         raise UsageError(f"规划定义中没有编码为“{unit_code}”的填报单位。")
     target = Path(path)
     _refuse_input(plan, target)
-    known = {k: v for k, v in (prefilled or {}).items() if k[1] in plan.info.years}
     rows = form_rows(plan, unit.code)
+    codes = {r.code for r in rows}
+    known = {k: v for k, v in (prefilled or {}).items() if k[0] in codes and k[1] in plan.info.years}
     tasks = plan.tasks_for(unit.code)
     meta = form_metadata(plan, unit.code, rows, known)
     _atomic_write(target, lambda tmp: _build(plan, unit.code, unit.name, tmp, rows, tasks, known, meta))
