@@ -18,7 +18,7 @@ def _indicator_rows(r: IndicatorResult, years: list[int], names: dict[str, str])
     label = ind.label
     rollups = r.rollups_by_year
     total = {
-        "indicator": label, "code": ind.code, "unit": "合计" if len(r.units) != 1 else "全市",
+        "indicator": label, "indicator_name": label, "code": ind.code, "unit": "合计" if len(r.units) != 1 else "全市",
         "unit_code": "",
         "cells": [fmt.indicator_value(ind, rollups[y].value) if y in rollups else fmt.NONE_TEXT for y in years],
         "raw": [rollups[y].value if y in rollups else None for y in years],
@@ -29,7 +29,7 @@ def _indicator_rows(r: IndicatorResult, years: list[int], names: dict[str, str])
     for u in r.units:
         by_year = u.values_by_year
         rows.append({
-            "indicator": label, "code": ind.code, "unit": u.unit_name or names.get(u.unit, u.unit),
+            "indicator": "", "indicator_name": label, "code": ind.code, "unit": u.unit_name or names.get(u.unit, u.unit),
             "unit_code": u.unit,
             "cells": [fmt.indicator_value(ind, by_year.get(y)) for y in years],
             "raw": [by_year.get(y) for y in years],

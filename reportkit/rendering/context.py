@@ -38,6 +38,9 @@ STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and
 }
 
 
+MAX_NAMES = 6  # longer lists of units are shortened in running text
+
+
 @dataclass(frozen=True)
 class Submission:
     """One unit's latest return as the report lists it (附件2)."""
@@ -220,7 +223,12 @@ def overview_section(inputs: ReportInputs, rows: list[dict[str, Any]]) -> dict[s
     reported = [u for u in cov.expected if u in cov.returned or u in excluded]
     absent = [unit_name(u) for u in cov.expected if u not in reported]
     reporting = f"应报送单位 {len(cov.expected)} 个，已报送 {len(reported)} 个"
-    reporting += f"，{'、'.join(absent)}未报送。" if absent else "，全部按要求报送。"
+    if len(absent) > MAX_NAMES:
+        reporting += f"，{'、'.join(absent[:3])}等 {len(absent)} 个单位未报送（名单见附件2）。"
+    elif absent:
+        reporting += f"，{'、'.join(absent)}未报送。"
+    else:
+        reporting += "，全部按要求报送。"
     if inputs.excluded:
         who = "、".join(unit_name(r.unit) if r.unit else _file(r.path) for r in inputs.excluded)
         reporting += f"其中 {len(inputs.excluded)} 份填报表（{who}）存在强制性审核问题，未纳入本次汇总（见附件3）。"

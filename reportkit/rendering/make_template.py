@@ -267,6 +267,20 @@ def _no_split(row_el: object) -> None:
     row_el.get_or_add_trPr().append(el)  # type: ignore[attr-defined]
 
 
+def fix_widths(table: Table, widths_cm: Sequence[float]) -> None:
+    """Grid and cell widths both set, fixed layout: Word, WPS and LibreOffice keep the columns."""
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=True):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+    tblpr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+
+
 def loop_table(doc: Document, headers: Sequence[str], widths_cm: Sequence[float], loop: str,
                cells: Sequence[str]) -> Table:
     """A table with a repeated header row and one docxtpl ``{%tr for %}`` row."""
@@ -274,9 +288,8 @@ def loop_table(doc: Document, headers: Sequence[str], widths_cm: Sequence[float]
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for i, (head, width) in enumerate(zip(headers, widths_cm, strict=True)):
-        for row in table.rows:
-            row.cells[i].width = Cm(width)
+    fix_widths(table, widths_cm)
+    for i, head in enumerate(headers):
         _cell_text(table.rows[0].cells[i], head, TABLE_HEAD)
         _cell_text(table.rows[2].cells[i], cells[i], TABLE_TEXT)
     _cell_text(table.rows[1].cells[0], f"{{%tr for {loop} %}}", TABLE_TEXT)
@@ -437,10 +450,9 @@ def appendices(doc: Document) -> None:
     heads = ("指标", "填报单位", "{%tc for y in appendix.years %}", "{{ y }}年", "{%tc endfor %}", "说明")
     cells = ("{{ v.indicator }}", "{{ v.unit }}", "{%tc for x in v.cells %}", "{{ x }}",
              "{%tc endfor %}", "{{ v.note }}")
-    widths = (3.6, 2.4, 0.3, 2.0, 0.3, 5.0)
+    # The two tag columns vanish when rendered; with three years the grid is 3.6/2.4/2.0×3/3.6.
+    fix_widths(table, (3.6, 2.4, 2.0, 2.0, 2.0, 3.6))
     for i in range(6):
-        for row in table.rows:
-            row.cells[i].width = Cm(widths[i])
         _cell_text(table.rows[0].cells[i], heads[i], TABLE_HEAD)
         _cell_text(table.rows[2].cells[i], cells[i], TABLE_TEXT)
     _cell_text(table.rows[1].cells[0], "{%tr for v in appendix.district_values %}", TABLE_TEXT)

@@ -74,7 +74,8 @@ def projection_phrase(r: IndicatorResult) -> str:
 def coverage_phrase(r: IndicatorResult, unit_names: dict[str, str]) -> str:
     if not r.partial:
         return ""
-    missing = "、".join(unit_names.get(u, u) for u in r.missing)
+    names = [unit_names.get(u, u) for u in r.missing]
+    missing = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等 {len(names)} 个单位"
     return f"（{r.coverage} 个单位报送，{missing}未报送，为不完全汇总数）"
 
 

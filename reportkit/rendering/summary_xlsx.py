@@ -140,7 +140,7 @@ def _status_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
 
 def _values_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
     years = ctx["appendix"]["years"]
-    cols: list[Column] = [("指标编码", _get("code"), "text"), ("指标", _get("indicator"), "text"),
+    cols: list[Column] = [("指标编码", _get("code"), "text"), ("指标", _get("indicator_name"), "text"),
                           ("填报单位", _get("unit"), "text")]
     for i, y in enumerate(years):
         cols.append((f"{y}年", lambda row, i=i: row["raw"][i] if row["raw"][i] is not None else "", "num"))
