@@ -343,7 +343,7 @@ def section_overview(doc: Document) -> None:
 
 
 INDICATOR_HEADERS = ("指标", "基期值", "目标值", "当前值", "完成进度", "时间进度", "状态", "预计", "牵头单位")
-INDICATOR_WIDTHS = (3.6, 1.5, 1.5, 1.7, 1.3, 1.3, 1.4, 1.4, 1.9)
+INDICATOR_WIDTHS = (3.0, 1.3, 1.3, 1.5, 1.5, 1.5, 1.5, 1.5, 2.0)
 INDICATOR_CELLS = (
     "{{ r.label }}{% if r.binding %}（约束性）{% endif %}",
     "{{ r.baseline }}", "{{ r.target }}", "{{ r.current }}", "{{ r.progress }}",
