@@ -74,8 +74,17 @@ def _apply(ctx: CheckContext, rule: Rule, left: Formula, right: Formula,
     severity = Severity(SEVERITY_WORDS.get(str(rule.severity).strip(), "error"))
     ctx.add("rule.failed", ctx.cell_loc(cells.get((first, year), ""), first, year), severity=severity,
             value=f"{fmt(a)} {rule.operator} {fmt(b)}", rule=f"“{rule.left} {rule.operator} {rule.right}”",
-            year=year, left=rule.left, right=rule.right, left_value=fmt(a), right_value=fmt(b),
+            year=year, left=_label(ctx.plan, left), right=_label(ctx.plan, right), left_value=fmt(a),
+            right_value=fmt(b),
             message=rule.message)
+
+
+def _label(plan: Plan, formula: Formula) -> str:
+    """The expression with codes shown as names: ``D04`` → ``食品评价性抽检合格批次``."""
+    if len(formula.names) == 1 and formula.text.strip() in formula.names:
+        x = plan.indicator(formula.text.strip()) or plan.item(formula.text.strip())
+        return x.name if x else formula.text
+    return formula.text
 
 
 def _holds(op: Callable[[float, float], bool], a: float, b: float) -> bool:

@@ -140,7 +140,8 @@ class ValidationRun:
                 for k, v in count_by_severity(r.findings).items():
                     row[k] += v
                 row["state"] = r.state
-        return out
+        order = {code: i for i, code in enumerate(self.units)}
+        return dict(sorted(out.items(), key=lambda kv: (kv[0] not in order, order.get(kv[0], 0), kv[0])))
 
     def to_dict(self) -> dict[str, Any]:
         totals = count_by_severity([f for r in self.active for f in r.findings])

@@ -63,8 +63,10 @@ def _run(plan, targets: list[Path], *, show_progress: bool) -> ValidationRun:  #
 
 def _print_summary(run: ValidationRun, outputs: ValidationOutputs) -> None:
     table = Table(title="填报表审核结果")
-    for col in ("单位", "文件数", "强制性", "核实性", "已说明", "提示性", "结论"):
-        table.add_column(col, overflow="fold")
+    table.add_column("单位", overflow="fold")
+    for col in ("文件数", "强制性", "核实性", "已说明", "提示性"):
+        table.add_column(col, no_wrap=True, justify="right", min_width=6)
+    table.add_column("结论", no_wrap=True, min_width=14)
     for row in run.counts_by_unit().values():
         state = STATE_LABELS.get(row["state"], row["state"])
         style = "red" if row["error"] else ("yellow" if row["warning"] > row["accepted"] else "green")

@@ -1,0 +1,262 @@
+"""Make the bundled example returns: generated forms filled as the units would fill them.
+
+    python -m reportkit.data.examples.make_returns                 # both examples
+    python -m reportkit.data.examples.make_returns ezhou --out inputs/returns
+
+For 2021 to the cut-off year, every reporting unit but one (which has not reported yet)
+fills its form with plausible figures moving from the baseline towards the target. So
+that the example shows the whole validation flow, one return has a year-on-year jump
+explained in its 说明 cell (accepted), one has an unexplained jump (待说明), one breaks a
+cross-item rule (合格批次 > 抽检批次: an error), and one department marks a figure as not
+yet available ("—" with a 说明). Values are deterministic (seeded by unit and code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reportkit.definitions.loader import load_plan
+from reportkit.definitions.model import DataItem, Indicator, Kind, Plan, UnitType
+from reportkit.definitions.writer import write_plan_workbook
+from reportkit.forms import layout as L
+from reportkit.forms.writer import form_filename, write_form
+
+HERE = Path(__file__).resolve().parent
+EXAMPLES = ("ezhou", "dinghu")
+NOT_REPORTED = {"ezhou": "linkong", "dinghu": "lianhua"}
+Values = dict[tuple[str, int], object]
+
+
+def _rand(*parts: object) -> float:
+    """A deterministic number in [0, 1) from its parts."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+@dataclass
+class Scenario:
+    explained: str = ""  # unit with a jump explained in 说明
+    unexplained: str = ""  # unit with an unexplained jump
+    rule_error: str = ""  # unit whose 合格批次 exceed 抽检批次
+    no_data: str = ""  # department that marks the last year "—" with a 说明
+
+
+def project_plan(example: str) -> Plan:
+    """The plan as a project made with ``reportkit init --example`` loads it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_plan_workbook(load_plan(HERE / example / "plan.yaml"), Path(tmp) / "plan.xlsx")
+        return load_plan(path)
+
+
+def scenario(plan: Plan, skipped: str) -> Scenario:
+    units = [u for u in plan.reporting_units() if u.code != skipped]
+    districts = [u.code for u in units if u.type is UnitType.DISTRICT and plan.items_for(u.code)]
+    departments = [u.code for u in units if u.type is UnitType.DEPARTMENT and plan.direct_indicators_for(u.code)]
+    return Scenario(explained=districts[1] if len(districts) > 1 else "",
+                    unexplained=districts[2] if len(districts) > 2 else "",
+                    rule_error=districts[-1] if len(districts) > 3 else "",
+                    no_data=departments[-1] if departments else "")
+
+
+# figures ----------------------------------------------------------------------------
+
+def indicator_series(plan: Plan, ind: Indicator, unit: str, share: float) -> dict[int, float]:
+    years = plan.info.years
+    span = plan.info.target_year - plan.info.baseline_year
+    pace = 0.85 + 0.35 * _rand(unit, ind.code, "pace")
+    t = ind.target.value
+    b = ind.baseline.value if ind.baseline.value is not None else (t or 10) * 0.6
+    t = t if t is not None else b * 1.2
+    if ind.kind is Kind.NEW:
+        return {y: max(t, 1) / span * pace * share * (0.9 + 0.2 * _rand(unit, ind.code, y)) for y in years}
+    if ind.kind is Kind.MILESTONE:
+        return {y: 1.0 if y == years[-1] else 0.0 for y in years}
+    scale = share if not ind.is_percent else 1.0
+    return {y: (b + (t - b) * (y - plan.info.baseline_year) / span * pace) * scale for y in years}
+
+
+def item_base(item: DataItem, unit: str, city: bool) -> float:
+    r = _rand(unit, item.code, "base")
+    if item.unit.strip() in {"人", "万人"}:
+        base = (250_000 + 600_000 * r) * (4 if city else 1)
+        return base / 10_000 if item.unit.strip() == "万人" else base
+    if "批次" in item.unit:
+        return (600 + 1500 * r) * (3 if city else 1)
+    if item.unit.strip() in {"户", "家"}:
+        return (2_000 + 8_000 * r) * (4 if city else 1)
+    return 30 + 60 * r
+
+
+def item_values(plan: Plan, unit: str, share: float) -> Values:
+    """Items come in numerator/denominator pairs of a formula indicator: derive both."""
+    out: Values = {}
+    mine = {it.code for it in plan.items_for(unit)}
+    city = plan.unit(unit) is not None and plan.unit(unit).type is UnitType.DEPARTMENT  # type: ignore[union-attr]
+    for ind in plan.indicators:
+        items = [it for it in plan.formula_items(ind) if it.code in mine]
+        if not ind.computed or not items:
+            continue
+        rates = indicator_series(plan, ind, unit, 1.0)
+        num, den = (items + items)[:2] if len(items) == 2 else (items[0], None)
+        if den is None:
+            continue
+        grow = 1 + 0.03 * _rand(unit, den.code)
+        k = ind.parsed_formula.evaluate({num.name: 1.0, den.name: 1.0}) if ind.parsed_formula else 1.0
+        for i, y in enumerate(plan.info.years):
+            d = item_base(den, unit, city) * grow**i
+            n = rates[y] * d / (k or 1.0)
+            out.setdefault((den.code, y), _round(d, den))
+            out.setdefault((num.code, y), _round(min(n, d) if "合格" in num.name else n, num))
+    return out
+
+
+def _round(v: float, row: DataItem | Indicator) -> float:
+    return float(round(v)) if row.integer else round(v, max(0, min(row.decimals, 4)))
+
+
+def unit_values(plan: Plan, unit: str) -> Values:
+    districts = [u.code for u in plan.units if u.type is UnitType.DISTRICT]
+    share = (0.6 + 0.8 * _rand(unit, "share")) / max(len(districts), 1)
+    values: Values = {}
+    for ind in plan.direct_indicators_for(unit):
+        sole = plan.indicator_reporters(ind) == (unit,)
+        for y, v in indicator_series(plan, ind, unit, 1.0 if sole else share).items():
+            values[(ind.code, y)] = _round(v, ind)
+    values.update(item_values(plan, unit, share))
+    return values
+
+
+# scenarios ----------------------------------------------------------------------------
+
+def apply_scenario(plan: Plan, unit: str, values: Values, sc: Scenario) -> dict[str, str]:
+    """Change ``values`` for this unit's role in the example; return 说明 texts by code."""
+    years = plan.info.years
+    notes: dict[str, str] = {}
+    first_item = next((it.code for it in plan.items_for(unit)), None)
+    if unit in (sc.explained, sc.unexplained) and first_item and len(years) >= 2:
+        y = years[1] if unit == sc.explained else years[-1]
+        values[(first_item, y)] = float(round(float(values[(first_item, y)]) * 1.8))  # type: ignore[arg-type]
+        if unit == sc.explained:
+            notes[first_item] = f"{y}年开展专项行动，数量集中增加，已与业务台账核对无误。"
+            for later in years[2:]:
+                values[(first_item, later)] = float(round(values[(first_item, y)] * 1.03))  # type: ignore[operator]
+    if unit == sc.rule_error:
+        _break_rule(plan, unit, values)
+    if unit == sc.no_data:
+        code = plan.direct_indicators_for(unit)[0].code
+        values[(code, years[-1])] = "—"
+        notes[code] = f"{years[-1]}年数据需待省级主管部门年报发布后确认，暂无法填报。"
+    return notes
+
+
+def _break_rule(plan: Plan, unit: str, values: Values) -> None:
+    """The typical mistake: passed batches typed larger than tested batches (columns swapped)."""
+    year = plan.info.years[-1]
+    for rule in plan.rules:
+        left, right = plan.item(rule.left), plan.item(rule.right)
+        if left and right and (left.code, year) in values and (right.code, year) in values:
+            values[(left.code, year)], values[(right.code, year)] = values[(right.code, year)] + 12, \
+                values[(left.code, year)]  # type: ignore[operator]
+            return
+
+
+# filling --------------------------------------------------------------------------
+
+def _header(ws: Worksheet, key: str) -> tuple[int, dict[str, int]]:
+    for r in range(1, 40):
+        cells = {str(c.value).split("\n")[0]: c.column for c in ws[r] if c.value is not None}
+        if key in cells:
+            return r, cells
+    raise LookupError(key)
+
+
+def _rows(ws: Worksheet, key: str) -> dict[str, int]:
+    r0, cols = _header(ws, key)
+    return {str(ws.cell(r, cols[key]).value): r for r in range(r0 + 1, ws.max_row + 1) if ws.cell(r, cols[key]).value}
+
+
+def fill_form(form: Path, target: Path, plan: Plan, unit: str, values: Mapping[tuple[str, int], object],
+              notes: Mapping[str, str]) -> None:
+    wb = load_workbook(form)
+    ws = wb[L.SHEET_INDICATORS]
+    _, cols = _header(ws, L.CODE_HEADER)
+    rows = _rows(ws, L.CODE_HEADER)
+    for (code, year), v in values.items():
+        if code in rows and L.year_header(year) in cols:
+            ws.cell(rows[code], cols[L.year_header(year)]).value = v
+    for code, r in rows.items():
+        ws.cell(r, cols[L.SOURCE_HEADER]).value = "业务统计台账"
+        if code in notes:
+            ws.cell(r, cols[L.EXPLANATION_HEADER]).value = notes[code]
+    _fill_tasks(wb[L.SHEET_TASKS], plan, unit)
+    _fill_narrative(wb[L.SHEET_NARRATIVE], plan.unit_name(unit))
+    wb.save(target)
+
+
+def _fill_tasks(ws: Worksheet, plan: Plan, unit: str) -> None:
+    if not plan.tasks_for(unit):
+        return
+    _, cols = _header(ws, L.TASK_CODE_HEADER)
+    for i, (code, r) in enumerate(_rows(ws, L.TASK_CODE_HEADER).items()):
+        task = next((t for t in plan.tasks if t.code == code), None)
+        title = task.title if task else code
+        lagging = _rand(unit, code, "status") < 0.12
+        status = "滞后" if lagging else ("已完成" if i % 4 == 3 else "按进度推进")
+        texts = {"进展情况": f"围绕“{title}”制定年度工作方案，已完成阶段性目标。",
+                 "完成状态": status,
+                 "存在问题": "项目资金到位较晚，部分工作推进慢于计划。" if lagging else "",
+                 "下一步打算": "加强统筹调度，按期完成规划目标任务。"}
+        for header, text in texts.items():
+            ws.cell(r, cols[header]).value = text or None
+
+
+def _fill_narrative(ws: Worksheet, name: str) -> None:
+    texts = {"主要成效": f"{name}认真落实规划部署，主要指标总体符合预期，重点任务有序推进。",
+             "存在问题": "基层监管力量和检验检测能力与任务要求仍有差距。",
+             "意见建议": "建议加大市级统筹和经费支持力度。",
+             "填报人": "张明", "联系电话": "0711-3330000", "填报日期": "2024-01-15"}
+    for r in range(1, ws.max_row + 1):
+        label = ws.cell(r, 1).value
+        if label in texts:
+            ws.cell(r, 2).value = texts[label]
+
+
+def make_returns(example: str, out_dir: Path) -> list[Path]:
+    plan = project_plan(example)
+    skipped = NOT_REPORTED.get(example, "")
+    sc = scenario(plan, skipped)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for unit in plan.reporting_units():
+            if unit.code == skipped:
+                continue
+            form = write_form(plan, unit.code, Path(tmp) / f"{unit.code}.xlsx").path
+            values = unit_values(plan, unit.code)
+            notes = apply_scenario(plan, unit.code, values, sc)
+            target = out_dir / form_filename(plan, unit.code)
+            fill_form(form, target, plan, unit.code, values, notes)
+            written.append(target)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="生成内置示例的已填报表。")
+    parser.add_argument("examples", nargs="*", default=list(EXAMPLES))
+    parser.add_argument("--out", type=Path, default=None, help="输出目录（默认 examples/<示例>/returns）")
+    args = parser.parse_args()
+    for example in args.examples:
+        files = make_returns(example, args.out or HERE / example / "returns")
+        print(f"{example}: {len(files)} 份填报表 → {files[0].parent if files else '-'}")
+
+
+if __name__ == "__main__":
+    main()
