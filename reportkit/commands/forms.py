@@ -12,6 +12,7 @@ from ..findings import Severity
 from ..forms.run import (
     FormsResult,
     check_out_dir,
+    earlier_values,
     forms_dir,
     generate_forms,
     load_checked_plan,
@@ -26,11 +27,14 @@ from ._common import console, err_console, get_project, json_option, print_json,
               help="只生成指定单位的填报表（单位编码或名称，可重复）。默认：全部填报单位。")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录（默认 outputs/forms/）。")
+@click.option("--no-prefill", is_flag=True, help="不预填已回收的往年数据（默认预填并锁定）。")
 @json_option
-def forms_command(project_dir: Path | None, units: tuple[str, ...], out_dir: Path | None, as_json: bool) -> None:
+def forms_command(project_dir: Path | None, units: tuple[str, ...], out_dir: Path | None, no_prefill: bool,
+                  as_json: bool) -> None:
     """生成各填报单位的 Excel 填报表（每个单位一个 .xlsx，可直接发送）。
 
-    规划定义有错误时不生成（先运行 reportkit plan check）。已有的同名填报表会被新表替换。
+    规划定义有错误时不生成（先运行 reportkit plan check）。已登记回收的往年数据预先填入并锁定
+    （评估截止年份的数据不预填）。已有的同名填报表会被新表替换。
 
     \b
     示例：
@@ -44,11 +48,12 @@ def forms_command(project_dir: Path | None, units: tuple[str, ...], out_dir: Pat
     codes = resolve_units(plan, list(units))
     target = check_out_dir(project, out_dir or forms_dir(project))
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    prefilled = {} if no_prefill else earlier_values(project, plan, codes)
     with Progress(TextColumn("生成填报表"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err_console, transient=True,
                   disable=as_json) as bar:
         task = bar.add_task("", total=len(codes))
-        result = generate_forms(plan, codes, target, warnings=warnings,
+        result = generate_forms(plan, codes, target, warnings=warnings, prefilled_by_unit=prefilled,
                                 progress=lambda info: bar.update(task, advance=1, description=info.unit_name))
     if as_json:
         print_json(result.to_dict())
@@ -62,9 +67,10 @@ def _print_summary(result: FormsResult) -> None:
     table.add_column("填报单位", no_wrap=True)
     table.add_column("指标/数据项", justify="right", no_wrap=True)
     table.add_column("重点任务", justify="right", no_wrap=True)
+    table.add_column("预填", justify="right", no_wrap=True)
     table.add_column("文件", overflow="fold")
     for f in result.forms:
-        table.add_row(f.unit, f.unit_name, str(len(f.rows)), str(f.tasks), f.path.name)
+        table.add_row(f.unit, f.unit_name, str(len(f.rows)), str(f.tasks), str(f.prefilled), f.path.name)
     console.print(table)
     console.print(f"共生成 {len(result.forms)} 份填报表，保存在 {result.out_dir}，用时 {result.seconds:.2f} 秒。")
     if result.warnings:

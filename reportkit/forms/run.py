@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,8 +12,9 @@ from ..definitions.check import lint_plan
 from ..definitions.model import Plan
 from ..errors import PlanError, UsageError
 from ..findings import Finding, Severity
+from ..ledger.ledger import prefill_by_unit
 from ..project import Project
-from .writer import FormInfo, unit_codes, write_forms
+from .writer import FormInfo, Prefilled, unit_codes, write_forms
 
 SHOWN_ERRORS = 10
 
@@ -65,8 +66,20 @@ def check_out_dir(project: Project, out_dir: Path) -> Path:
     return out
 
 
+def earlier_values(project: Project, plan: Plan, codes: Sequence[str]) -> dict[str, Prefilled]:
+    """Accepted values from the ledger for years before the cut-off year, to pre-fill.
+
+    The cut-off year itself is never pre-filled: it is what this round of returns reports,
+    and a unit must be able to correct it.
+    """
+    known = prefill_by_unit(project, plan, codes)
+    return {unit: kept for unit, values in known.items()
+            if (kept := {k: v for k, v in values.items() if k[1] < plan.info.cutoff_year})}
+
+
 def generate_forms(plan: Plan, codes: Sequence[str], out_dir: Path,
-                   progress: Callable[[FormInfo], None] | None = None, warnings: int = 0) -> FormsResult:
+                   progress: Callable[[FormInfo], None] | None = None, warnings: int = 0,
+                   prefilled_by_unit: Mapping[str, Prefilled] | None = None) -> FormsResult:
     start = time.perf_counter()
-    forms = write_forms(plan, out_dir, units=codes, progress=progress)
+    forms = write_forms(plan, out_dir, units=codes, progress=progress, prefilled_by_unit=prefilled_by_unit)
     return FormsResult(plan.info.name, out_dir, forms, time.perf_counter() - start, warnings)

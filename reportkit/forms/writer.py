@@ -49,11 +49,12 @@ class FormInfo:
     tasks: int = 0
     period: str = ""
     fingerprint: str = ""
+    prefilled: int = 0  # pre-filled (locked) year values
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": str(self.path), "unit": self.unit, "unit_name": self.unit_name,
                 "rows": list(self.rows), "years": list(self.years), "tasks": self.tasks,
-                "period": self.period, "fingerprint": self.fingerprint}
+                "period": self.period, "fingerprint": self.fingerprint, "prefilled": self.prefilled}
 
 
 def form_filename(plan: Plan, unit_code: str) -> str:
@@ -77,7 +78,7 @@ def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
     _atomic_write(target, lambda tmp: _build(plan, unit.code, unit.name, tmp, rows, tasks, known, meta))
     return FormInfo(path=target, unit=unit.code, unit_name=unit.name, rows=tuple(r.code for r in rows),
                     years=tuple(plan.info.years), tasks=len(tasks), period=meta["period"],
-                    fingerprint=meta["fingerprint"])
+                    fingerprint=meta["fingerprint"], prefilled=len(known))
 
 
 def write_forms(plan: Plan, out_dir: str | os.PathLike[str], *, units: Iterable[str] | None = None,
