@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 HEADERS = ("单位编码", "单位名称", "指标编码", "指标名称", "年份", "数值", "原始填写", "来源文件", "接收时间")
 EXTRA_HEADERS = ("审核状态", "是否现用")
+WIDTH_SAMPLE = 2000  # rows measured for column widths
 
 
 def export_values(ledger: Ledger, path: Path, plan: Plan | None, *, everything: bool = False) -> int:
@@ -100,9 +101,14 @@ def _csv_text(value: Any) -> str:
 
 
 def _write_xlsx(path: Path, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                         "constant_memory": True})
     ws = wb.add_worksheet("台账数据")
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    sample = rows[:WIDTH_SAMPLE]
+    for j, h in enumerate(headers):
+        ws.set_column(j, j, min(60, max(_width(h), *(_width(r[j]) for r in sample), 4) + 2))
+    ws.freeze_panes(1, 0)
     ws.write_row(0, 0, headers, bold)
     for i, row in enumerate(rows, start=1):
         for j, v in enumerate(row):
@@ -110,9 +116,6 @@ def _write_xlsx(path: Path, headers: tuple[str, ...], rows: list[tuple[Any, ...]
                 ws.write_number(i, j, v)
             elif v is not None:
                 ws.write_string(i, j, str(v))
-    for j, h in enumerate(headers):
-        ws.set_column(j, j, min(60, max(_width(h), *(_width(r[j]) for r in rows), 4) + 2))
-    ws.freeze_panes(1, 0)
     if rows:
         ws.autofilter(0, 0, len(rows), len(headers) - 1)
     wb.close()
