@@ -85,6 +85,9 @@ def indicator_series(plan: Plan, ind: Indicator, unit: str, share: float) -> dic
 
 def item_base(item: DataItem, unit: str, city: bool) -> float:
     r = _rand(unit, item.code, "base")
+    if item.upper is not None:  # stay well inside the plausible bounds the plan declares
+        lower = item.lower or 0.0
+        return lower + (item.upper - lower) * ((0.45 if city else 0.25) + 0.25 * r)
     if item.unit.strip() in {"人", "万人"}:
         base = (250_000 + 600_000 * r) * (4 if city else 1)
         return base / 10_000 if item.unit.strip() == "万人" else base
@@ -131,7 +134,17 @@ def unit_values(plan: Plan, unit: str) -> Values:
         for y, v in indicator_series(plan, ind, unit, 1.0 if sole else share).items():
             values[(ind.code, y)] = _round(v, ind)
     values.update(item_values(plan, unit, share))
+    _fill_gaps(plan, unit, values)
     return values
+
+
+def _fill_gaps(plan: Plan, unit: str, values: Values) -> None:
+    """Items not paired inside this unit's form (the other half is reported elsewhere)."""
+    city = plan.unit(unit) is not None and plan.unit(unit).type is UnitType.DEPARTMENT  # type: ignore[union-attr]
+    for item in plan.items_for(unit):
+        base = item_base(item, unit, city)
+        for i, y in enumerate(plan.info.years):
+            values.setdefault((item.code, y), _round(base * (1 + 0.04 * i), item))
 
 
 # scenarios ----------------------------------------------------------------------------
@@ -140,10 +153,12 @@ def apply_scenario(plan: Plan, unit: str, values: Values, sc: Scenario) -> dict[
     """Change ``values`` for this unit's role in the example; return 说明 texts by code."""
     years = plan.info.years
     notes: dict[str, str] = {}
-    first_item = next((it.code for it in plan.items_for(unit)), None)
+    items = plan.items_for(unit)
+    countable = [it.code for it in items if it.unit.strip() not in {"人", "万人"}]  # not population
+    first_item = (countable or [it.code for it in items] or [None])[0]
     if unit in (sc.explained, sc.unexplained) and first_item and len(years) >= 2:
         y = years[1] if unit == sc.explained else years[-1]
-        values[(first_item, y)] = float(round(float(values[(first_item, y)]) * 1.8))  # type: ignore[arg-type]
+        values[(first_item, y)] = float(round(float(values[(first_item, y)]) * 1.6))  # type: ignore[arg-type]
         if unit == sc.explained:
             notes[first_item] = f"{y}年开展专项行动，数量集中增加，已与业务台账核对无误。"
             for later in years[2:]:
