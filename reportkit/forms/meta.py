@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from xlsxwriter.workbook import Workbook
 
@@ -19,18 +20,32 @@ from .rows import FormRow
 from .sheetsetup import protect
 
 
+@dataclass(frozen=True)
+class PlanIdentity:
+    """The definitions fingerprint, computed once per plan (not once per form)."""
+
+    fingerprint: str
+    parts: dict[str, str]
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanIdentity:
+        parts = plan.fingerprint_parts()
+        return cls(plan.fingerprint(), parts)
+
+
 def period_of(plan: Plan) -> str:
     return f"{plan.info.cutoff_year}-{plan.info.evaluation_kind.value}"
 
 
 def form_metadata(plan: Plan, unit_code: str, rows: Sequence[FormRow],
-                  prefilled: Mapping[tuple[str, int], float]) -> dict[str, str]:
+                  prefilled: Mapping[tuple[str, int], float], identity: PlanIdentity | None = None) -> dict[str, str]:
     """Every META_KEYS value, as the text stored in the metadata sheet."""
+    ident = identity or PlanIdentity.of(plan)
     years = plan.info.years
     values: dict[str, object] = {
         "plan_id": plan.info.id,
         "plan_name": plan.info.name,
-        "fingerprint": plan.fingerprint(),
+        "fingerprint": ident.fingerprint,
         "form_version": FORM_VERSION,
         "unit": unit_code,
         "unit_name": plan.unit_name(unit_code),
@@ -38,7 +53,7 @@ def form_metadata(plan: Plan, unit_code: str, rows: Sequence[FormRow],
         "years": _json(years),
         "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "reportkit_version": __version__,
-        "fingerprint_parts": _json(plan.fingerprint_parts()),
+        "fingerprint_parts": _json(ident.parts),
         "rows": _json([r.code for r in rows]),
         "locked": _json({r.code: r.locked_texts for r in rows}),
         "prefilled": _json({f"{code}|{year}": float(v) for (code, year), v in sorted(prefilled.items())

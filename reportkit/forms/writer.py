@@ -17,7 +17,7 @@ from xlsxwriter.workbook import Workbook
 
 from ..definitions.model import Plan, Task
 from ..errors import UsageError
-from .meta import form_metadata, period_of, set_document_properties, write_meta_sheet
+from .meta import PlanIdentity, form_metadata, period_of, set_document_properties, write_meta_sheet
 from .rows import FormRow, form_rows
 from .sheet_indicators import IndicatorSheet, write_indicator_sheet
 from .sheet_instructions import Instructions, write_instruction_sheet
@@ -33,6 +33,7 @@ _WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,
+    "in_memory": True,  # no scratch files: faster, and nothing left behind in the temp dir
     "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
 }
 
@@ -63,8 +64,11 @@ def form_filename(plan: Plan, unit_code: str) -> str:
 
 
 def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
-               prefilled: Prefilled | None = None) -> FormInfo:
-    """Write the return form of one unit to ``path`` (atomically) and describe it."""
+               prefilled: Prefilled | None = None, identity: PlanIdentity | None = None) -> FormInfo:
+    """Write the return form of one unit to ``path`` (atomically) and describe it.
+
+    ``identity`` is the plan's fingerprint, passed in when writing many forms of one plan.
+    """
     unit = plan.unit(unit_code)
     if unit is None:
         raise UsageError(f"规划定义中没有编码为“{unit_code}”的填报单位。")
@@ -74,7 +78,7 @@ def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
     codes = {r.code for r in rows}
     known = {k: v for k, v in (prefilled or {}).items() if k[0] in codes and k[1] in plan.info.years}
     tasks = plan.tasks_for(unit.code)
-    meta = form_metadata(plan, unit.code, rows, known)
+    meta = form_metadata(plan, unit.code, rows, known, identity)
     _atomic_write(target, lambda tmp: _build(plan, unit.code, unit.name, tmp, rows, tasks, known, meta))
     return FormInfo(path=target, unit=unit.code, unit_name=unit.name, rows=tuple(r.code for r in rows),
                     years=tuple(plan.info.years), tasks=len(tasks), period=meta["period"],
@@ -90,12 +94,14 @@ def write_forms(plan: Plan, out_dir: str | os.PathLike[str], *, units: Iterable[
     directory.mkdir(parents=True, exist_ok=True)
     written: list[FormInfo] = []
     used: set[str] = set()
+    identity = PlanIdentity.of(plan)
     for code in codes:
         name = form_filename(plan, code)
         if name in used:  # two units with one name: keep both forms
             name = name.removesuffix(".xlsx") + f"（{safe_filename(code)}）.xlsx"
         used.add(name)
-        info = write_form(plan, code, directory / name, prefilled=(prefilled_by_unit or {}).get(code))
+        info = write_form(plan, code, directory / name, prefilled=(prefilled_by_unit or {}).get(code),
+                          identity=identity)
         written.append(info)
         if progress is not None:
             progress(info)
