@@ -14,8 +14,9 @@ from ..intake.values import format_number as fmt
 from .context import CheckContext
 
 register("rule.failed", Severity.ERROR, "审核规则未通过",
-         "{year}年不满足审核规则 {rule}：{left} = {left_value}，{right} = {right_value}。{message}",
-         "请核对相关数据项；如数据无误，请在“说明”中写明原因。")
+         "{year}年不满足审核规则 {rule}：{left}（{left_value}）应{op}{right}（{right_value}）。{message}",
+         "请核对并更正相关数据；如认为规则不适用，请与牵头部门联系。")
+OP_LABELS = {"<=": "≤", "≤": "≤", "<": "<", ">=": "≥", "≥": "≥", ">": ">", "==": "=", "=": "=", "!=": "≠", "≠": "≠"}
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, "≤": operator.le, "<": operator.lt, ">=": operator.ge, "≥": operator.ge,
@@ -73,7 +74,7 @@ def _apply(ctx: CheckContext, rule: Rule, left: Formula, right: Formula,
     first = next((c for c in codes if (c, year) in cells), codes[0])
     severity = Severity(SEVERITY_WORDS.get(str(rule.severity).strip(), "error"))
     ctx.add("rule.failed", ctx.cell_loc(cells.get((first, year), ""), first, year), severity=severity,
-            value=f"{fmt(a)} {rule.operator} {fmt(b)}", rule=f"“{rule.left} {rule.operator} {rule.right}”",
+            value=f"{fmt(a)} {rule.operator} {fmt(b)}", rule=rule.code, op=f" {OP_LABELS[rule.operator.strip()]} ",
             year=year, left=_label(ctx.plan, left), right=_label(ctx.plan, right), left_value=fmt(a),
             right_value=fmt(b),
             message=rule.message)
