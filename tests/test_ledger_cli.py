@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -162,3 +163,18 @@ def test_accepted_values_prefill_the_next_forms(project: Project, forms: dict[st
     data = validate_return(PLAN, form)
     a01 = {o.year: (o.value, o.prefilled) for o in data.observations if o.code == "A01"}
     assert a01 == {2021: (5.0, True), 2022: (6.0, True), 2023: (7.0, True)}
+
+
+def test_replaced_return_with_errors_no_longer_fails_collect(project: Project, forms: dict[str, Path]) -> None:
+    bad = fill_form(forms["echeng"], project.returns_dir / "鄂城区.xlsx", {("A01", 2021): "十"})
+    fixed = fill_form(forms["echeng"], project.returns_dir / "鄂城区-修改.xlsx")
+    os.utime(bad, (1_705_000_000, 1_705_000_000))
+    os.utime(fixed, (1_705_300_000, 1_705_300_000))
+    res = run(project, "collect", str(project.returns_dir))  # both at once, oldest saved first
+    assert res.exit_code == 0, res.output
+    assert "有错误（已被替换）" in res.stdout and "需退回修改" not in res.stdout
+    again = run(project, "collect", str(bad))
+    assert again.exit_code == 0 and "已登记过" in again.stdout
+    data = json.loads(run(project, "collect", str(project.returns_dir), "--json").stdout)
+    assert data["summary"] == {"new": 0, "already": 2, "superseded": 0, "outdated": 0, "rejected": 0,
+                               "files": 2, "with_errors": 0}

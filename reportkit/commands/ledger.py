@@ -49,7 +49,7 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
     示例：
       reportkit collect inputs/returns/
       reportkit collect 鄂城区-2023年中期评估填报表.xlsx --received-at 2024-01-15
-    退出码：0 全部通过；1 有填报表存在错误或无法受理；2 用法错误。
+    退出码：0 无错误；1 有现用的填报表存在错误，或有文件无法受理；2 用法错误。
     """
     project = get_project(project_dir)
     plan = load_project_plan(project)
@@ -62,7 +62,7 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
         print_json({"results": [r.to_dict() for r in results], "summary": _outcome_counts(results)})
     else:
         _print_collect(results)
-    sys.exit(1 if any(r.has_errors for r in results) else 0)
+    sys.exit(1 if any(r.needs_attention for r in results) else 0)
 
 
 def _collect_with_progress(ledger: Ledger, plan: Plan, files: list[Path], received_at: str | None,
@@ -75,13 +75,13 @@ def _collect_with_progress(ledger: Ledger, plan: Plan, files: list[Path], receiv
         def advance(result: CollectResult) -> None:
             progress.update(task, advance=1, description=Path(result.path).name)
 
-        return ledger.collect_many(plan, files, received_at=received_at, on_result=advance)
+        return ledger.refreshed(ledger.collect_many(plan, files, received_at=received_at, on_result=advance))
 
 
 def _outcome_counts(results: list[CollectResult]) -> dict[str, int]:
     counts = Counter(r.outcome.value for r in results)
     return {o.value: counts.get(o.value, 0) for o in Outcome} | {
-        "files": len(results), "with_errors": sum(r.has_errors for r in results)}
+        "files": len(results), "with_errors": sum(r.needs_attention for r in results)}
 
 
 def _print_collect(results: list[CollectResult]) -> None:
@@ -91,12 +91,18 @@ def _print_collect(results: list[CollectResult]) -> None:
     for r in results:
         rec = r.record
         table.add_row(Path(r.path).name, _styled(r.outcome.label, OUTCOME_STYLE[r.outcome]),
-                      rec.unit_name or rec.unit or "—", _styled(rec.state_label, STATE_STYLE.get(rec.state)),
+                      rec.unit_name or rec.unit or "—", _state_cell(rec),
                       str(rec.errors), str(rec.warnings))
     console.print(table)
     console.print(_collect_summary(results))
     for r in results:
         _print_problems(r)
+
+
+def _state_cell(rec: SubmissionRecord) -> str:
+    if not rec.current:
+        return f"[dim]{rec.state_label}（已被替换）[/dim]"
+    return _styled(rec.state_label, STATE_STYLE.get(rec.state))
 
 
 def _collect_summary(results: list[CollectResult]) -> str:
@@ -106,6 +112,8 @@ def _collect_summary(results: list[CollectResult]) -> str:
 
 
 def _print_problems(result: CollectResult) -> None:
+    if not result.record.current:  # replaced by a later return: its problems are history
+        return
     findings = result.record.findings
     errors = [f for f in findings if f.severity is Severity.ERROR]
     unexplained = [f for f in findings if f.severity is Severity.WARNING and not f.explained]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -133,6 +134,11 @@ class Ledger:
         if not Path(directory).is_dir():
             return []
         return self.collect_many(plan, collect_files([directory]), on_result=on_result)
+
+    def refreshed(self, results: Iterable[CollectResult]) -> list[CollectResult]:
+        """The same results with their records as they are now (a later file of the same
+        batch may have superseded an earlier one)."""
+        return [replace(r, record=self.find(r.sha256) or r.record) for r in results]
 
     def _record(self, src: Path, data: bytes, result: ReturnData, received: str) -> CollectResult:
         sha = result.sha256

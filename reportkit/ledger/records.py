@@ -108,6 +108,11 @@ class CollectResult:
         return self.record.has_errors
 
     @property
+    def needs_attention(self) -> bool:
+        """Errors in a return that is still the unit's current one (or an unidentified file)."""
+        return self.record.has_errors and self.record.current
+
+    @property
     def message(self) -> str:
         who = self.record.unit_name or self.record.unit or "未能识别填报单位"
         return f"{self.outcome.label}：{who}，{self.record.state_label}"
