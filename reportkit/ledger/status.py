@@ -35,6 +35,7 @@ class UnitStatus:
     last_received: str = ""
     state: str = ""  # state of the newest return ("" when none)
     current_sha256: str = ""
+    current_file: str = ""  # file name of the newest return
     has_accepted: bool = False  # some return of the period is usable for the figures
     timeliness: str = ""  # on-time / late / overdue / pending / "" (no deadline)
     in_plan: bool = True  # False: a return from a unit the plan does not list as reporting
@@ -146,6 +147,7 @@ def _unit_status(code: str, name: str, recs: list[SubmissionRecord], deadline: d
     return UnitStatus(
         unit=code, name=name, reported=True, submissions=len(recs), first_received=first,
         last_received=newest.received_at, state=newest.state, current_sha256=newest.sha256,
+        current_file=newest.file_name,
         has_accepted=any(not state_has_errors(r.state) for r in recs),
         timeliness=_timeliness(first, deadline), in_plan=in_plan,
     )
