@@ -232,13 +232,25 @@ def test_sum_rollup_partial_lists_missing_units() -> None:
     assert roll.partial and roll.missing == ("C",) and roll.coverage == "2/3"
     assert r.partial and r.coverage == "2/3" and r.missing == ("C",)
     assert "丙区" in r.reason and "2/3" in r.reason
-    # (36 − 30)/(50 − 30) = 30% → 滞后
-    assert r.progress == pytest.approx(30.0)
-    assert r.status is Status.LAGGING
+    # (36 − 30)/(50 − 30) would read as 30% and 滞后, but 36 is a sum over two of three units:
+    # it is not comparable with the plan-wide target, so it is not judged and not projected.
+    assert r.progress is None and r.gap is None
+    assert r.status is Status.UNKNOWN
+    assert "不能与全市目标比较" in r.reason
+    assert r.projection.value is None and r.projection.method == "none"
+
+
+def test_partial_mean_is_judged_unless_plan_forbids() -> None:
+    ind = indicator("30", "50", reporters=("A", "B", "C"), aggregation=Aggregation.MEAN)
+    plan = Plan(info(), (ind,), units=UNITS)
+    r = evaluate(plan, [ret("A", {("K", 2023): 40}), ret("B", {("K", 2023): 36})]).indicators[0]
+    # mean 38: (38 − 30)/(50 − 30) = 40% against 60% → 滞后, with the gap in coverage stated
+    assert r.progress == pytest.approx(40.0)
+    assert r.status is Status.LAGGING and "2/3" in r.reason
 
 
 def test_partial_rollup_not_evaluated_when_plan_forbids() -> None:
-    ind = indicator("30", "50", reporters=("A", "B", "C"))
+    ind = indicator("30", "50", reporters=("A", "B", "C"), aggregation=Aggregation.MEAN)
     plan = Plan(info(partial_ok=False), (ind,), units=UNITS)
     r = evaluate(plan, [ret("A", {("K", 2023): 60}), ret("B", {("K", 2023): 1})]).indicators[0]
     assert r.status is Status.UNKNOWN

@@ -11,7 +11,7 @@ from dataclasses import replace
 from ..definitions.model import Aggregation, Indicator, Plan
 from ..intake.types import ReturnData
 from .progress import Judgement, Target, judge, target_of
-from .projection import project
+from .projection import no_projection, project
 from .rollup import ValueIndex, rollup_indicator, unit_value
 from .tasks import summarise_tasks
 from .types import (
@@ -86,6 +86,11 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
     judgement = ctx.judge(frame, current)
     status, reason = _status_with_coverage(ctx, ind, judgement, used, rollups)
     series = projection_series(rollups, frame)
+    projection = _caveat(project(ind, frame, series, plan.info), used)
+    if _partial_sum(ind, used):
+        # A sum over some of the units is not comparable with the plan-wide target.
+        judgement = replace(judgement, progress=None, gap=None)
+        projection = no_projection(plan.info.target_year, "合计缺少部分单位的数据，不作预计")
     return IndicatorResult(
         indicator=ind,
         rollups=rollups,
@@ -99,11 +104,16 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
         status=status,
         reason=reason,
         method=judgement.method,
-        projection=_caveat(project(ind, frame, series, plan.info), used),
+        projection=projection,
         units=unit_results(ctx, ind, frame),
         explanations=explanations(ctx, ind),
         provenance=Provenance.merge(r.provenance for r in used),
     )
+
+
+def _partial_sum(ind: Indicator, used: Sequence[RollUp]) -> bool:
+    """A summed indicator whose roll-up misses units: its total is incomplete, not low."""
+    return ind.aggregation is Aggregation.SUM and not ind.computed and any(r.partial for r in used)
 
 
 def _caveat(p: Projection, used: Sequence[RollUp]) -> Projection:
@@ -146,6 +156,9 @@ def _status_with_coverage(ctx: _Context, ind: Indicator, j: Judgement, used: Seq
     notes.extend(_year_notes(ctx, ind, used, rollups))
     if missing:
         coverage = used[-1].coverage
+        if _partial_sum(ind, used):
+            return Status.UNKNOWN, (f"合计不完整（{coverage}，缺{ctx.names(missing)}），"
+                                    "部分单位的合计不能与全市目标比较，待全部单位报送后评估")
         if not ctx.plan.info.partial_ok:
             return Status.UNKNOWN, f"汇总不完整（{coverage}，缺{ctx.names(missing)}），规划规定不完整汇总不予评估"
         notes.append(f"汇总不完整（{coverage}，缺{ctx.names(missing)}）")

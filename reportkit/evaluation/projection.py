@@ -45,12 +45,12 @@ def project(indicator: Indicator, frame: Target, series: Sequence[tuple[int, flo
     """Project ``series`` (plan-level (year, value), ascending, values present) to the target year."""
     year = info.target_year
     if frame.milestone:
-        return _none(year, "里程碑指标只判断是否完成，不作趋势预测")
+        return no_projection(year, "里程碑指标只判断是否完成，不作趋势预测")
     if frame.new_in_period:
         return _project_new(indicator, frame, series, info)
     points = _level_points(frame, series, info)
     if len(points) < 2:
-        return _none(year, "可用的年度数据不足两个，无法预测")
+        return no_projection(year, "可用的年度数据不足两个，无法预测")
     method, reason = _choose(indicator, points)
     value = _extrapolate(method, points, float(year))
     value = _clip(indicator, points, value)
@@ -103,11 +103,11 @@ def _project_new(indicator: Indicator, frame: Target, series: Sequence[tuple[int
                  ) -> Projection:
     year = info.target_year
     if not series:
-        return _none(year, "尚无年度新增数据，无法预测")
+        return no_projection(year, "尚无年度新增数据，无法预测")
     total = sum(v for _, v in series)
     elapsed = position(series[-1][0], info) - info.baseline_year
     if elapsed <= 0:
-        return _none(year, "尚无完整的年度数据，无法预测")
+        return no_projection(year, "尚无完整的年度数据，无法预测")
     span = info.target_year - info.baseline_year
     value = max(total / elapsed * span, 0.0) if total >= 0 else total / elapsed * span
     reason = f"期间新增指标，按已报{elapsed:g}年的年均新增量外推至{span}年规划期"
@@ -134,5 +134,5 @@ def _text(indicator: Indicator, frame: Target, year: int, value: float, will_mee
     return f"{lead}，{'能够完成规划目标' if will_meet else '完成规划目标存在困难'}"
 
 
-def _none(year: int, reason: str) -> Projection:
+def no_projection(year: int, reason: str) -> Projection:
     return Projection("none", reason, year, None, None, f"{reason}。")
