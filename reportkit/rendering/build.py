@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..checks.report import write_outputs
+from ..checks.report import JSON_NAME, SUMMARY_NAME, write_summary
 from ..checks.run import ValidationRun, collect_files, validate_paths
 from ..definitions.loader import load_plan
 from ..definitions.model import Plan
@@ -37,7 +37,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 STAGE_READ = "读取并审核填报表"
 STAGE_RENDER = "生成报告"
 PACKAGED_TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "templates" / TEMPLATE_NAME
-VALIDATION_DIR = "validation"  # 审核结果.xlsx/.json and the units' annotated copies
+VALIDATION_DIR = "validation"  # 审核结果.xlsx and .json (annotated copies for units: reportkit validate)
 MANIFEST_FILE = "manifest.json"
 
 
@@ -202,7 +202,9 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     step()
     files[out / summary_name] = summary_workbook(base)
     step()
-    names = [str(p.relative_to(out)) for p in files] + [f"{VALIDATION_DIR}/审核结果.xlsx"]
+    files[out / VALIDATION_DIR / JSON_NAME] = json.dumps(result.run.to_dict(), ensure_ascii=False, indent=2,
+                                                         default=str).encode("utf-8")
+    names = [str(p.relative_to(out)) for p in files] + [f"{VALIDATION_DIR}/{SUMMARY_NAME}"]
     files[out / MANIFEST_FILE] = json.dumps(manifest(project, result, names, now), ensure_ascii=False,
                                             indent=2).encode("utf-8")
     step()
@@ -238,6 +240,19 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
         return result
     files = render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)
     result.written = [write_atomic(path, data) for path, data in files.items()]
-    validation = write_outputs(run, project.outputs / VALIDATION_DIR)
-    result.written += [validation.summary, validation.json, *validation.feedback]
+    result.written.append(write_validation_summary(run, project.outputs / VALIDATION_DIR / SUMMARY_NAME))
     return result
+
+
+def write_validation_summary(run: ValidationRun, path: Path) -> Path:
+    """审核结果.xlsx as ``reportkit validate`` writes it, moved into place atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx")
+    os.close(fd)
+    try:
+        write_summary(run, Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
