@@ -126,7 +126,7 @@ def _projection(r: IndicatorResult) -> str:
     p = r.projection
     if p is None or p.value is None:
         return "—"
-    value = format_value(p.value, r.indicator.decimals)
+    value = format_value(p.value, r.indicator.decimals if p.decimals is None else p.decimals)
     if p.will_meet is None:
         return value
     return f"{value}（{'可完成' if p.will_meet else '难完成'}）"
@@ -134,9 +134,11 @@ def _projection(r: IndicatorResult) -> str:
 
 def _print_coverage(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData]) -> None:
     cov = result.coverage
-    line = f"报送单位：{cov.label}"
-    if cov.missing:
-        line += "，未报送：" + "、".join(plan.unit_name(u) for u in cov.missing)
+    with_errors = {r.unit for r in rejected if r.unit}
+    line = f"纳入评估的单位：{cov.label}"
+    not_reported = [u for u in cov.missing if u not in with_errors]
+    if not_reported:
+        line += "，未报送：" + "、".join(plan.unit_name(u) for u in not_reported)
     console.print(line)
     if rejected:
         names = "、".join(Path(r.path).name for r in rejected)

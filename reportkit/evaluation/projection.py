@@ -117,12 +117,24 @@ def _project_new(indicator: Indicator, frame: Target, series: Sequence[tuple[int
 def _finish(indicator: Indicator, frame: Target, method: str, reason: str, year: int, value: float,
             points: tuple[tuple[int, float], ...]) -> Projection:
     will_meet = None if frame.target is None else meets(value, frame.target, frame.direction, frame.decimals)
-    text = _text(indicator, frame, year, value, will_meet)
-    return Projection(method, reason, year, value, will_meet, text, points)
+    decimals = display_decimals(indicator.decimals, value, frame.target, will_meet)
+    text = _text(indicator, frame, year, value, will_meet, decimals)
+    return Projection(method, reason, year, value, will_meet, text, points, decimals)
 
 
-def _text(indicator: Indicator, frame: Target, year: int, value: float, will_meet: bool | None) -> str:
-    shown = format_value(value, indicator.decimals, indicator.unit)
+def display_decimals(decimals: int, value: float, target: float | None, meets_target: bool | None) -> int:
+    """The indicator's decimals, or more when rounding would print a miss as the target itself."""
+    d = max(decimals, 0)
+    if target is None or meets_target is not False:
+        return d
+    while d < decimals + 3 and format_value(value, d) == format_value(target, d):
+        d += 1
+    return d
+
+
+def _text(indicator: Indicator, frame: Target, year: int, value: float, will_meet: bool | None,
+          decimals: int) -> str:
+    shown = format_value(value, decimals, indicator.unit)
     lead = f"预计{year}年规划期累计新增可达{shown}" if frame.new_in_period else f"预计{year}年可达{shown}"
     if will_meet is None:
         return f"{lead}（规划未设定可比较的目标值）"

@@ -166,6 +166,8 @@ class Projection:
     will_meet: bool | None
     text: str  # e.g. 预计2025年可达20.6万户，能够完成规划目标
     points: tuple[tuple[int, float], ...] = ()  # (year, value) the projection was fitted on
+    decimals: int | None = None  # decimals to show it with (more than the indicator's when rounding
+    # would make a miss look like the target, e.g. 8.96 against a target of 9)
 
     @property
     def method_label(self) -> str:
@@ -181,6 +183,7 @@ class Projection:
             "will_meet": self.will_meet,
             "text": self.text,
             "points": [[y, _round(v, 6)] for y, v in self.points],
+            "decimals": self.decimals,
         }
 
 

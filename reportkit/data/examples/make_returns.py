@@ -31,7 +31,18 @@ from reportkit.forms.writer import form_filename, write_form
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = ("ezhou", "dinghu")
-NOT_REPORTED = {"ezhou": "linkong", "dinghu": "lianhua"}
+# 鄂州: every district reports and a task-only department has not, so the city figures are
+# complete; the return with an error comes from the department that alone reports the drug
+# sampling items. 鼎湖: a town has not reported, which shows partial roll-ups (n/m).
+NOT_REPORTED = {"ezhou": "informatization", "dinghu": "lianhua"}
+RULE_ERROR = {"ezhou": "drug"}
+PROBLEMS = (
+    "项目资金到位较晚，部分工作推进慢于计划。",
+    "基层执法人员不足，专项检查覆盖面不够。",
+    "跨部门数据共享机制尚未建立，信息归集进度滞后。",
+    "相关配套政策尚未出台，试点工作暂缓推进。",
+    "检验检测设备采购流程较长，能力建设未达预期。",
+)
 Values = dict[tuple[str, int], object]
 
 
@@ -56,13 +67,13 @@ def project_plan(example: str) -> Plan:
         return load_plan(path)
 
 
-def scenario(plan: Plan, skipped: str) -> Scenario:
+def scenario(plan: Plan, skipped: str, rule_error: str = "") -> Scenario:
     units = [u for u in plan.reporting_units() if u.code != skipped]
     districts = [u.code for u in units if u.type is UnitType.DISTRICT and plan.items_for(u.code)]
     departments = [u.code for u in units if u.type is UnitType.DEPARTMENT and plan.direct_indicators_for(u.code)]
     return Scenario(explained=districts[1] if len(districts) > 1 else "",
                     unexplained=districts[2] if len(districts) > 2 else "",
-                    rule_error=districts[-1] if len(districts) > 3 else "",
+                    rule_error=rule_error or (districts[-1] if len(districts) > 3 else ""),
                     no_data=departments[-1] if departments else "")
 
 
@@ -223,11 +234,11 @@ def _fill_tasks(ws: Worksheet, plan: Plan, unit: str) -> None:
     for i, (code, r) in enumerate(_rows(ws, L.TASK_CODE_HEADER).items()):
         task = next((t for t in plan.tasks if t.code == code), None)
         title = task.title if task else code
-        lagging = _rand(unit, code, "status") < 0.12
+        lagging = _rand(unit, code, "status") < 0.06
         status = "滞后" if lagging else ("已完成" if i % 4 == 3 else "按进度推进")
         texts = {"进展情况": f"围绕“{title}”制定年度工作方案，已完成阶段性目标。",
                  "完成状态": status,
-                 "存在问题": "项目资金到位较晚，部分工作推进慢于计划。" if lagging else "",
+                 "存在问题": PROBLEMS[int(_rand(unit, code, "problem") * len(PROBLEMS))] if lagging else "",
                  "下一步打算": "加强统筹调度，按期完成规划目标任务。"}
         for header, text in texts.items():
             ws.cell(r, cols[header]).value = text or None
@@ -247,7 +258,7 @@ def _fill_narrative(ws: Worksheet, name: str) -> None:
 def make_returns(example: str, out_dir: Path) -> list[Path]:
     plan = project_plan(example)
     skipped = NOT_REPORTED.get(example, "")
-    sc = scenario(plan, skipped)
+    sc = scenario(plan, skipped, RULE_ERROR.get(example, ""))
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
