@@ -353,14 +353,23 @@ class Plan:
     # fingerprints ---------------------------------------------------------
     def fingerprint(self) -> str:
         """SHA-256 over everything a return form is made from (hex, 16 chars)."""
-        return _digest(self.fingerprint_parts())
+        return self._fingerprint
 
     def fingerprint_parts(self) -> dict[str, str]:
         """One short hash per indicator, item and task code, plus the plan frame."""
+        return dict(self._fingerprint_parts)
+
+    # The plan is immutable, so its fingerprints are computed once (validation asks per return).
+    @cached_property
+    def _fingerprint_parts(self) -> dict[str, str]:
         parts = {"@plan": _digest(_plain(self.info, exclude={"note", "contact", "deadline"}))}
         for x in (*self.indicators, *self.items, *self.tasks):
             parts[x.code] = _digest(_plain(x))
         return parts
+
+    @cached_property
+    def _fingerprint(self) -> str:
+        return _digest(self._fingerprint_parts)
 
 
 def _plain(obj: Any, exclude: set[str] | None = None) -> Any:
