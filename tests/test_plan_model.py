@@ -28,6 +28,7 @@ def test_time_progress(cutoff, elapsed, progress):
 def test_years_units_report():
     info = PlanInfo(id="p", name="p", baseline_year=2020, target_year=2025, cutoff=dt.date(2023, 6, 30))
     assert info.years == [2021, 2022, 2023]
+    assert info.form_years == [2020, 2021, 2022, 2023]  # the baseline year heads the form
     assert info.period_label == "2023年中期评估"
 
 

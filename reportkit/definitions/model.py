@@ -254,6 +254,12 @@ class PlanInfo:
         return list(range(self.baseline_year + 1, self.cutoff_year + 1))
 
     @property
+    def form_years(self) -> list[int]:
+        """The year columns of a return form: the baseline year (each unit's own baseline
+        value, so its progress can be judged), then :attr:`years`."""
+        return [self.baseline_year, *self.years]
+
+    @property
     def elapsed_years(self) -> float:
         """Years from the end of the baseline year to the cut-off date, counted in months
         (2023-06-30 → 2.5, 2023-12-31 → 3.0)."""
