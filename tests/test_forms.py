@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from reportkit.definitions.model import Plan
+from reportkit.definitions.notation import parse_plan_value
 from reportkit.errors import UsageError
 from reportkit.forms import layout
 from reportkit.forms.writer import FormInfo, form_filename, write_form, write_forms
 
 YEARS = (2021, 2022, 2023)
+FORM_YEARS = (2020, *YEARS)  # the baseline year heads the year columns
 FIRST_YEAR_COL = len(layout.FIXED_HEADERS) + 1  # 1-based
 EXPECTED_ROWS = {
     "D01": ("A01", "I01", "I02", "A04"),
@@ -64,7 +67,8 @@ def test_one_form_per_reporting_unit_named_for_mailing(forms: dict[str, FormInfo
 
 def test_form_info_describes_the_form(forms: dict[str, FormInfo], plan: Plan) -> None:
     info = forms["B01"]
-    assert (info.unit, info.unit_name, info.rows, info.years) == ("B01", "市市场监管局食品科", EXPECTED_ROWS["B01"], YEARS)
+    assert (info.unit, info.unit_name, info.rows, info.years) == ("B01", "市市场监管局食品科", EXPECTED_ROWS["B01"],
+                                                                  FORM_YEARS)
     assert info.tasks == 2 and info.period == "2023-中期评估" and info.fingerprint == plan.fingerprint()
     assert json.loads(json.dumps(info.to_dict()))["rows"] == list(EXPECTED_ROWS["B01"])
 
@@ -77,7 +81,7 @@ def test_indicator_rows_are_the_units_and_only_those(forms: dict[str, FormInfo],
     ws = load_workbook(path)[layout.SHEET_INDICATORS]
     cols = header(ws, layout.INDICATOR_HEADER_ROW)
     assert list(cols)[: len(layout.FIXED_HEADERS)] == list(layout.FIXED_HEADERS)
-    assert list(cols)[len(layout.FIXED_HEADERS):] == [*(layout.year_header(y) for y in YEARS),
+    assert list(cols)[len(layout.FIXED_HEADERS):] == [*(layout.year_header(y) for y in FORM_YEARS),
                                                      layout.SOURCE_HEADER, layout.EXPLANATION_HEADER]
     assert tuple(data_rows(ws, layout.INDICATOR_HEADER_ROW)) == EXPECTED_ROWS[unit]
 
@@ -109,7 +113,7 @@ def test_definition_cells_locked_input_cells_unlocked(forms: dict[str, FormInfo]
     for r in data_rows(ws, layout.INDICATOR_HEADER_ROW).values():
         for h in layout.FIXED_HEADERS:
             assert ws.cell(r, cols[h]).protection.locked, (r, h)
-        for h in (*(layout.year_header(y) for y in YEARS), layout.SOURCE_HEADER, layout.EXPLANATION_HEADER):
+        for h in (*(layout.year_header(y) for y in FORM_YEARS), layout.SOURCE_HEADER, layout.EXPLANATION_HEADER):
             assert not ws.cell(r, cols[h]).protection.locked, (r, h)
     prot = ws.protection
     assert prot.sheet and prot.insertRows and prot.deleteRows and prot.insertColumns and prot.deleteColumns
@@ -132,11 +136,60 @@ def test_prefilled_years_are_written_and_locked(forms: dict[str, FormInfo]) -> N
     assert other.cell(data_rows(other, layout.INDICATOR_HEADER_ROW)["A01"], y2021).value is None
 
 
+def test_baseline_year_column_shared_rows_open_own_baseline_locked(forms: dict[str, FormInfo]) -> None:
+    d01 = load_workbook(forms["D01"].path)[layout.SHEET_INDICATORS]
+    cols = header(d01, layout.INDICATOR_HEADER_ROW)
+    base = cols[layout.year_header(2020)]
+    assert base == FIRST_YEAR_COL  # before the reported years
+    assert "基期年" in d01.cell(layout.INDICATOR_HEADER_ROW, base).comment.text
+    rows = data_rows(d01, layout.INDICATOR_HEADER_ROW)
+    for code in ("A01", "I01", "I02", "A04"):  # reported by several units: each types its own value
+        cell = d01.cell(rows[code], base)
+        assert cell.value is None and not cell.protection.locked, code
+        dv = validation_at(d01, cell.coordinate)
+        assert "基期" in dv.promptTitle and "本单位2020年的数值" in dv.prompt
+    a01_2021 = validation_at(d01, d01.cell(rows["A01"], base + 2).coordinate)  # other years: no baseline text
+    assert "基期" not in a01_2021.promptTitle
+
+    b01 = load_workbook(forms["B01"].path)[layout.SHEET_INDICATORS]
+    b01_rows = data_rows(b01, layout.INDICATOR_HEADER_ROW)
+    a05 = b01.cell(b01_rows["A05"], base)  # B01 alone reports A05: the plan baseline is its own
+    assert a05.value == 1.5 and a05.protection.locked
+    assert not [dv for dv in b01.data_validations.dataValidation if a05.coordinate in dv.sqref]
+    assert not b01.cell(b01_rows["I01"], base).protection.locked  # items have no plan baseline
+    b02 = load_workbook(forms["B02"].path)[layout.SHEET_INDICATORS]
+    a06 = b02.cell(data_rows(b02, layout.INDICATOR_HEADER_ROW)["A06"], base)  # baseline "—": typed
+    assert a06.value is None and not a06.protection.locked
+
+    meta = load_workbook(forms["B01"].path)[layout.SHEET_META]
+    values = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, meta.max_row + 1)}
+    assert json.loads(values["prefilled"]) == {"A05|2020": 1.5}
+    assert forms["B01"].prefilled == 1
+    guide = CalamineWorkbook.from_path(str(forms["B01"].path)).get_sheet_by_name(
+        layout.SHEET_INSTRUCTIONS).to_python(skip_empty_area=False)
+    text = "\n".join(str(v) for row in guide for v in row if v != "")
+    assert "（A05），2020年基期值已按规划预先填入并锁定" in text and "用于计算本单位的完成进度" in text
+
+
+def test_a_bound_or_period_sum_baseline_is_not_prefilled(tmp_path: Path) -> None:
+    plan = build_plan()
+    bound = parse_plan_value("≥95")
+    a05 = replace(plan.indicator("A05"), baseline=bound)
+    a04 = replace(plan.indicator("A04"), baseline=parse_plan_value("〈4200〉"), reporters=("B01",))
+    changed = replace(plan, indicators=tuple({"A05": a05, "A04": a04}.get(i.code, i) for i in plan.indicators))
+    info = write_form(changed, "B01", tmp_path / "b01.xlsx")
+    ws = load_workbook(info.path)[layout.SHEET_INDICATORS]
+    rows = data_rows(ws, layout.INDICATOR_HEADER_ROW)
+    for code in ("A05", "A04"):
+        cell = ws.cell(rows[code], FIRST_YEAR_COL)
+        assert cell.value is None and not cell.protection.locked, code
+
+
 def test_every_input_cell_has_a_validation_with_the_unit_and_definition(forms: dict[str, FormInfo]) -> None:
     for info in forms.values():
         ws = load_workbook(info.path)[layout.SHEET_INDICATORS]
         for code, r in data_rows(ws, layout.INDICATOR_HEADER_ROW).items():
-            for k in range(len(YEARS)):
+            for k in range(len(FORM_YEARS)):
                 cell = ws.cell(r, FIRST_YEAR_COL + k)
                 if cell.protection.locked:
                     continue
@@ -151,7 +204,7 @@ def test_every_input_cell_has_a_validation_with_the_unit_and_definition(forms: d
 def test_validation_types_and_bounds_follow_the_definitions(forms: dict[str, FormInfo]) -> None:
     d01 = load_workbook(forms["D01"].path)[layout.SHEET_INDICATORS]
     rows = data_rows(d01, layout.INDICATOR_HEADER_ROW)
-    col = FIRST_YEAR_COL + 1  # 2022
+    col = FIRST_YEAR_COL + 2  # 2022
     a01 = validation_at(d01, d01.cell(rows["A01"], col).coordinate)  # cumulative: ≥ 0
     assert (a01.type, a01.operator, float(a01.formula1)) == ("decimal", "greaterThanOrEqual", 0)
     a04 = validation_at(d01, d01.cell(rows["A04"], col).coordinate)  # integer count
@@ -206,7 +259,7 @@ def test_instruction_sheet_states_deadline_contact_rules_and_legend(forms: dict[
         layout.SHEET_INSTRUCTIONS).to_python(skip_empty_area=False)
     text = "\n".join(str(v) for row in rows for v in row if v != "")
     for expected in ("2024年1月31日", "张三 027-12345678", "鄂城区", "浅黄色", "灰色", "浅蓝色",
-                     "填“—”", "不带单位", "2021年至2023年"):
+                     "填“—”", "不带单位", "2021年至2023年", "“2020年”列为规划基期年"):
         assert expected in text, expected
     assert load_workbook(forms["D01"].path).active.title == layout.SHEET_INSTRUCTIONS
 
@@ -222,7 +275,7 @@ def test_metadata_sheet_is_very_hidden_and_complete(forms: dict[str, FormInfo], 
     assert meta["plan_id"] == "test-scjg-14" and meta["unit"] == "D01" and meta["unit_name"] == "鄂城区"
     assert meta["fingerprint"] == plan.fingerprint() and meta["form_version"] == layout.FORM_VERSION
     assert meta["period"] == "2023-中期评估"
-    assert json.loads(meta["years"]) == list(YEARS)
+    assert json.loads(meta["years"]) == list(FORM_YEARS)
     assert json.loads(meta["fingerprint_parts"]) == plan.fingerprint_parts()
     assert json.loads(meta["rows"]) == list(EXPECTED_ROWS["D01"])
     locked = json.loads(meta["locked"])

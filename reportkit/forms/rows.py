@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..definitions.model import Aggregation, DataItem, Indicator, Kind, Plan
+from ..definitions.notation import Direction, Notation
 from .layout import NO_DATA_MARK, ROW_KIND_INDICATOR, ROW_KIND_ITEM
 
 UNBOUNDED = 1e15  # decimal validation needs bounds; this is only a type check
@@ -64,6 +65,12 @@ class FormRow:
     bounds: Bounds
     hint: str  # what a yearly value means, for the input message
     feeds: tuple[str, ...] = ()  # "A05 食品抽检合格率" for items
+    own_baseline: float | None = None  # the plan baseline when it is this unit's own value
+
+    @property
+    def baseline_locked(self) -> bool:
+        """Is the baseline-year cell pre-filled from the plan (not typed by the unit)?"""
+        return self.own_baseline is not None
 
     @property
     def locked_texts(self) -> dict[str, str]:
@@ -78,7 +85,7 @@ def form_rows(plan: Plan, unit_code: str) -> list[FormRow]:
     placed: set[str] = set()
     for ind in plan.indicators:
         if ind.code in direct:
-            rows.append(indicator_row(ind, unit_code))
+            rows.append(indicator_row(ind, unit_code, own_baseline(plan, ind, unit_code)))
         for it in plan.formula_items(ind) if ind.computed else []:
             if it.code in mine and it.code not in placed:
                 placed.add(it.code)
@@ -87,7 +94,23 @@ def form_rows(plan: Plan, unit_code: str) -> list[FormRow]:
     return rows
 
 
-def indicator_row(ind: Indicator, unit_code: str) -> FormRow:
+def own_baseline(plan: Plan, ind: Indicator, unit_code: str) -> float | None:
+    """The plan baseline, when it is exactly this unit's baseline-year value.
+
+    That holds when the unit alone reports the indicator (the lead unit of a city-level
+    figure) and the baseline is a plain value: not a bound ("≥95%"), not "—", and not a
+    sum over the previous plan period (〈〉 amounts, which are not a one-year value).
+    """
+    if ind.computed or plan.indicator_reporters(ind) != (unit_code,):
+        return None
+    b = ind.baseline
+    period_sum = ind.kind is Kind.NEW or ind.notation is Notation.NEW
+    if b.value is None or b.direction is not Direction.EXACT or period_sum:
+        return None
+    return b.value
+
+
+def indicator_row(ind: Indicator, unit_code: str, own: float | None = None) -> FormRow:
     hint = _KIND_HINTS[ind.kind]
     if ind.aggregation is Aggregation.LEAD and ind.lead_unit == unit_code:
         hint += "（请填报全市数）"
@@ -96,6 +119,7 @@ def indicator_row(ind: Indicator, unit_code: str) -> FormRow:
         unit=ind.unit, definition=ind.definition, baseline=ind.baseline.display(),
         target=ind.target.display(), bounds=indicator_bounds(ind),
         hint=_with_format_hints(hint, ind.is_percent, ind.decimals, ind.kind is Kind.MILESTONE),
+        own_baseline=own,
     )
 
 

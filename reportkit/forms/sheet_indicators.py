@@ -1,4 +1,9 @@
-"""The 指标数据 sheet: locked definition columns, one input cell per year, 数据来源 and 说明."""
+"""The 指标数据 sheet: locked definition columns, one input cell per year, 数据来源 and 说明.
+
+The first year column is the baseline year: the unit's own baseline value, so that its
+progress can be judged. Where the plan baseline is the unit's own value (it alone reports
+the figure) the cell is pre-filled and locked; elsewhere the unit types it.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +50,7 @@ class IndicatorSheet:
     years: tuple[int, ...]
     rows: tuple[FormRow, ...]
     prefilled: Mapping[tuple[str, int], float]
+    baseline_year: int | None = None  # the year column holding the unit's baseline value
 
 
 def write_indicator_sheet(wb: Workbook, st: Styles, spec: IndicatorSheet) -> None:
@@ -56,6 +62,7 @@ def write_indicator_sheet(wb: Workbook, st: Styles, spec: IndicatorSheet) -> Non
     _write_titles(ws, st, spec, len(headers))
     ws.write_row(HEADER, 0, headers, st.header)
     ws.set_row(HEADER, 2 * LINE_HEIGHT + 4)
+    _baseline_comment(ws, spec)
     for offset, row in enumerate(spec.rows):
         _write_row(ws, st, spec, FIRST + offset, row, widths)
     if spec.rows:
@@ -71,7 +78,7 @@ def _write_titles(ws: Worksheet, st: Styles, spec: IndicatorSheet, ncols: int) -
     ws.merge_range(0, 0, 0, ncols - 1, spec.title, st.title)
     ws.set_row(0, 30)
     ws.merge_range(1, 0, 1, ncols - 1, spec.subtitle, st.subtitle)
-    ws.set_row(1, 2 * LINE_HEIGHT + 4)
+    ws.set_row(1, spec.subtitle.count("\n") * LINE_HEIGHT + 2 * LINE_HEIGHT + 4)
 
 
 def _write_row(ws: Worksheet, st: Styles, spec: IndicatorSheet, r: int, row: FormRow,
@@ -107,15 +114,36 @@ def _write_year_cell(ws: Worksheet, st: Styles, spec: IndicatorSheet, r: int, c:
 
 
 def _add_year_validation(ws: Worksheet, spec: IndicatorSheet, r: int, first_col: int, row: FormRow) -> None:
-    """One validation per run of adjacent input (not pre-filled) year cells."""
-    open_cols = [first_col + k for k, y in enumerate(spec.years) if (row.code, y) not in spec.prefilled]
+    """One validation per run of adjacent input (not pre-filled) year cells; the baseline
+    year has its own (its input message says what a baseline value is)."""
+    open_cols = [first_col + k for k, y in enumerate(spec.years)
+                 if (row.code, y) not in spec.prefilled and y != spec.baseline_year]
     for start, end in _runs(open_cols):
         add_validation(ws, r, start, r, end, _validation_options(spec, row))
+    if spec.baseline_year in spec.years and (row.code, spec.baseline_year) not in spec.prefilled:
+        col = first_col + spec.years.index(spec.baseline_year)
+        add_validation(ws, r, col, r, col, _validation_options(spec, row, baseline=True))
 
 
-def _validation_options(spec: IndicatorSheet, row: FormRow) -> dict[str, object]:
+def _baseline_comment(ws: Worksheet, spec: IndicatorSheet) -> None:
+    if spec.baseline_year not in spec.years:
+        return
+    col = len(FIXED_HEADERS) + spec.years.index(spec.baseline_year)
+    ws.write_comment(HEADER, col, baseline_note(spec.baseline_year), {"x_scale": 2.2, "y_scale": 1.6})
+
+
+def baseline_note(year: int) -> str:
+    """What the baseline-year column is for (header comment and 填报说明)."""
+    return (f"{year}年为规划基期年。请按与其他年份相同的口径填写本单位{year}年的数值（区县填本区县的数，不是全市数），用于计算本单位的完成进度；"
+            "未填写的不影响报送，但无法评估本单位进度。由本单位填报全市数的指标，基期值已按规划预先填入并锁定。")
+
+
+def _validation_options(spec: IndicatorSheet, row: FormRow, *, baseline: bool = False) -> dict[str, object]:
     expected = row.bounds.describe()
-    head = f"填报单位：{spec.unit_name}\n单位：{row.unit or '—'}；应为{expected}\n{row.hint}\n口径："
+    hint = row.hint
+    if baseline:
+        hint = f"基期年：填写本单位{spec.baseline_year}年的数值，用于评估本单位进度。" + hint
+    head = f"填报单位：{spec.unit_name}\n单位：{row.unit or '—'}；应为{expected}\n{hint}\n口径："
     room = 255 - len(head)
     definition = row.definition or "见“口径”列"
     if len(definition) > room:
@@ -123,7 +151,7 @@ def _validation_options(spec: IndicatorSheet, row: FormRow) -> dict[str, object]
     return {
         **row.bounds.validation(),
         "ignore_blank": True,
-        "input_title": f"{row.code} {row.name}",
+        "input_title": f"{row.code} {row.name}" if not baseline else f"{row.code} 基期值 {row.name}",
         "input_message": head + definition,
         # "warning", not "stop": a unit must be able to type "—" for a figure that does not
         # exist, and a value outside the plausible range may be real (it then needs a 说明).

@@ -16,6 +16,7 @@ from .layout import (
     SHEET_INSTRUCTIONS,
     SHEET_NARRATIVE,
     SHEET_TASKS,
+    year_header,
 )
 from .rows import FormRow
 from .sheetsetup import print_setup, protect
@@ -77,14 +78,31 @@ def _contents(plan: Plan, spec: Instructions) -> list[str]:
     first = (f"1. “{SHEET_INDICATORS}”：本单位负责填报的 {indicators} 项指标和 {items} 项基础数据项，"
              f"逐年填写 {span} 的数据；计算类指标（如比率、人均值）不直接填写，由汇总后的数据项计算。"
              if spec.rows else f"1. “{SHEET_INDICATORS}”：本单位本次无需填报指标数据。")
-    lines = [
-        first,
+    lines = [first, *_baseline_lines(plan, spec)] if spec.rows else [first]
+    lines += [
         (f"2. “{SHEET_TASKS}”：本单位牵头或参与的 {spec.task_count} 项重点任务，填写进展情况、完成状态、存在问题和下一步打算。"
          if spec.task_count else f"2. “{SHEET_TASKS}”：本单位本次无需填报重点任务。"),
         f"3. “{SHEET_NARRATIVE}”：规划实施的主要成效、存在问题、意见建议，以及填报人和联系电话。",
     ]
     if plan.info.cutoff.month != 12 or plan.info.cutoff.day != 31:
         lines.append(f"4. {plan.info.cutoff_year}年数据填写截至 {_date(plan.info.cutoff)} 的数据。")
+    return lines
+
+
+def _baseline_lines(plan: Plan, spec: Instructions) -> list[str]:
+    """What the baseline-year column asks of this unit: its own values, or nothing to do."""
+    year = plan.info.baseline_year
+    shared = [r.code for r in spec.rows if not r.baseline_locked]
+    locked = [r.code for r in spec.rows if r.baseline_locked]
+    lines = []
+    if shared:
+        lines.append(f"   “{year_header(year)}”列为规划基期年：请按与其他年份相同的口径填写本单位{year}年的数值"
+                     "（区县填本区县的数，不是全市数），"
+                     "用于计算本单位的完成进度、分析各单位对全市指标的影响；"
+                     "未填写的不影响报送，但无法评估本单位进度。")
+    if locked:
+        lines.append(f"   本单位单独填报全市数的指标（{'、'.join(locked)}），{year}年基期值已按规划预先填入并锁定，"
+                     "无需填写；如认为有误，请在“说明”栏注明。")
     return lines
 
 

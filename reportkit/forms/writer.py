@@ -17,6 +17,7 @@ from xlsxwriter.workbook import Workbook
 
 from ..definitions.model import Plan, Task
 from ..errors import UsageError
+from .layout import year_header
 from .meta import PlanIdentity, form_metadata, period_of, set_document_properties, write_meta_sheet
 from .rows import FormRow, form_rows
 from .sheet_indicators import IndicatorSheet, write_indicator_sheet
@@ -76,12 +77,13 @@ def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
     _refuse_input(plan, target)
     rows = form_rows(plan, unit.code)
     codes = {r.code for r in rows}
-    known = {k: v for k, v in (prefilled or {}).items() if k[0] in codes and k[1] in plan.info.years}
+    known = {**{k: v for k, v in (prefilled or {}).items() if k[0] in codes and k[1] in plan.info.form_years},
+             **plan_baselines(plan, rows)}
     tasks = plan.tasks_for(unit.code)
     meta = form_metadata(plan, unit.code, rows, known, identity)
     _atomic_write(target, lambda tmp: _build(plan, unit.code, unit.name, tmp, rows, tasks, known, meta))
     return FormInfo(path=target, unit=unit.code, unit_name=unit.name, rows=tuple(r.code for r in rows),
-                    years=tuple(plan.info.years), tasks=len(tasks), period=meta["period"],
+                    years=tuple(plan.info.form_years), tasks=len(tasks), period=meta["period"],
                     fingerprint=meta["fingerprint"], prefilled=len(known))
 
 
@@ -108,6 +110,13 @@ def write_forms(plan: Plan, out_dir: str | os.PathLike[str], *, units: Iterable[
     return written
 
 
+def plan_baselines(plan: Plan, rows: Iterable[FormRow]) -> dict[tuple[str, int], float]:
+    """Baseline-year cells pre-filled from the plan: the rows whose plan baseline is the
+    unit's own value. They win over a ledger value: the plan is what progress is judged from."""
+    year = plan.info.baseline_year
+    return {(r.code, year): r.own_baseline for r in rows if r.own_baseline is not None}
+
+
 def unit_codes(plan: Plan, units: Iterable[str] | None) -> list[str]:
     if units is None:
         return [u.code for u in plan.reporting_units()]
@@ -132,7 +141,7 @@ def _build(plan: Plan, code: str, name: str, path: str, rows: list[FormRow], tas
         write_instruction_sheet(wb, st, plan, Instructions(code, name, title, tuple(rows), len(tasks)))
         write_indicator_sheet(wb, st, IndicatorSheet(
             code, name, f"{short}指标数据填报表", _indicator_subtitle(plan, name, bool(rows)),
-            tuple(plan.info.years), tuple(rows), prefilled))
+            tuple(plan.info.form_years), tuple(rows), prefilled, plan.info.baseline_year))
         write_task_sheet(wb, st, plan, TaskSheet(name, f"{short}重点任务进展情况", tasks))
         write_narrative_sheet(wb, st, name, f"{short}总体情况")
         write_meta_sheet(wb, meta)
@@ -147,7 +156,8 @@ def _indicator_subtitle(plan: Plan, unit_name: str, has_rows: bool) -> str:
     if not has_rows:
         return f"填报单位：{unit_name}　　报送截止：{when}\n本单位本次无需填报指标数据，请填写“重点任务”和“总体情况”。"
     text = (f"填报单位：{unit_name}　　报送截止：{when}\n"
-            "只在浅黄色单元格填写数字（不带单位）；无此数据填“—”并在“说明”栏注明原因；选中单元格可看到口径和填写提示。")
+            "只在浅黄色单元格填写数字（不带单位）；无此数据填“—”并在“说明”栏注明原因；选中单元格可看到口径和填写提示。"
+            f"“{year_header(plan.info.baseline_year)}”列为基期年，填本单位{plan.info.baseline_year}年的数值。")
     c = plan.info.cutoff
     if (c.month, c.day) != (12, 31):
         text += f"{c.year}年填截至{c.month}月{c.day}日的数据。"
