@@ -42,7 +42,8 @@ def test_clean_fill_is_accepted(form: Path, tmp_path: Path) -> None:
     assert data.findings == []
     assert data.state == "accepted"
     assert data.meta is not None and data.meta.unit == "D02"
-    assert len(data.observations) == 15
+    assert len(data.observations) == 20  # 5 rows × (baseline year + 3 reported years)
+    assert data.value("A01", 2020) == pytest.approx(10.9)
     assert data.value("A01", 2023) == pytest.approx(13.05)
     assert data.value("I02", 2021) == 1196
     assert data.tasks[0].status == "已完成"
@@ -206,3 +207,72 @@ def test_out_of_range_and_prefilled_edit(tmp_path: Path) -> None:
         ("value.yoy-jump", address(ws, "A05", 2023)),
     }
     assert "0 ～ 10%" in one(data, "value.out-of-range").message
+
+
+# the baseline-year column ------------------------------------------------------------
+
+def _without_baselines(values: dict[tuple[str, int], object]) -> dict[tuple[str, int], object]:
+    return {k: v for k, v in values.items() if k[1] != PLAN.info.baseline_year}
+
+
+def test_blank_baseline_is_one_info_finding_not_an_error(form: Path, tmp_path: Path) -> None:
+    values = {**_without_baselines(GOOD_VALUES), ("A04", 2020): "—"}  # "—" means the same: not known
+    data = validate_return(PLAN, fill(form, tmp_path / "b.xlsx", values))
+    assert [f.code for f in data.findings] == ["value.baseline-missing"]
+    note = data.findings[0]
+    assert note.severity is Severity.INFO and note.location.year == 2020
+    assert "A01、I01、I02、A03、A04。" in note.message  # form order and "无法评估本单位进度" in note.message
+    assert data.state == "accepted"
+    assert data.value("A01", 2020) is None and data.value("A01", 2021) == pytest.approx(11.5)
+
+
+def test_some_baselines_blank_lists_only_those(form: Path, tmp_path: Path) -> None:
+    values = {k: v for k, v in GOOD_VALUES.items() if k not in {("I01", 2020), ("I02", 2020)}}
+    data = validate_return(PLAN, fill(form, tmp_path / "b.xlsx", values))
+    assert [f.code for f in data.findings] == ["value.baseline-missing"]
+    assert "的行：I01、I02。" in data.findings[0].message
+
+
+def test_baseline_values_are_checked_like_other_years(form: Path, tmp_path: Path) -> None:
+    # a 2020→2021 jump, a non-integer count, a percent beyond 100 and a rule broken in 2020
+    values = {**GOOD_VALUES, ("A04", 2020): 300, ("I01", 2020): 1180.5, ("A03", 2020): 120,
+              ("I02", 2020): 1100}
+    path = fill(form, tmp_path / "b.xlsx", values, notes={"A04": "2021年开展商标品牌培育专项行动"})
+    data = validate_return(PLAN, path)
+    ws = _sheet(path, L.SHEET_INDICATORS)
+    assert codes_and_cells(data) == {
+        ("value.yoy-jump", address(ws, "A04", 2021)),
+        ("value.not-integer", address(ws, "I01", 2020)),
+        ("value.percent-range", address(ws, "A03", 2020)),
+        ("rule.failed", address(ws, "I01", 2020)),
+    }
+    jump = one(data, "value.yoy-jump")
+    assert "比上年 300" in jump.message and jump.explained
+    assert one(data, "rule.failed").location.year == 2020
+
+
+def test_a_falling_cumulative_from_the_baseline_year(form: Path, tmp_path: Path) -> None:
+    path = fill(form, tmp_path / "b.xlsx", {**GOOD_VALUES, ("A01", 2020): 11.8})
+    data = validate_return(PLAN, path)
+    ws = _sheet(path, L.SHEET_INDICATORS)
+    assert codes_and_cells(data) == {("value.cumulative-falls", address(ws, "A01", 2021))}
+    assert "2020年" in data.findings[0].message
+
+
+def test_own_baseline_prefilled_is_read_and_locked(tmp_path: Path) -> None:
+    b01 = generate(PLAN, "B01", tmp_path / "forms")
+    tasks = {"T01": ("推进。", "按进度推进", "", ""), "T02": ("建设中。", "按进度推进", "", "")}
+    path = fill(b01, tmp_path / "b.xlsx", values={("A05", y): 1.4 for y in (2021, 2022, 2023)}, tasks=tasks)
+    data = validate_return(PLAN, path)
+    assert data.findings == []  # nothing for the unit to type in 2020: no baseline note either
+    obs = next(o for o in data.observations if (o.code, o.year) == ("A05", 2020))
+    assert obs.value == pytest.approx(1.5) and obs.prefilled
+
+    def person(wb: Workbook) -> None:
+        ws = wb[L.SHEET_INDICATORS]
+        ws.protection.sheet = False
+        ws[address(ws, "A05", 2020)] = 1.1
+
+    edit(path, person)
+    edited = validate_return(PLAN, path)
+    assert [(f.code, f.location.year) for f in edited.findings] == [("cell.locked-edited", 2020)]

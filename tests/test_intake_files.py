@@ -85,6 +85,34 @@ def test_renamed_extension_read_by_content(filled: Path, tmp_path: Path) -> None
     assert codes(p) == []
 
 
+def _old_layout(path: Path) -> Path:
+    """A form as made before the baseline-year column: no 2020 column, metadata years 2021–2023."""
+    wb = load_workbook(path)
+    ws = wb["指标数据"]
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "编码")
+    col = next(c.column for c in ws[header] if c.value == "2020年")
+    ws.delete_cols(col)
+    meta = wb["_reportkit"]
+    row = next(r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "years")
+    meta.cell(row, 2).value = "[2021,2022,2023]"
+    wb.save(path)
+    return path
+
+
+def test_old_layout_without_baseline_column_validates(filled: Path) -> None:
+    data = validate_return(PLAN, _old_layout(filled))
+    assert data.findings == [] and data.state == "accepted"  # no note about a missing baseline
+    assert data.meta is not None and data.meta.years == (2021, 2022, 2023)
+    assert {o.year for o in data.observations} == {2021, 2022, 2023}
+    assert data.value("A01", 2023) == pytest.approx(13.05) and data.value("A01", 2021) == pytest.approx(11.5)
+
+
+def test_new_layout_reads_the_baseline_column(filled: Path) -> None:
+    data = validate_return(PLAN, filled)
+    assert data.meta is not None and data.meta.years == (2020, 2021, 2022, 2023)
+    assert data.value("A01", 2020) == pytest.approx(10.9) and data.value("I02", 2020) == 1170
+
+
 def test_spreadsheet_that_is_not_a_form(tmp_path: Path) -> None:
     p = tmp_path / "汇总.xlsx"
     wb = xlsxwriter.Workbook(str(p))

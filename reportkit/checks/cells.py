@@ -9,18 +9,22 @@ The reading rules, stated in the messages too:
   fraction and multiplied by 100 when the row's reference level (the previous year, the
   baseline or the target) is at least 10, and flagged for confirmation (核实性);
 - a unit typed after the number is accepted when it is the row's unit, else an error;
-- ``—`` ``/`` ``无`` ``不适用`` mean "no data" and need a 说明.
+- ``—`` ``/`` ``无`` ``不适用`` mean "no data" and need a 说明;
+- the baseline-year column (the unit's own baseline value) may stay blank: that is no
+  error, only one note per return that the unit's progress cannot be judged there.
 """
 
 from __future__ import annotations
 
 from ..findings import Severity, register
+from ..forms.layout import year_header
 from ..intake.rows import IndicatorRow, InputCell
 from ..intake.types import Observation, RowNote
 from ..intake.values import NO_DATA_MARKS, ParsedValue, ValueKind, format_number, parse_input, same_unit
 from .context import CheckContext, RowSpec
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+MAX_LISTED = 20  # codes named in the baseline note before "等 n 行"
 
 register("value.text-number", INFO, "数字存为文本", "“{value}”是文本格式的数字{how}，已按 {number} 读取。",
          "请在单元格中直接填写数字。")
@@ -43,6 +47,9 @@ register("value.formula-no-cache", E, "公式无计算结果",
          "请将公式改为数值（复制→选择性粘贴→数值），或在 Excel/WPS 中重新计算后保存。")
 register("value.date", E, "日期格式", "单元格是日期（{value}），不是数值。",
          "请将单元格格式改为“常规”或“数值”后重新填写数字。")
+register("value.baseline-missing", INFO, "未填写基期值",
+         "未填写 {year} 年基期值的行：{codes}。基期值用于评估本单位的完成进度，这些行将无法评估本单位进度。",
+         "如掌握本单位 {year} 年的数据，请在“{header}”列补填；确实无法取得的可以不填。")
 register("cell.merged", E, "合并了输入单元格", "输入单元格被合并（{range}），合并区域内其余年份的数据无法读取。",
          "请取消合并单元格，逐年分别填写。")
 
@@ -54,6 +61,7 @@ def check_cells(ctx: CheckContext) -> None:
     years = _years(ctx)
     prefilled = ctx.content.meta.prefilled if ctx.content.meta else {}
     done: set[str] = set()
+    no_baseline: list[str] = []
     for row in table.rows:
         spec = ctx.specs.get(row.code)
         if spec is None or row.code in done:
@@ -63,15 +71,55 @@ def check_cells(ctx: CheckContext) -> None:
                                       row.explanation_address)
         previous: float | None = spec.baseline if spec.sole_reporter else None
         for year in years:
-            obs = _check_cell(ctx, spec, row, row.cells.get(year), year, (row.code, year) in prefilled, previous)
+            cell = row.cells.get(year)
+            if year == ctx.plan.info.baseline_year and _optional_blank(cell, (row.code, year) in prefilled):
+                no_baseline.append(row.code)
+                ctx.observations.append(_blank(ctx, spec, cell, year))
+                continue
+            obs = _check_cell(ctx, spec, row, cell, year, (row.code, year) in prefilled, previous)
             if obs is not None:
                 ctx.observations.append(obs)
                 previous = obs.value if obs.value is not None else previous
+    _baseline_note(ctx, no_baseline)
 
 
 def _years(ctx: CheckContext) -> list[int]:
+    """The year columns to read: as the form's metadata lists them (a form made before the
+    baseline-year column existed lists only the reported years, and is read as such)."""
     meta_years = ctx.content.meta.years if ctx.content.meta else ()
-    return list(meta_years or ctx.plan.info.years)
+    if meta_years:
+        return list(meta_years)
+    table = ctx.content.indicators
+    present = table.table.year_columns if table is not None else {}
+    form_years = ctx.plan.info.form_years
+    return [y for y in form_years if y in present] or list(ctx.plan.info.years)
+
+
+def _optional_blank(cell: InputCell | None, prefilled: bool) -> bool:
+    """A baseline-year cell the unit left blank (or marked no-data): allowed, not an error."""
+    if prefilled:
+        return False
+    if cell is None:
+        return True
+    if cell.formula or cell.merged:
+        return False  # judged like any other cell
+    return parse_input(cell.raw).kind in (ValueKind.BLANK, ValueKind.NO_DATA)
+
+
+def _blank(ctx: CheckContext, spec: RowSpec, cell: InputCell | None, year: int) -> Observation:
+    raw = parse_input(cell.raw).raw if cell is not None else ""
+    no_data = cell is not None and parse_input(cell.raw).kind is ValueKind.NO_DATA
+    return Observation(ctx.unit or "", spec.code, year, None, raw, cell.address if cell else "", no_data)
+
+
+def _baseline_note(ctx: CheckContext, codes: list[str]) -> None:
+    """At most one note per return: which rows have no baseline-year value."""
+    if not codes:
+        return
+    year = ctx.plan.info.baseline_year
+    shown = "、".join(codes[:MAX_LISTED]) + (f" 等 {len(codes)} 行" if len(codes) > MAX_LISTED else "")
+    ctx.add("value.baseline-missing", ctx.loc(sheet=ctx.indicator_sheet, year=year), year=year, codes=shown,
+            header=year_header(year))
 
 
 def _check_cell(ctx: CheckContext, spec: RowSpec, row: IndicatorRow, cell: InputCell | None, year: int,

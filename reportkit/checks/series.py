@@ -68,12 +68,13 @@ def _bounds(spec: RowSpec) -> str:
 def _trend(ctx: CheckContext, spec: RowSpec, numbers: list[Observation]) -> None:
     prev_value: float | None = spec.baseline if spec.sole_reporter else None
     prev_label = "基期"
-    prev_year = ctx.plan.info.baseline_year
+    prev_year = base_year = ctx.plan.info.baseline_year
     threshold = ctx.plan.info.yoy_threshold
     for o in numbers:
         v = o.value
         assert v is not None
-        if prev_value is not None and not o.prefilled:
+        # A typed baseline-year value is not compared with the plan baseline: it is the same year.
+        if prev_value is not None and not o.prefilled and o.year > base_year:
             if spec.cumulative and v < prev_value - 1e-9:
                 ctx.add("value.cumulative-falls", _loc(ctx, o), value=fmt(v), previous=fmt(prev_value),
                         year=o.year, prev_year=prev_year)
