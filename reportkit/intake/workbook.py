@@ -9,6 +9,8 @@ bombs are refused there too).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,16 +92,52 @@ def _visibility(v: object) -> str:
     return "hidden" if "hidden" in s else "visible"
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
 def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...]) -> None:
-    import openpyxl  # local: only OOXML returns need it
+    """Document properties straight from ``docProps/custom.xml``; formulas through openpyxl, but
+    only when a worksheet has any (parsing every cell with openpyxl is what made intake slow, and
+    forms as generated have no formulas)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "docProps/custom.xml" in names:
+                data.doc_properties.update(_custom_properties(zf.read("docProps/custom.xml")))
+            has_formulas = any(
+                _FORMULA_TAG.search(zf.read(n)) for n in names
+                if n.startswith("xl/worksheets/") and n.endswith(".xml")
+            )
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return
+    if has_formulas:
+        _read_formulas(path, data, skip_formulas)
+
+
+def _custom_properties(xml: bytes) -> dict[str, str]:
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        root = SafeET.fromstring(xml)
+    except Exception:  # noqa: BLE001 - entity bombs and broken XML: no properties
+        return {}
+    out: dict[str, str] = {}
+    for prop in root:
+        name = prop.get("name")
+        if name:
+            value = next(iter(prop), None)
+            out[name] = "" if value is None or value.text is None else value.text
+    return out
+
+
+def _read_formulas(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...]) -> None:
+    import openpyxl  # local: only workbooks that contain formulas need it
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - calamine read it; the extras are best effort
         return
     try:
-        for prop in getattr(wb, "custom_doc_props", None) or []:
-            data.doc_properties[str(prop.name)] = "" if prop.value is None else str(prop.value)
         for name in wb.sheetnames:
             if name not in skip_formulas:
                 _collect_formulas(wb[name], name, data.formulas)
