@@ -201,14 +201,17 @@ def unit_result(ctx: _Context, ind: Indicator, frame: Target, unit: str) -> Unit
         j = replace(j, reason="；".join(x for x in (j.reason, how) if x))
     years = [y for y, _ in present]
     prov = ctx.index.provenance([unit], years) if present else Provenance((unit,))
+    base = unit_frame.baseline if unit_frame else unit_value(plan, ind, unit, info.baseline_year, ctx.index)
     return UnitIndicatorResult(unit, plan.unit_name(unit), values, current, current_year,
-                               j.progress, j.gap, j.status, j.reason, prov)
+                               j.progress, j.gap, j.status, j.reason, prov, base,
+                               unit_frame.target if unit_frame else None)
 
 
 def unit_target(ctx: _Context, ind: Indicator, frame: Target, unit: str) -> tuple[Target | None, str]:
     """The frame a unit's value is judged against, and how it was derived.
 
-    Rates, means, max/min: the plan target applies to every unit, from the unit's own
+    The unit's baseline is its own baseline-year value, typed in the baseline-year column
+    of its form (or pre-filled there from the plan). Rates, means, max/min: the plan target applies to every unit, from the unit's own
     baseline-year value when it gave one. Summed counts: the plan target shared out in
     proportion to the unit's baseline (a unit with 30% of the baseline carries 30% of the
     target). New-in-period sums are not shared out (no basis), so they are not judged.

@@ -216,6 +216,8 @@ class UnitIndicatorResult:
     status: Status = Status.UNKNOWN
     reason: str = ""
     provenance: Provenance = field(default_factory=Provenance)
+    baseline: float | None = None  # the unit's own baseline-year value
+    target: float | None = None  # what the unit is judged against (its share of a summed target)
 
     @property
     def values_by_year(self) -> dict[int, float | None]:
@@ -234,6 +236,8 @@ class UnitIndicatorResult:
             "status_key": self.status.key,
             "reason": self.reason,
             "provenance": self.provenance.to_dict(),
+            "baseline": _round(self.baseline, 6),
+            "target": _round(self.target, 6),
         }
 
 
