@@ -418,3 +418,12 @@ def test_to_dict_is_json_and_summary() -> None:
     assert d["indicators"][0]["status_key"] == "achieved"
     assert d["indicators"][0]["rollups"][-1]["provenance"]["files"] == ["A-2023.xlsx"]
     assert e.summary_text() == "2 项指标中 1 项提前实现、1 项滞后。"
+
+
+def test_missing_figure_names_the_rejected_return() -> None:
+    ind = indicator("30", "50", reporters=("A",))
+    plan = Plan(info(), (ind,), units=UNITS)
+    r = evaluate(plan, [], rejected_units=["A"]).indicators[0]
+    assert r.status is Status.UNKNOWN
+    assert "强制性审核问题" in r.reason and "各年均无人填报" not in r.reason
+    assert "无人填报" in evaluate(plan, []).indicators[0].reason

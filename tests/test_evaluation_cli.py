@@ -145,12 +145,13 @@ def test_table_output(project: Path) -> None:
 
 
 def test_json_equals_library(project: Path, result: dict) -> None:
-    from reportkit.commands.evaluate import accepted_returns_from_files
     from reportkit.evaluation import evaluate
+    from reportkit.pipeline import gather_from_files
+    from reportkit.project import Project
 
     plan = load_plan(project / "inputs" / "plan.yaml")
-    selection = accepted_returns_from_files(plan, project / "inputs" / "returns", quiet=True)
-    lib = json.loads(json.dumps(evaluate(plan, selection.accepted).to_dict(), ensure_ascii=False, default=str))
+    gathered = gather_from_files(plan, Project(project), None)
+    lib = json.loads(json.dumps(evaluate(plan, gathered.included).to_dict(), ensure_ascii=False, default=str))
     lib["rejected_files"] = []
     assert lib == result
 

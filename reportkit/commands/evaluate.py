@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -13,37 +12,26 @@ from rich.table import Table
 
 from ..definitions.model import Plan
 from ..evaluation import Evaluation, IndicatorResult, Status, evaluate
-from ..evaluation.engine import latest_per_unit
 from ..evaluation.projection import format_value
 from ..intake.types import ReturnData
+from ..pipeline import Gathered, gather_from_files
+from ..project import Project
 from ._common import console, err_console, get_project, json_option, print_json, project_option
 
 STATUS_STYLE = {Status.ACHIEVED: "bold green", Status.AHEAD: "green", Status.ON_TRACK: "cyan",
                 Status.LAGGING: "bold red", Status.UNKNOWN: "yellow"}
 
 
-@dataclass(frozen=True)
-class ReturnSelection:
-    """The returns the evaluation uses, and the files left out because they have errors."""
+def gather_returns(plan: Plan, project: Project, *, quiet: bool = False) -> Gathered:
+    """Validate the files in ``inputs/returns/`` as ``build --dry-run`` does (nothing recorded)."""
+    with Progress(TextColumn("审核填报表"), BarColumn(), MofNCompleteColumn(), console=err_console,
+                  transient=True, disable=quiet) as bar:
+        task = bar.add_task("", total=None)
 
-    accepted: list[ReturnData]
-    rejected: list[ReturnData]
+        def advance(_stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
 
-
-def accepted_returns_from_files(plan: Plan, returns_dir: Path, *, quiet: bool = False) -> ReturnSelection:
-    """Validate the files in ``returns_dir``; keep those without errors, the newest per unit."""
-    from ..checks.run import collect_files, validate_paths
-
-    if not returns_dir.exists():
-        return ReturnSelection([], [])
-    files = collect_files([returns_dir])
-    with Progress(TextColumn("审核填报表"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  console=err_console, transient=True, disable=quiet or not files) as bar:
-        task = bar.add_task("", total=len(files))
-        run = validate_paths(plan, files, progress=lambda f, _d: bar.update(task, advance=1, description=f.name))
-    ok = [r for r in run.returns if r.unit and not r.has_errors]
-    rejected = [r for r in run.returns if r.has_errors]
-    return ReturnSelection(latest_per_unit(ok), rejected)
+        return gather_from_files(plan, project, advance)
 
 
 @click.command("evaluate")
@@ -67,14 +55,15 @@ def evaluate_cmd(tolerance: float | None, project_dir: Path | None, as_json: boo
 
     project = get_project(project_dir)
     plan = load_plan(project.plan_path)
-    selection = accepted_returns_from_files(plan, project.returns_dir, quiet=as_json)
-    result = evaluate(plan, selection.accepted, tolerance=tolerance)
+    gathered = gather_returns(plan, project, quiet=as_json)
+    result = evaluate(plan, gathered.included, tolerance=tolerance,
+                      rejected_units=[r.unit for r in gathered.excluded if r.unit])
     if as_json:
         data = result.to_dict()
-        data["rejected_files"] = [Path(r.path).name for r in selection.rejected]
+        data["rejected_files"] = [Path(r.path).name for r in gathered.excluded]
         print_json(data)
         return
-    print_evaluation(plan, result, selection.rejected)
+    print_evaluation(plan, result, gathered.excluded)
 
 
 def print_evaluation(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData] = ()) -> None:

@@ -28,17 +28,20 @@ from .types import (
 )
 
 
-def evaluate(plan: Plan, returns: Sequence[ReturnData], *, tolerance: float | None = None) -> Evaluation:
+def evaluate(plan: Plan, returns: Sequence[ReturnData], *, tolerance: float | None = None,
+             rejected_units: Sequence[str] = ()) -> Evaluation:
     """Evaluate every indicator and task of ``plan`` from the accepted returns.
 
     ``returns`` holds the accepted return of each unit; if a unit appears more than once the
     one received last (``received_at``, then sequence order) is used. ``tolerance`` (percentage
     points around 时间进度 counted as 基本符合预期) defaults to ``plan.info.tolerance``.
+    ``rejected_units`` are units whose return was left out for errors: a missing figure then
+    says so instead of "nobody reported".
     """
     chosen = latest_per_unit(returns)
     index = ValueIndex.build(chosen)
     tol = plan.info.tolerance if tolerance is None else float(tolerance)
-    ctx = _Context(plan, chosen, index, tol)
+    ctx = _Context(plan, chosen, index, tol, frozenset(rejected_units) - {r.unit for r in chosen})
     results = tuple(evaluate_indicator(ctx, ind) for ind in plan.indicators)
     return Evaluation(
         info=plan.info,
@@ -64,8 +67,10 @@ def latest_per_unit(returns: Sequence[ReturnData]) -> list[ReturnData]:
 
 
 class _Context:
-    def __init__(self, plan: Plan, returns: Sequence[ReturnData], index: ValueIndex, tolerance: float):
+    def __init__(self, plan: Plan, returns: Sequence[ReturnData], index: ValueIndex, tolerance: float,
+                 rejected: frozenset[str] = frozenset()):
         self.plan = plan
+        self.rejected = rejected
         self.returns = returns
         self.index = index
         self.tolerance = tolerance
@@ -149,10 +154,15 @@ def _status_with_coverage(ctx: _Context, ind: Indicator, j: Judgement, used: Seq
     """Apply the plan's partial roll-up policy and say what the judgement rests on."""
     if not used:
         expected = rollups[0].expected if rollups else ctx.plan.indicator_reporters(ind)
+        rejected = [u for u in expected if u in ctx.rejected]
+        if rejected:
+            return Status.UNKNOWN, f"无数据：{ctx.names(rejected)}的填报表存在强制性审核问题，未纳入汇总"
         who = f"（应报单位：{ctx.names(expected)}）" if expected else "（未指定填报单位）"
         return Status.UNKNOWN, f"无数据：各年均无人填报{who}"
     missing = tuple(dict.fromkeys(u for r in used for u in r.missing))
     notes: list[str] = [j.reason]
+    if any(u in ctx.rejected for u in missing):
+        notes.append(f"{ctx.names([u for u in missing if u in ctx.rejected])}的填报表有错误，未纳入")
     notes.extend(_year_notes(ctx, ind, used, rollups))
     if missing:
         coverage = used[-1].coverage

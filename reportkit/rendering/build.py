@@ -13,28 +13,28 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..checks.report import JSON_NAME, SUMMARY_NAME, write_summary
-from ..checks.run import ValidationRun, collect_files, validate_paths
-from ..definitions.loader import load_plan
+from ..checks.run import ValidationRun
+from ..definitions.check import lint_plan
 from ..definitions.model import Plan
+from ..errors import PlanError
 from ..evaluation import Evaluation, evaluate
 from ..findings import Severity, count_by_severity
 from ..intake.types import ReturnData
+from ..pipeline import Progress, gather_from_files, gather_from_ledger, stepper
 from ..project import Project
 from . import charts
-from .context import ReportInputs, build_context
+from .context import ReportInputs, Submission, build_context
 from .docx_report import render_docx
 from .make_template import TEMPLATE_NAME
 from .summary_xlsx import summary_workbook
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-STAGE_READ = "读取并审核填报表"
 STAGE_RENDER = "生成报告"
 PACKAGED_TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "templates" / TEMPLATE_NAME
 VALIDATION_DIR = "validation"  # 审核结果.xlsx and .json (annotated copies for units: reportkit validate)
@@ -52,6 +52,7 @@ class BuildResult:
     template: Path | None = None
     strict_failed: bool = False
     dry_run: bool = False
+    submissions: list[Submission] | None = None  # each unit's collection record, from the ledger
 
     @property
     def exit_code(self) -> int:
@@ -126,34 +127,6 @@ def find_template(project: Project, template: Path | None = None) -> Path:
 
 
 # ---------------------------------------------------------------- steps
-def validate_returns(plan: Plan, project: Project, progress: Progress | None) -> ValidationRun:
-    if not project.returns_dir.is_dir():
-        return ValidationRun(plan.info.id, units={u.code: u.name for u in plan.reporting_units()})
-    total = len(collect_files([project.returns_dir]))
-    done = 0
-
-    def tick(_path: Path, _data: ReturnData) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(STAGE_READ, done, total)
-
-    if progress:
-        progress(STAGE_READ, 0, total)
-    return validate_paths(plan, [project.returns_dir], progress=tick)
-
-
-def split_returns(run: ValidationRun) -> tuple[list[ReturnData], list[ReturnData]]:
-    """(returns used for the figures, returns left out because of errors)."""
-    included, excluded = [], []
-    for r in run.active:
-        if r.has_errors or r.unit is None:
-            excluded.append(r)
-        else:
-            included.append(r)
-    return included, excluded
-
-
 def excluded_entry(r: ReturnData) -> dict[str, Any]:
     errors = [f for f in r.findings if f.severity is Severity.ERROR]
     codes = sorted({f.code for f in errors})
@@ -187,9 +160,10 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
                    progress: Progress | None) -> dict[Path, bytes]:
     """Every output, rendered in memory (nothing written yet)."""
     assert result.evaluation is not None and result.template is not None
-    step = _stepper(progress, STAGE_RENDER, 5)
+    step = stepper(progress, STAGE_RENDER, 5)
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
-                          [f for r in result.run.active for f in r.findings], generated_at=now)
+                          [f for r in result.run.active for f in r.findings], submissions=result.submissions,
+                          generated_at=now)
     base = build_context(inputs)
     step()
     images = {"status": charts.status_chart(base["counts"]["by_status"]),
@@ -211,37 +185,35 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     return files
 
 
-def _stepper(progress: Progress | None, stage: str, total: int) -> Callable[[], None]:
-    done = 0
-    if progress:
-        progress(stage, 0, total)
-
-    def step() -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(stage, done, total)
-    return step
-
-
 def build(project: Project, *, strict: bool = False, dry_run: bool = False, progress: Progress | None = None,
           template: Path | None = None, now: dt.datetime | None = None) -> BuildResult:
     """Validate, evaluate and (unless ``dry_run``) write the report and its companions."""
-    plan = load_plan(project.plan_path)
-    run = validate_returns(plan, project, progress)
-    included, excluded = split_returns(run)
-    result = BuildResult(plan, run, included=included, excluded=excluded, dry_run=dry_run,
-                         template=find_template(project, template))
+    plan = load_checked_plan(project)
+    gathered = (gather_from_files if dry_run else gather_from_ledger)(plan, project, progress)
+    included, excluded = gathered.included, gathered.excluded
+    result = BuildResult(plan, gathered.run, included=included, excluded=excluded, dry_run=dry_run,
+                         template=find_template(project, template), submissions=gathered.submissions)
     if strict and excluded:
         result.strict_failed = True
         return result
-    result.evaluation = evaluate(plan, included)
+    result.evaluation = evaluate(plan, included, rejected_units=[r.unit for r in excluded if r.unit])
     if dry_run:
         return result
     files = render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)
     result.written = [write_atomic(path, data) for path, data in files.items()]
-    result.written.append(write_validation_summary(run, project.outputs / VALIDATION_DIR / SUMMARY_NAME))
+    result.written.append(write_validation_summary(result.run, project.outputs / VALIDATION_DIR / SUMMARY_NAME))
     return result
+
+
+def load_checked_plan(project: Project) -> Plan:
+    """The project's plan; a plan with errors stops the build before anything is read or written."""
+    plan, findings = lint_plan(project.plan_path)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        lines = "\n".join(f"  {f.location.describe()}：{f.message}" for f in errors[:10])
+        more = f"\n  ……共 {len(errors)} 个错误" if len(errors) > 10 else ""
+        raise PlanError(f"规划定义有 {len(errors)} 个错误，请先运行 reportkit plan check 并修正：\n{lines}{more}")
+    return plan
 
 
 def write_validation_summary(run: ValidationRun, path: Path) -> Path:

@@ -22,7 +22,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -63,6 +63,7 @@ TOC_TITLE = "目录标题"
 CAPTION = "图表题"
 FIGURE = "图片"
 TABLE_TEXT = "表格文字"
+TABLE_NUM = "表格数字"
 TABLE_HEAD = "表格标题行"
 ITEM_TITLE = "事项标题"
 
@@ -149,8 +150,9 @@ def define_styles(doc: Document) -> None:
     # A picture in a paragraph with fixed 28 pt lines would be clipped to one line.
     paragraph_style(doc, FIGURE, FANGSONG, BODY_PT, line=None, align=WD_ALIGN_PARAGRAPH.CENTER,
                     keep_next=True)
-    paragraph_style(doc, TABLE_TEXT, FANGSONG, TABLE_PT, line=None)
+    paragraph_style(doc, TABLE_TEXT, FANGSONG, TABLE_PT, line=None, align=WD_ALIGN_PARAGRAPH.LEFT)
     paragraph_style(doc, TABLE_HEAD, HEITI, TABLE_PT, line=None, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, TABLE_NUM, FANGSONG, TABLE_PT, line=None, align=WD_ALIGN_PARAGRAPH.CENTER)
     for level in (1, 2):
         toc = _style(doc, f"toc {level}")
         toc.base_style = doc.styles[BODY]
@@ -249,8 +251,20 @@ def page_break(doc: Document) -> None:
 def _cell_text(cell: _Cell, text: str, style: str) -> None:
     p = cell.paragraphs[0]
     p.style = style
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     if text:
         p.add_run(text)
+
+
+def _narrow_cell_margins(table: Table, cm: float = 0.1) -> None:
+    """Less padding than Word's default 0.19 cm, so numbers such as 0.6712 fit on one line."""
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(Cm(cm).twips)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    table._tbl.tblPr.append(mar)
 
 
 def _repeat_header(row_el: object) -> None:
@@ -282,16 +296,18 @@ def fix_widths(table: Table, widths_cm: Sequence[float]) -> None:
 
 
 def loop_table(doc: Document, headers: Sequence[str], widths_cm: Sequence[float], loop: str,
-               cells: Sequence[str]) -> Table:
-    """A table with a repeated header row and one docxtpl ``{%tr for %}`` row."""
+               cells: Sequence[str], centred: Sequence[int] = ()) -> Table:
+    """A table with a repeated header row and one docxtpl ``{%tr for %}`` row; the columns in
+    ``centred`` (numbers, short labels) are centred."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     fix_widths(table, widths_cm)
+    _narrow_cell_margins(table)
     for i, head in enumerate(headers):
         _cell_text(table.rows[0].cells[i], head, TABLE_HEAD)
-        _cell_text(table.rows[2].cells[i], cells[i], TABLE_TEXT)
+        _cell_text(table.rows[2].cells[i], cells[i], TABLE_NUM if i in centred else TABLE_TEXT)
     _cell_text(table.rows[1].cells[0], f"{{%tr for {loop} %}}", TABLE_TEXT)
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", TABLE_TEXT)
     _repeat_header(table.rows[0]._tr)
@@ -343,7 +359,7 @@ def section_overview(doc: Document) -> None:
 
 
 INDICATOR_HEADERS = ("指标", "基期值", "目标值", "当前值", "完成进度", "时间进度", "状态", "预计", "牵头单位")
-INDICATOR_WIDTHS = (3.0, 1.3, 1.3, 1.5, 1.5, 1.5, 1.5, 1.5, 2.0)
+INDICATOR_WIDTHS = (3.3, 1.35, 1.35, 1.55, 1.55, 1.45, 1.75, 1.35, 1.95)  # 15.6 cm: the text width
 INDICATOR_CELLS = (
     "{{ r.label }}{% if r.binding %}（约束性）{% endif %}",
     "{{ r.baseline }}", "{{ r.target }}", "{{ r.current }}", "{{ r.progress }}",
@@ -358,7 +374,8 @@ def section_indicators(doc: Document) -> None:
     para(doc, "{{ charts.status }}", FIGURE)
     para(doc, "图1  主要指标完成情况分布", CAPTION)
     para(doc, "表1  主要指标完成情况", CAPTION)
-    loop_table(doc, INDICATOR_HEADERS, INDICATOR_WIDTHS, "r in indicators", INDICATOR_CELLS)
+    loop_table(doc, INDICATOR_HEADERS, INDICATOR_WIDTHS, "r in indicators", INDICATOR_CELLS,
+               centred=range(1, 8))
     para(doc, "注：{{ counts.note }}", TABLE_TEXT)
     para(doc, "{{ charts.progress }}", FIGURE)
     para(doc, "图2  主要指标完成进度与时间进度对比", CAPTION)
@@ -452,9 +469,10 @@ def appendices(doc: Document) -> None:
              "{%tc endfor %}", "{{ v.note }}")
     # The two tag columns vanish when rendered; with three years the grid is 3.6/2.4/2.0×3/3.6.
     fix_widths(table, (3.6, 2.4, 2.0, 2.0, 2.0, 3.6))
+    _narrow_cell_margins(table)
     for i in range(6):
         _cell_text(table.rows[0].cells[i], heads[i], TABLE_HEAD)
-        _cell_text(table.rows[2].cells[i], cells[i], TABLE_TEXT)
+        _cell_text(table.rows[2].cells[i], cells[i], TABLE_NUM if i in (2, 3, 4) else TABLE_TEXT)
     _cell_text(table.rows[1].cells[0], "{%tr for v in appendix.district_values %}", TABLE_TEXT)
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", TABLE_TEXT)
     _repeat_header(table.rows[0]._tr)
@@ -467,7 +485,7 @@ def appendices(doc: Document) -> None:
     loop_table(doc, ("填报单位", "类型", "报送情况", "报送时间", "审核结果", "报送文件"),
                (2.8, 1.4, 1.8, 3.0, 2.4, 4.2), "u in appendix.reporting",
                ("{{ u.unit }}", "{{ u.type }}", "{{ u.reported }}", "{{ u.received_at }}",
-                "{{ u.state }}", "{{ u.file }}"))
+                "{{ u.state }}", "{{ u.file }}"), centred=(1, 2, 3, 4))
 
     page_break(doc)
     para(doc, "附件3", HEADING1)

@@ -1,0 +1,100 @@
+"""Gathering the returns a build or an evaluation rests on.
+
+``build`` collects new files from ``inputs/returns/`` into the ledger and takes each unit's
+latest accepted return from it (:func:`gather_from_ledger`); ``build --dry-run`` and
+``evaluate`` only validate the files in ``inputs/returns/`` and record nothing
+(:func:`gather_from_files`). Both give the same :class:`Gathered`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .checks.run import ValidationRun, collect_files, validate_paths
+from .definitions.model import Plan
+from .intake.types import ReturnData
+from .ledger import Ledger, plan_period
+from .project import Project
+from .rendering.context import Submission
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+STAGE_READ = "读取并审核填报表"
+
+
+def stepper(progress: Progress | None, stage: str, total: int) -> Callable[[], None]:
+    """A callable that advances ``stage`` by one each time it is called."""
+    done = 0
+    if progress:
+        progress(stage, 0, total)
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(stage, done, total)
+    return step
+
+
+def validate_returns(plan: Plan, project: Project, progress: Progress | None) -> ValidationRun:
+    """Validate every return file in ``inputs/returns/`` (nothing is recorded)."""
+    if not project.returns_dir.is_dir():
+        return ValidationRun(plan.info.id, units={u.code: u.name for u in plan.reporting_units()})
+    files = collect_files([project.returns_dir])
+    step = stepper(progress, STAGE_READ, len(files))
+    return validate_paths(plan, files, progress=lambda _path, _data: step())
+
+
+@dataclass
+class Gathered:
+    """What the figures are built from, and what the report says about collection."""
+
+    run: ValidationRun
+    included: list[ReturnData]
+    excluded: list[ReturnData]
+    submissions: list[Submission] | None = None  # from the ledger
+
+
+def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None) -> Gathered:
+    """Collect new files from ``inputs/returns/`` into the ledger, then take each unit's latest
+    accepted return for the figures. Files already in the ledger are only hashed."""
+    files = collect_files([project.returns_dir]) if project.returns_dir.is_dir() else []
+    step = stepper(progress, STAGE_READ, len(files))
+    with Ledger.for_project(project) as ledger:
+        results = ledger.refreshed(ledger.collect_many(plan, files, on_result=lambda _r: step()))
+        latest = ledger.latest(plan)
+        included = ledger.latest_accepted(plan)
+        status = ledger.status(plan)
+    period = plan_period(plan)
+    # Files that are not a current return of this plan (unreadable, another plan or period)
+    # still belong in the validation results and the manifest.
+    others = [ReturnData(path=r.path, sha256=r.sha256, findings=list(r.record.findings))
+              for r in results
+              if r.record.unit is None or r.record.plan_id != plan.info.id or r.record.period != period]
+    run = ValidationRun(plan.info.id, returns=[*latest, *others],
+                        units={u.code: u.name for u in plan.reporting_units()})
+    excluded = [r for r in latest if r.has_errors]
+    submissions = [Submission(unit=u.unit, file=u.current_file, received_at=u.last_received, state=u.state,
+                              included=u.has_accepted, resubmissions=u.resubmissions)
+                   for u in status.units if u.reported]
+    return Gathered(run, included, excluded, submissions)
+
+
+def gather_from_files(plan: Plan, project: Project, progress: Progress | None) -> Gathered:
+    """Validate the files in ``inputs/returns/`` without recording anything (``--dry-run``)."""
+    run = validate_returns(plan, project, progress)
+    included, excluded = split_returns(run)
+    return Gathered(run, included, excluded)
+
+
+def split_returns(run: ValidationRun) -> tuple[list[ReturnData], list[ReturnData]]:
+    """(returns used for the figures, returns left out because of errors)."""
+    included, excluded = [], []
+    for r in run.active:
+        if r.has_errors or r.unit is None:
+            excluded.append(r)
+        else:
+            included.append(r)
+    return included, excluded
+
+
