@@ -47,7 +47,7 @@ def test_collect_status_resubmit_history(project: Project, forms: dict[str, Path
     res = run(project, "collect", str(bad), "--received-at", "2024-01-15T10:00")
     assert res.exit_code == 1, res.output
     assert "新登记" in res.stdout and "鄂城区" in res.stdout and "有错误" in res.stdout
-    assert "“abc”不是数值" in res.stdout and "指标数据!J4" in res.stdout
+    assert "“abc”不是数值" in res.stdout and "指标数据!K4" in res.stdout  # 2020 in I, 2021 in J
 
     status = run(project, "status")
     assert status.exit_code == 0
@@ -112,7 +112,7 @@ def test_export_command(project: Project, forms: dict[str, Path], tmp_path: Path
     with target.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     a01 = [r for r in rows if r["指标编码"] == "A01"]
-    assert [(r["年份"], r["数值"]) for r in a01] == [("2021", "5"), ("2022", "6"), ("2023", "7")]
+    assert [(r["年份"], r["数值"]) for r in a01] == [("2020", "4"), ("2021", "5"), ("2022", "6"), ("2023", "7")]
     assert a01[0]["单位名称"] == "鄂城区" and a01[0]["指标名称"] == "全市市场主体数量"
 
 
@@ -158,11 +158,12 @@ def test_accepted_values_prefill_the_next_forms(project: Project, forms: dict[st
     prefilled = prefill_by_unit(project, PLAN, ["echeng", "huarong", "liangzihu"])
     assert list(prefilled) == ["echeng"]  # huarong's return has an error, liangzihu never reported
     assert prefilled["echeng"][("A01", 2021)] == 5.0 and prefilled["echeng"][("A01", 2023)] == 7.0
+    assert prefilled["echeng"][("A01", 2020)] == 4.0  # the district's own baseline, once accepted
 
     form = write_form(PLAN, "echeng", tmp_path / "新表.xlsx", prefilled=prefilled["echeng"]).path
     data = validate_return(PLAN, form)
     a01 = {o.year: (o.value, o.prefilled) for o in data.observations if o.code == "A01"}
-    assert a01 == {2021: (5.0, True), 2022: (6.0, True), 2023: (7.0, True)}
+    assert a01 == {2020: (4.0, True), 2021: (5.0, True), 2022: (6.0, True), 2023: (7.0, True)}
 
 
 def test_replaced_return_with_errors_no_longer_fails_collect(project: Project, forms: dict[str, Path]) -> None:

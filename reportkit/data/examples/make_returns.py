@@ -4,7 +4,10 @@
     python -m reportkit.data.examples.make_returns ezhou --out inputs/returns
 
 For 2021 to the cut-off year, every reporting unit but one (which has not reported yet)
-fills its form with plausible figures moving from the baseline towards the target. So
+fills its form with plausible figures moving from the baseline towards the target, and
+its own 2020 (baseline-year) values: the districts' shares of a summed indicator add up to
+the plan's baseline, and the items of a rate give the plan's baseline rate when summed
+(a unit that alone reports a figure finds its 2020 value pre-filled from the plan). So
 that the example shows the whole validation flow, one return has a year-on-year jump
 explained in its 说明 cell (accepted), one has an unexplained jump (待说明), one breaks a
 cross-item rule (合格批次 > 抽检批次: an error), and one department marks a figure as not
@@ -24,8 +27,9 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reportkit.definitions.loader import load_plan
-from reportkit.definitions.model import DataItem, Indicator, Kind, Plan, UnitType
+from reportkit.definitions.model import Aggregation, DataItem, Indicator, Kind, Plan, UnitType
 from reportkit.definitions.writer import write_plan_workbook
+from reportkit.evaluation.rollup import compute
 from reportkit.forms import layout as L
 from reportkit.forms.writer import form_filename, write_form
 
@@ -80,7 +84,8 @@ def scenario(plan: Plan, skipped: str, rule_error: str = "") -> Scenario:
 # figures ----------------------------------------------------------------------------
 
 def indicator_series(plan: Plan, ind: Indicator, unit: str, share: float) -> dict[int, float]:
-    years = plan.info.years
+    """Baseline year to cut-off; the baseline-year value is the plan baseline times ``share``."""
+    years = plan.info.form_years
     span = plan.info.target_year - plan.info.baseline_year
     pace = 0.85 + 0.35 * _rand(unit, ind.code, "pace")
     t = ind.target.value
@@ -90,8 +95,17 @@ def indicator_series(plan: Plan, ind: Indicator, unit: str, share: float) -> dic
         return {y: max(t, 1) / span * pace * share * (0.9 + 0.2 * _rand(unit, ind.code, y)) for y in years}
     if ind.kind is Kind.MILESTONE:
         return {y: 1.0 if y == years[-1] else 0.0 for y in years}
+    # a share of a percentage is meaningless: every unit moves around the city rate
     scale = share if not ind.is_percent else 1.0
-    return {y: (b + (t - b) * (y - plan.info.baseline_year) / span * pace) * scale for y in years}
+    return {y: _towards(b, t, (y - plan.info.baseline_year) / span * pace) * scale for y in years}
+
+
+def _towards(b: float, t: float, fraction: float) -> float:
+    """The value ``fraction`` of the way from ``b`` to ``t``: at a steady rate of change when
+    both are positive (a small baseline does not jump in the first year), else linearly."""
+    if b > 0 and t > 0:
+        return b * (t / b) ** fraction
+    return b + (t - b) * fraction
 
 
 def item_base(item: DataItem, unit: str, city: bool) -> float:
@@ -109,7 +123,7 @@ def item_base(item: DataItem, unit: str, city: bool) -> float:
     return 30 + 60 * r
 
 
-def item_values(plan: Plan, unit: str, share: float) -> Values:
+def item_values(plan: Plan, unit: str) -> Values:
     """Items come in numerator/denominator pairs of a formula indicator: derive both."""
     out: Values = {}
     mine = {it.code for it in plan.items_for(unit)}
@@ -124,7 +138,7 @@ def item_values(plan: Plan, unit: str, share: float) -> Values:
             continue
         grow = 1 + 0.03 * _rand(unit, den.code)
         k = ind.parsed_formula.evaluate({num.name: 1.0, den.name: 1.0}) if ind.parsed_formula else 1.0
-        for i, y in enumerate(plan.info.years):
+        for i, y in enumerate(plan.info.form_years, start=-1):  # the baseline year: one step back
             d = item_base(den, unit, city) * grow**i
             n = rates[y] * d / (k or 1.0)
             out.setdefault((den.code, y), _round(d, den))
@@ -136,17 +150,76 @@ def _round(v: float, row: DataItem | Indicator) -> float:
     return float(round(v)) if row.integer else round(v, max(0, min(row.decimals, 4)))
 
 
+def _weight(unit: str) -> float:
+    return 0.6 + 0.8 * _rand(unit, "share")
+
+
+def share_of(plan: Plan, ind: Indicator, unit: str) -> float:
+    """A unit's share of a summed indicator: weights normalised over its reporters (so the
+    shares add up to 1); other aggregations take every unit near the city level."""
+    reporters = plan.indicator_reporters(ind)
+    if ind.aggregation is not Aggregation.SUM or len(reporters) < 2:
+        return 1.0
+    return _weight(unit) / sum(_weight(u) for u in reporters)
+
+
 def unit_values(plan: Plan, unit: str) -> Values:
-    districts = [u.code for u in plan.units if u.type is UnitType.DISTRICT]
-    share = (0.6 + 0.8 * _rand(unit, "share")) / max(len(districts), 1)
     values: Values = {}
     for ind in plan.direct_indicators_for(unit):
-        sole = plan.indicator_reporters(ind) == (unit,)
-        for y, v in indicator_series(plan, ind, unit, 1.0 if sole else share).items():
+        for y, v in indicator_series(plan, ind, unit, share_of(plan, ind, unit)).items():
             values[(ind.code, y)] = _round(v, ind)
-    values.update(item_values(plan, unit, share))
+    values.update(item_values(plan, unit))
     _fill_gaps(plan, unit, values)
     return values
+
+
+def all_values(plan: Plan) -> dict[str, Values]:
+    """Every reporting unit's figures (the one that does not report included, so that the
+    baseline-year values add up over all the units that should report)."""
+    by_unit = {u.code: unit_values(plan, u.code) for u in plan.reporting_units()}
+    for ind in plan.indicators:
+        if ind.baseline.value is None:
+            continue
+        if ind.computed:
+            _match_rate(plan, ind, ind.baseline.value, by_unit)
+        elif ind.aggregation is Aggregation.SUM and len(plan.indicator_reporters(ind)) > 1:
+            _fix_total(by_unit, plan.indicator_reporters(ind), ind, ind.baseline.value, plan.info.baseline_year)
+    return by_unit
+
+
+def _fix_total(by_unit: dict[str, Values], units: tuple[str, ...], row: Indicator | DataItem,
+               total: float, year: int) -> None:
+    """Make the units' ``year`` values add up to ``total`` exactly at the row's precision:
+    the last unit takes the rounding remainder."""
+    others = sum(float(by_unit[u][(row.code, year)]) for u in units[:-1])  # type: ignore[arg-type]
+    by_unit[units[-1]][(row.code, year)] = _round(total - others, row)
+
+
+def _match_rate(plan: Plan, ind: Indicator, rate: float, by_unit: dict[str, Values]) -> None:
+    """Scale the numerator item so that the summed baseline-year items give the plan's
+    baseline rate (the numerator and denominator may be reported by different units)."""
+    items = plan.formula_items(ind)
+    if len(items) != 2:
+        return
+    num, den = items
+    year = plan.info.baseline_year
+    k = compute(plan, ind, {num.code: 1.0, den.code: 1.0}) or 1.0
+    den_total = sum(float(by_unit[u][(den.code, year)]) for u in den.reporters)  # type: ignore[arg-type]
+    num_now = sum(float(by_unit[u][(num.code, year)]) for u in num.reporters)  # type: ignore[arg-type]
+    wanted = _round(rate * den_total / k, num)
+    if not num_now or not wanted:
+        return
+    factor = float(wanted) / num_now
+    for u in num.reporters:
+        for (code, y), v in list(by_unit[u].items()):
+            if code == num.code:
+                by_unit[u][(code, y)] = _round(float(v) * factor, num)  # type: ignore[arg-type]
+    _fix_total(by_unit, num.reporters, num, float(wanted), year)
+    if "合格" in num.name:  # passed never exceeds tested
+        for u in set(num.reporters) & set(den.reporters):
+            for (code, y), v in list(by_unit[u].items()):
+                if code == num.code:
+                    by_unit[u][(code, y)] = min(v, by_unit[u][(den.code, y)])  # type: ignore[type-var]
 
 
 def _fill_gaps(plan: Plan, unit: str, values: Values) -> None:
@@ -154,7 +227,7 @@ def _fill_gaps(plan: Plan, unit: str, values: Values) -> None:
     city = plan.unit(unit) is not None and plan.unit(unit).type is UnitType.DEPARTMENT  # type: ignore[union-attr]
     for item in plan.items_for(unit):
         base = item_base(item, unit, city)
-        for i, y in enumerate(plan.info.years):
+        for i, y in enumerate(plan.info.form_years, start=-1):
             values.setdefault((item.code, y), _round(base * (1 + 0.04 * i), item))
 
 
@@ -217,7 +290,9 @@ def fill_form(form: Path, target: Path, plan: Plan, unit: str, values: Mapping[t
     rows = _rows(ws, L.CODE_HEADER)
     for (code, year), v in values.items():
         if code in rows and L.year_header(year) in cols:
-            ws.cell(rows[code], cols[L.year_header(year)]).value = v
+            cell = ws.cell(rows[code], cols[L.year_header(year)])
+            if not cell.protection.locked:  # a pre-filled (locked) year is not typed again
+                cell.value = v
     for code, r in rows.items():
         ws.cell(r, cols[L.SOURCE_HEADER]).value = "业务统计台账"
         if code in notes:
@@ -261,12 +336,13 @@ def make_returns(example: str, out_dir: Path) -> list[Path]:
     sc = scenario(plan, skipped, RULE_ERROR.get(example, ""))
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    by_unit = all_values(plan)
     with tempfile.TemporaryDirectory() as tmp:
         for unit in plan.reporting_units():
             if unit.code == skipped:
                 continue
             form = write_form(plan, unit.code, Path(tmp) / f"{unit.code}.xlsx").path
-            values = unit_values(plan, unit.code)
+            values = by_unit[unit.code]
             notes = apply_scenario(plan, unit.code, values, sc)
             target = out_dir / form_filename(plan, unit.code)
             fill_form(form, target, plan, unit.code, values, notes)
