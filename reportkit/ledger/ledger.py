@@ -9,6 +9,7 @@ figures; the older one stays, with its findings, in the unit's history.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -53,15 +54,31 @@ def normalize_received(value: dt.datetime | dt.date | str | None) -> str:
     if value is None:
         return dt.datetime.now().isoformat(timespec="seconds")
     if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise UsageError(f"接收时间“{value}”格式不正确，应为 2024-01-15 或 2024-01-15T09:30。") from exc
+        value = _parse_time(value)
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())
     if value.tzinfo is not None:
         value = value.astimezone().replace(tzinfo=None)
     return value.isoformat(timespec="seconds")
+
+
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?"
+                      r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]\s*(\d{1,2})\s*秒?)?)?\s*$")
+
+
+def _parse_time(text: str) -> dt.datetime:
+    """``2024-01-15``, ``2024-01-15T09:30``, ``2024/1/15 9:30``, ``2024年1月15日``."""
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    m = _CN_DATE.match(text)
+    try:
+        if m:
+            return dt.datetime(*(int(g) for g in m.groups() if g is not None))
+    except ValueError:
+        pass
+    raise UsageError(f"接收时间“{text}”格式不正确，应为 2024-01-15、2024-01-15 09:30 或 2024年1月15日。")
 
 
 def _default_validator() -> Validator:
@@ -115,11 +132,23 @@ class Ledger:
     def collect_many(self, plan: Plan, paths: Iterable[Path], *, received_at: Any = None,
                      validate: Validator | None = None,
                      on_result: Callable[[CollectResult], None] | None = None) -> list[CollectResult]:
-        """Collect several files, oldest saved first, so that when two returns of one unit
-        get the same receipt time the one saved later is the current one."""
+        """Collect several files in order of receipt: ``received_at`` if given, else the time in
+        the folder's 收件记录.csv, else when the file was saved. When two returns of one unit
+        get the same receipt time, the one saved later is the current one."""
+        from .receipts import ReceiptLogs
+
+        logs = ReceiptLogs()
+        given = {p: received_at if received_at is not None else logs.time_for(p) for p in paths}
+
+        def order(p: Path) -> tuple[str, float, str]:
+            when = given[p]
+            saved = _save_order(p)
+            return (normalize_received(when) if when is not None else normalize_received(_saved_at(p)),
+                    saved[0], saved[1])
+
         results = []
-        for p in sorted(paths, key=_save_order):
-            res = self.collect(plan, p, received_at=received_at, validate=validate)
+        for p in sorted(given, key=order):
+            res = self.collect(plan, p, received_at=given[p], validate=validate)
             if on_result is not None:
                 on_result(res)
             results.append(res)
