@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
-from ..definitions.model import Attribute, Plan
+from ..definitions.model import Attribute, Kind, Plan
 from ..evaluation.types import (
     STATUS_ORDER,
     Evaluation,
@@ -174,7 +174,7 @@ def indicator_row(r: IndicatorResult, names: dict[str, str]) -> dict[str, Any]:
         "alert": r.alert,
         "projection": projection_cell(r),
         "projection_text": proj.text if proj else "",
-        "projection_value": fmt.indicator_value(ind, proj.value) if proj else fmt.NONE_TEXT,
+        "projection_value": projection_value(r),
         "lead_unit": names.get(ind.lead_unit, ind.lead_unit) or fmt.NONE_TEXT,
         "coverage": r.coverage,
         "partial": r.partial,
@@ -190,6 +190,16 @@ def indicator_row(r: IndicatorResult, names: dict[str, str]) -> dict[str, Any]:
         "baseline_value": r.baseline,
         "target_value": r.target,
     }
+
+
+def projection_value(r: IndicatorResult) -> str:
+    """The projected value, with the extra decimals the projection asks for (8.7, not 9, against 9)."""
+    p = r.projection
+    if p is None or p.value is None:
+        return fmt.NONE_TEXT
+    if p.decimals is None or r.indicator.kind is Kind.MILESTONE:
+        return fmt.indicator_value(r.indicator, p.value)
+    return fmt.number(p.value, p.decimals)
 
 
 def projection_cell(r: IndicatorResult) -> str:
