@@ -35,6 +35,10 @@ FIXED_HEADERS = (CODE_HEADER, ROW_KIND_HEADER, CATEGORY_HEADER, NAME_HEADER, UNI
                  DEFINITION_HEADER, BASELINE_HEADER, TARGET_HEADER)
 
 
+# Year columns follow the fixed ones: the baseline year (each unit's own baseline value;
+# pre-filled and locked where the plan baseline is the unit's own), then baseline+1 to the
+# cut-off year. The metadata "years" lists them; a form made before the baseline-year
+# column lists only the reported years and is read as it is.
 def year_header(year: int) -> str:
     return f"{year}年"
 
