@@ -114,10 +114,21 @@ class ReturnData:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["findings"] = [f.to_dict() for f in self.findings]
-        d["state"] = self.state
-        return d
+        # Built field by field: dataclasses.asdict deep-copies every observation and was the
+        # slowest part of writing a province's validation results.
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "meta": None if self.meta is None else asdict(self.meta),
+            "observations": [dict(vars(o)) for o in self.observations],
+            "notes": {code: dict(vars(n)) for code, n in self.notes.items()},
+            "tasks": [dict(vars(t)) for t in self.tasks],
+            "narrative": dict(vars(self.narrative)),
+            "findings": [f.to_dict() for f in self.findings],
+            "received_at": self.received_at,
+            "superseded_by": self.superseded_by,
+            "state": self.state,
+        }
 
 
 STATE_LABELS = {
