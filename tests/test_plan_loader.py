@@ -143,3 +143,15 @@ def test_unreadable_plan_files_raise_plan_error(tmp_path):
 def test_repository_inputs_hold_the_ezhou_example():
     root = Path(__file__).resolve().parents[1]
     assert load_plan(root / "inputs" / "plan.xlsx") == load_plan(example_plan_path("ezhou"))
+
+
+def test_repository_returns_are_the_ezhou_example_returns():
+    import hashlib
+
+    root = Path(__file__).resolve().parents[1]
+    packaged = Path(example_plan_path("ezhou")).parent / "returns"
+
+    def digests(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
+
+    assert digests(root / "inputs" / "returns") == digests(packaged)

@@ -17,6 +17,7 @@ yet available ("—" with a 说明). Values are deterministic (seeded by unit an
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import tempfile
 from collections.abc import Mapping
@@ -32,6 +33,7 @@ from reportkit.definitions.writer import write_plan_workbook
 from reportkit.evaluation.rollup import compute
 from reportkit.forms import layout as L
 from reportkit.forms.writer import form_filename, write_form
+from reportkit.ledger.receipts import RECEIPT_LOG
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = ("ezhou", "dinghu")
@@ -282,7 +284,7 @@ def _rows(ws: Worksheet, key: str) -> dict[str, int]:
     return {str(ws.cell(r, cols[key]).value): r for r in range(r0 + 1, ws.max_row + 1) if ws.cell(r, cols[key]).value}
 
 
-def fill_form(form: Path, target: Path, plan: Plan, unit: str, values: Mapping[tuple[str, int], object],
+def fill_form(form: Path, target: Path, plan: Plan, example: str, unit: str, values: Mapping[tuple[str, int], object],
               notes: Mapping[str, str]) -> None:
     wb = load_workbook(form)
     ws = wb[L.SHEET_INDICATORS]
@@ -298,8 +300,51 @@ def fill_form(form: Path, target: Path, plan: Plan, unit: str, values: Mapping[t
         if code in notes:
             ws.cell(r, cols[L.EXPLANATION_HEADER]).value = notes[code]
     _fill_tasks(wb[L.SHEET_TASKS], plan, unit)
-    _fill_narrative(wb[L.SHEET_NARRATIVE], plan.unit_name(unit))
+    _fill_narrative(wb[L.SHEET_NARRATIVE], example, unit, plan.unit_name(unit))
     wb.save(target)
+
+
+PROGRESS = (
+    "制定“{title}”年度工作方案，细化具体措施{n}项，已完成{k}项，其余按计划推进。",
+    "建立工作台账和月调度机制，{year}年以来开展专项行动{n}次，阶段性目标基本完成。",
+    "联合相关部门开展督导检查{n}轮，发现并整改问题{k}个，形成经验做法2项。",
+    "按照规划要求推进“{title}”，相关工作已覆盖全部乡镇（街道），完成年度任务。",
+    "完成年度目标任务的{p}%，相关制度文件已印发实施。",
+)
+NEXT_STEPS = (
+    "按照规划时间节点倒排工期，确保{due}年前全面完成。",
+    "加强部门协同和督导考核，推动各项措施落地见效。",
+    "总结试点经验，在全辖区复制推广。",
+    "争取专项资金支持，补齐能力短板。",
+    "完善长效机制，巩固已取得的成效。",
+)
+ACHIEVEMENTS = (
+    "{name}围绕规划确定的目标任务细化年度工作要点，重点任务总体按进度推进，市场主体活力持续增强。",
+    "{name}深化“放管服”改革，企业开办实现一日办结，营商环境持续优化。",
+    "{name}扎实开展食品安全专项整治，未发生区域性、系统性食品安全事件。",
+    "{name}推进质量强市建设，新增地方标准和企业标准，质量基础设施服务能力明显提升。",
+    "{name}加强知识产权保护，建立快速维权工作机制，高价值发明专利数量稳步增长。",
+)
+NARRATIVE_PROBLEMS = (
+    "基层监管力量与监管任务不相匹配，专业技术人员不足。",
+    "检验检测设备老化，部分项目需委托外地检测。",
+    "部门间数据共享不充分，信用监管协同效果有待提升。",
+    "新兴业态监管手段不足，网络交易监管存在短板。",
+    "专项经费保障不足，部分项目推进受到影响。",
+)
+SUGGESTIONS = (
+    "建议市级加大对基层执法装备和检验检测能力建设的经费支持。",
+    "建议建立全市统一的市场监管数据共享平台。",
+    "建议结合实际进度研究调整部分指标的年度目标。",
+    "建议加强业务培训，提升基层执法人员专业能力。",
+    "建议将规划重点任务纳入年度绩效考核。",
+)
+FILLERS = ("张明", "李娟", "王磊", "刘芳", "陈刚", "杨帆", "赵静", "黄伟")
+LATE_UNIT = {"ezhou": "liangzihu", "dinghu": "shapu"}  # received after the deadline
+
+
+def _pick(pool: tuple[str, ...], *parts: object) -> str:
+    return pool[int(_rand(*parts) * len(pool))]
 
 
 def _fill_tasks(ws: Worksheet, plan: Plan, unit: str) -> None:
@@ -311,23 +356,50 @@ def _fill_tasks(ws: Worksheet, plan: Plan, unit: str) -> None:
         title = task.title if task else code
         lagging = _rand(unit, code, "status") < 0.06
         status = "滞后" if lagging else ("已完成" if i % 4 == 3 else "按进度推进")
-        texts = {"进展情况": f"围绕“{title}”制定年度工作方案，已完成阶段性目标。",
+        n = 3 + int(_rand(unit, code, "n") * 9)
+        fields = {"title": title, "n": n, "k": max(1, n - 2), "year": plan.info.baseline_year + 1,
+                  "p": 60 + int(_rand(unit, code, "p") * 35), "due": (task.due_year if task else None)
+                  or plan.info.target_year}
+        texts = {"进展情况": _pick(PROGRESS, unit, code, "progress").format(**fields),
                  "完成状态": status,
-                 "存在问题": PROBLEMS[int(_rand(unit, code, "problem") * len(PROBLEMS))] if lagging else "",
-                 "下一步打算": "加强统筹调度，按期完成规划目标任务。"}
+                 "存在问题": _pick(PROBLEMS, unit, code, "problem") if lagging else "",
+                 "下一步打算": _pick(NEXT_STEPS, unit, code, "next").format(**fields)}
         for header, text in texts.items():
             ws.cell(r, cols[header]).value = text or None
 
 
-def _fill_narrative(ws: Worksheet, name: str) -> None:
-    texts = {"主要成效": f"{name}认真落实规划部署，主要指标总体符合预期，重点任务有序推进。",
-             "存在问题": "基层监管力量和检验检测能力与任务要求仍有差距。",
-             "意见建议": "建议加大市级统筹和经费支持力度。",
-             "填报人": "张明", "联系电话": "0711-3330000", "填报日期": "2024-01-15"}
+def filled_on(example: str, unit: str) -> dt.date:
+    """The day a unit filled its form: before the deadline, except the one late unit."""
+    if unit == LATE_UNIT.get(example):
+        return dt.date(2024, 1, 23)
+    return dt.date(2024, 1, 8) + dt.timedelta(days=int(_rand(unit, "filled") * 11))
+
+
+def _fill_narrative(ws: Worksheet, example: str, unit: str, name: str) -> None:
+    texts = {"主要成效": _pick(ACHIEVEMENTS, unit, "achievements").format(name=name),
+             "存在问题": _pick(NARRATIVE_PROBLEMS, unit, "problems"),
+             "意见建议": _pick(SUGGESTIONS, unit, "suggestions"),
+             "填报人": _pick(FILLERS, unit, "filler"),
+             "联系电话": f"0711-33{int(_rand(unit, 'phone') * 100000):05d}",
+             "填报日期": filled_on(example, unit).isoformat()}
     for r in range(1, ws.max_row + 1):
         label = ws.cell(r, 1).value
         if label in texts:
             ws.cell(r, 2).value = texts[label]
+
+
+def write_receipt_log(example: str, out_dir: Path, files: dict[str, Path]) -> Path:
+    """收件记录.csv: the coordinator's log of when each return arrived (the day after it was
+    filled, in office hours), so the example's on-time/late status does not depend on when
+    the files were checked out."""
+    lines = ["文件名,收到时间"]
+    for unit, path in files.items():
+        day = filled_on(example, unit) + dt.timedelta(days=1)
+        hour = 9 + int(_rand(unit, "hour") * 8)
+        lines.append(f"{path.name},{day.isoformat()} {hour:02d}:{int(_rand(unit, 'minute') * 60):02d}")
+    log = out_dir / RECEIPT_LOG
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return log
 
 
 def make_returns(example: str, out_dir: Path) -> list[Path]:
@@ -335,7 +407,7 @@ def make_returns(example: str, out_dir: Path) -> list[Path]:
     skipped = NOT_REPORTED.get(example, "")
     sc = scenario(plan, skipped, RULE_ERROR.get(example, ""))
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: dict[str, Path] = {}
     by_unit = all_values(plan)
     with tempfile.TemporaryDirectory() as tmp:
         for unit in plan.reporting_units():
@@ -345,9 +417,10 @@ def make_returns(example: str, out_dir: Path) -> list[Path]:
             values = by_unit[unit.code]
             notes = apply_scenario(plan, unit.code, values, sc)
             target = out_dir / form_filename(plan, unit.code)
-            fill_form(form, target, plan, unit.code, values, notes)
-            written.append(target)
-    return written
+            fill_form(form, target, plan, example, unit.code, values, notes)
+            written[unit.code] = target
+    write_receipt_log(example, out_dir, written)
+    return list(written.values())
 
 
 def main() -> None:
