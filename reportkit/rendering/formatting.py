@@ -103,3 +103,8 @@ _HEADING_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百0-9]+[�
 def strip_heading_number(text: str) -> str:
     """``三、优化营商环境`` → ``优化营商环境`` (the report numbers its own headings)."""
     return _HEADING_NUMBER.sub("", text, count=1).strip()
+
+
+def quoted(text: str) -> str:
+    """``“text”``, with quotation marks inside turned into single ones (“着力保障‘两品一械’安全”)."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"

@@ -8,6 +8,7 @@ from typing import Any
 from ..definitions.model import Plan
 from ..evaluation.types import Evaluation, IndicatorResult, Status, TaskResult
 from ..intake.types import ReturnData
+from . import formatting as fmt
 
 
 def _unit_name(ret: ReturnData, names: dict[str, str]) -> str:
@@ -41,7 +42,7 @@ def _indicator_problem(r: IndicatorResult, row: dict[str, Any], names: dict[str,
 
 def _task_problem(res: TaskResult) -> dict[str, Any]:
     stated = "；".join(f"（{unit}）{text.strip().rstrip('。')}" for unit, text in res.problems)
-    text = f"“{res.task.title}”{res.status}"
+    text = f"{fmt.quoted(res.task.title)}{res.status}"
     text += f"，{stated}。" if stated else "，相关单位未说明原因。"
     return {"code": res.task.code, "title": res.task.title, "status": res.status, "text": text}
 
@@ -82,7 +83,7 @@ def _focus(r: IndicatorResult, row: dict[str, Any]) -> dict[str, Any]:
 def _task_focus(res: TaskResult) -> dict[str, Any]:
     steps = "；".join(f"（{rep.unit_name}）{rep.report.next_steps.strip().rstrip('。')}"
                       for rep in res.reports if rep.report.next_steps.strip())
-    text = f"加快推进“{res.task.title}”"
+    text = f"加快推进{fmt.quoted(res.task.title)}"
     text += f"：{steps}。" if steps else "。"
     return {"code": res.task.code, "text": text}
 
