@@ -303,6 +303,16 @@ def task_item(n: int, res: TaskResult, names: dict[str, str]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- appendix
+def reporting_note(inputs: ReportInputs) -> str:
+    """``应报送单位 21 个，已报送 20 个，纳入汇总 19 个。`` (a return with errors counts as reported)."""
+    cov = inputs.evaluation.coverage
+    excluded = {r.unit for r in inputs.excluded if r.unit}
+    reported = [u for u in cov.expected if u in cov.returned or u in excluded]
+    used = [u for u in cov.expected if u in cov.returned]
+    text = f"应报送单位 {len(cov.expected)} 个，已报送 {len(reported)} 个"
+    return text + (f"，纳入汇总 {len(used)} 个。" if len(used) != len(reported) else "。")
+
+
 def appendix_section(inputs: ReportInputs, names: dict[str, str]) -> dict[str, Any]:
     ev = inputs.evaluation
     years = list(ev.info.years)
@@ -314,7 +324,7 @@ def appendix_section(inputs: ReportInputs, names: dict[str, str]) -> dict[str, A
         "district_values": values_rows(ev, years, names),
         "values_note": "下表列出各填报单位报送的年度数据；计算类指标按各单位数据项计算。",
         "reporting": reporting_rows(inputs, names),
-        "reporting_note": f"应报送单位 {len(ev.coverage.expected)} 个，已报送 {len(ev.coverage.returned)} 个。",
+        "reporting_note": reporting_note(inputs),
         "validation_note": (f"本次共审核填报表 {len(inputs.returns) + len(inputs.excluded)} 份，发现强制性问题 {errors} 个、"
                             f"核实性问题 {warnings} 个。存在强制性问题的填报表未纳入汇总。"),
         "excluded": [{"unit": names.get(r.unit or "", r.unit or "未识别单位"), "file": _file(r.path),
