@@ -228,9 +228,8 @@ def overview_section(inputs: ReportInputs, rows: list[dict[str, Any]]) -> dict[s
     intro = (f"《{info.name}》{issuer}实施以来，各地各部门按照规划部署推进各项工作。本次{info.evaluation_kind.value}"
              f"以{info.baseline_year}年为基期、{info.target_year}年为目标年，数据截至{fmt.date_text(info.cutoff)}，"
              f"规划期时间进度为 {fmt.percent(ev.time_progress)}。")
-    excluded = {r.unit for r in inputs.excluded if r.unit}
     unit_name = lambda code: cov.unit_names.get(code, code)  # noqa: E731
-    reported = [u for u in cov.expected if u in cov.returned or u in excluded]
+    reported, _ = reported_units(inputs)
     absent = [unit_name(u) for u in cov.expected if u not in reported]
     reporting = f"应报送单位 {len(cov.expected)} 个，已报送 {len(reported)} 个"
     if len(absent) > MAX_NAMES:
@@ -303,12 +302,19 @@ def task_item(n: int, res: TaskResult, names: dict[str, str]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- appendix
-def reporting_note(inputs: ReportInputs) -> str:
-    """``应报送单位 21 个，已报送 20 个，纳入汇总 19 个。`` (a return with errors counts as reported)."""
+def reported_units(inputs: ReportInputs) -> tuple[list[str], list[str]]:
+    """(units that reported, units whose figures were used): a return with errors counts as
+    reported but not used."""
     cov = inputs.evaluation.coverage
     excluded = {r.unit for r in inputs.excluded if r.unit}
     reported = [u for u in cov.expected if u in cov.returned or u in excluded]
-    used = [u for u in cov.expected if u in cov.returned]
+    return reported, [u for u in cov.expected if u in cov.returned]
+
+
+def reporting_note(inputs: ReportInputs) -> str:
+    """``应报送单位 21 个，已报送 20 个，纳入汇总 19 个。``"""
+    cov = inputs.evaluation.coverage
+    reported, used = reported_units(inputs)
     text = f"应报送单位 {len(cov.expected)} 个，已报送 {len(reported)} 个"
     return text + (f"，纳入汇总 {len(used)} 个。" if len(used) != len(reported) else "。")
 
