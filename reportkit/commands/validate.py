@@ -72,9 +72,11 @@ def _print_summary(run: ValidationRun, outputs: ValidationOutputs) -> None:
         style = "red" if row["error"] else ("yellow" if row["warning"] > row["accepted"] else "green")
         table.add_row(row["unit_name"] or row["unit"], str(row["files"]), str(row["error"]), str(row["warning"]),
                       str(row["accepted"]), str(row["info"]), f"[{style}]{state}[/{style}]")
-    for code in run.missing_units:
-        table.add_row(run.units[code], "0", "", "", "", "", "[dim]未报送[/dim]")
     console.print(table)
+    missing = [run.units[code] for code in run.missing_units]
+    if missing:
+        # One line, not a row per unit: validating a single file must not bury its result.
+        console.print(f"[dim]未报送（{len(missing)} 个单位）：{'、'.join(missing)}[/dim]")
     totals = run.to_dict()["totals"]
     console.print(f"共审核 {len(run.returns)} 个文件：强制性 {totals['error']} 条，核实性 {totals['warning']} 条"
                   f"（已说明 {totals['accepted']} 条），提示性 {totals['info']} 条。")
