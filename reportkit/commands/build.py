@@ -76,7 +76,12 @@ def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: P
       validation/审核结果.xlsx        审核问题清单
       manifest.json                   输入文件及其哈希、版本、生成时间、未纳入汇总的文件
 
+    先把 inputs/returns/ 中新的填报表审核并登记到报送台账（.reportkit/，原件按内容存档），
+    再按每个单位最新的无错误填报表汇总；同一文件不会重复登记。收到时间取自
+    inputs/returns/收件记录.csv（如有），否则取文件的修改时间。
+
     有强制性问题的填报表不纳入汇总，并在报告附件中列出；报告仍会生成（退出码 0）。
+    --dry-run 只审核 inputs/returns/ 中的文件，不登记、不写任何文件。
 
     \b
     示例：

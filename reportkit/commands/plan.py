@@ -61,7 +61,7 @@ def _print_findings(name: str, target: Path, findings: list[Finding], counts: di
     console.print(f"共 {len(findings)} 个问题：错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个。")
 
 
-@click.command("init")
+@click.command("init", short_help="创建新项目，或复制内置示例（--example ezhou / dinghu）。")
 @click.argument("directory", type=click.Path(file_okay=True, path_type=Path))
 @click.option("--example", type=str, default=None, help="复制内置示例（如 ezhou、dinghu）。")
 @json_option
