@@ -9,10 +9,7 @@ Files openpyxl cannot open (legacy .xls, damaged files) get a workbook with the 
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -22,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..fileio import write_via_temp
 from ..findings import Finding, Severity
 from ..intake.types import ReturnData
 
@@ -62,19 +60,8 @@ def write_feedback(data: ReturnData, out_dir: Path, name: str | None = None) -> 
     """Write the annotated copy of one return into ``out_dir`` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / (name or feedback_name(data))
-    _atomic(target, lambda tmp: _annotate_copy(data, Path(data.path), tmp))
+    write_via_temp(target, lambda tmp: _annotate_copy(data, Path(data.path), tmp))
     return target
-
-
-def _atomic(target: Path, write: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _annotate_copy(data: ReturnData, source: Path, tmp: Path) -> None:

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
+from ..fileio import write_via_temp
 from ..intake.types import STATE_LABELS, ReturnData
 from .feedback import feedback_name, status_label, write_feedback
 from .run import ValidationRun
@@ -38,9 +37,9 @@ def write_outputs(run: ValidationRun, out_dir: Path) -> ValidationOutputs:
     """Write 审核结果.xlsx, 审核结果.json and 反馈/*-审核意见.xlsx into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = out_dir / SUMMARY_NAME
-    _atomic(summary, lambda tmp: write_summary(run, tmp))
+    write_via_temp(summary, lambda tmp: write_summary(run, tmp))
     json_path = out_dir / JSON_NAME
-    _atomic(json_path, lambda tmp: tmp.write_text(
+    write_via_temp(json_path, lambda tmp: tmp.write_text(
         json.dumps(run.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"))
     outputs = ValidationOutputs(summary, json_path)
     used: set[str] = set()
@@ -56,17 +55,6 @@ def _unique(name: str, used: set[str]) -> str:
         name, n = f"{stem}（{n}）.xlsx", n + 1
     used.add(name)
     return name
-
-
-def _atomic(target: Path, write: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_summary(run: ValidationRun, path: Path) -> None:

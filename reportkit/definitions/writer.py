@@ -7,8 +7,6 @@ to an equal model.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import Any
 
 import xlsxwriter
 
+from ..fileio import write_via_temp
 from . import schema
 from .model import Aggregation, Indicator, Kind, Plan
 
@@ -100,17 +99,7 @@ def plan_info_rows(plan: Plan) -> list[tuple[str, Any]]:
 def write_plan_workbook(plan: Plan | None, path: str | Path, *, example_rows: bool = False) -> Path:
     """Write the definitions workbook atomically; ``plan=None`` writes an empty template
     (with one commented example row per sheet when ``example_rows``)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".~tmp-")
-    os.close(fd)
-    try:
-        _write(plan, tmp, example_rows)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_via_temp(Path(path), lambda tmp: _write(plan, str(tmp), example_rows))
 
 
 def _write(plan: Plan | None, target: str, example_rows: bool) -> None:

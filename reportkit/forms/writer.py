@@ -7,7 +7,6 @@ so a failed run never leaves a half-written form and never touches an input file
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from xlsxwriter.workbook import Workbook
 
 from ..definitions.model import Plan, Task
 from ..errors import UsageError
+from ..fileio import write_via_temp
 from .layout import year_header
 from .meta import PlanIdentity, form_metadata, period_of, set_document_properties, write_meta_sheet
 from .rows import FormRow, form_rows
@@ -81,7 +81,7 @@ def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
              **plan_baselines(plan, rows)}
     tasks = plan.tasks_for(unit.code)
     meta = form_metadata(plan, unit.code, rows, known, identity)
-    _atomic_write(target, lambda tmp: _build(plan, unit.code, unit.name, tmp, rows, tasks, known, meta))
+    write_via_temp(target, lambda tmp: _build(plan, unit.code, unit.name, str(tmp), rows, tasks, known, meta))
     return FormInfo(path=target, unit=unit.code, unit_name=unit.name, rows=tuple(r.code for r in rows),
                     years=tuple(plan.info.form_years), tasks=len(tasks), period=meta["period"],
                     fingerprint=meta["fingerprint"], prefilled=len(known))
@@ -167,19 +167,6 @@ def _indicator_subtitle(plan: Plan, unit_name: str, has_rows: bool) -> str:
 def _refuse_input(plan: Plan, target: Path) -> None:
     if plan.path and target.resolve() == Path(plan.path).resolve():
         raise UsageError(f"不能把填报表写到规划定义文件 {target} 上。")
-
-
-def _atomic_write(target: Path, write: Callable[[str], None]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a form is meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["FormInfo", "form_filename", "period_of", "unit_codes", "write_form", "write_forms"]

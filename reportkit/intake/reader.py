@@ -7,10 +7,10 @@ turn into findings.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..fileio import sha256_file
 from ..forms import layout as L
 from .form import FormMeta, LocatedSheets, locate_sheets, read_meta
 from .rows import IndicatorTable, read_indicator_table, read_narrative, read_tasks
@@ -38,18 +38,10 @@ class FormContent:
         return self.meta.get("unit") if self.meta else ""
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def read_form(path: Path) -> FormContent:
     path = Path(path)
     try:
-        sha, kind = file_sha256(path), sniff(path)
+        sha, kind = sha256_file(path), sniff(path)
     except OSError as exc:
         return FormContent(path, "", FileKind.NOT_SPREADSHEET, "unreadable", str(exc))
     content = FormContent(path, sha, kind)

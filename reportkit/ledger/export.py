@@ -8,9 +8,7 @@ collected, with its state and whether it is the current one.
 from __future__ import annotations
 
 import csv
-import os
 import sqlite3
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +18,7 @@ import xlsxwriter
 
 from ..definitions.model import Plan
 from ..errors import UsageError
+from ..fileio import write_via_temp
 from .records import state_has_errors, state_label
 
 if TYPE_CHECKING:
@@ -37,7 +36,7 @@ def export_values(ledger: Ledger, path: Path, plan: Plan | None, *, everything: 
         raise UsageError(f"导出文件 {path} 的扩展名应为 .csv 或 .xlsx。")
     headers = HEADERS + (EXTRA_HEADERS if everything else ())
     rows = [_row(r, plan, everything) for r in _value_rows(ledger.conn, plan, everything)]
-    _atomic_write(Path(path), lambda tmp: writer(tmp, headers, rows))
+    write_via_temp(Path(path), lambda tmp: writer(tmp, headers, rows))
     return len(rows)
 
 
@@ -130,15 +129,3 @@ _WRITERS: dict[str, Callable[[Path, tuple[str, ...], list[tuple[Any, ...]]], Non
     ".csv": _write_csv,
     ".xlsx": _write_xlsx,
 }
-
-
-def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)

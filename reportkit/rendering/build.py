@@ -8,11 +8,8 @@ into place, so an interrupted or failed build leaves the previous outputs as the
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +22,7 @@ from ..definitions.check import lint_plan
 from ..definitions.model import Plan
 from ..errors import PlanError
 from ..evaluation import Evaluation, evaluate
+from ..fileio import sha256_file, write_bytes, write_via_temp
 from ..findings import Severity, count_by_severity
 from ..intake.types import ReturnData
 from ..pipeline import Progress, gather_from_files, gather_from_ledger, stepper
@@ -82,30 +80,6 @@ class BuildResult:
 
 
 # ---------------------------------------------------------------- files
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write to a temporary file beside ``path`` and move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -200,7 +174,7 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     if dry_run:
         return result
     files = render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)
-    result.written = [write_atomic(path, data) for path, data in files.items()]
+    result.written = [write_bytes(path, data) for path, data in files.items()]
     result.written.append(write_validation_summary(result.run, project.outputs / VALIDATION_DIR / SUMMARY_NAME))
     return result
 
@@ -218,13 +192,4 @@ def load_checked_plan(project: Project) -> Plan:
 
 def write_validation_summary(run: ValidationRun, path: Path) -> Path:
     """审核结果.xlsx as ``reportkit validate`` writes it, moved into place atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx")
-    os.close(fd)
-    try:
-        write_summary(run, Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_via_temp(path, lambda tmp: write_summary(run, tmp))
