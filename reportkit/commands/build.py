@@ -56,7 +56,9 @@ def _summary(result: BuildResult) -> None:
     console.print(f"审核：强制性问题 {f['error']} 个，核实性问题 {f['warning']} 个（已说明 {f['accepted']} 个），"
                   f"提示 {f['info']} 个。")
     for r in result.excluded:
-        console.print(f"[yellow]未纳入汇总：[/yellow]{Path(r.path).name}（{r.unit or '未识别单位'}）存在强制性审核问题。")
+        who = result.plan.unit_name(r.unit) if r.unit else "未识别单位"
+        console.print(f"[yellow]未纳入汇总：[/yellow]{Path(r.path).name}（{who}）存在强制性审核问题，"
+                      "请运行 reportkit validate 查看并退回修改。")
 
 
 @click.command("build")
