@@ -22,6 +22,7 @@ from reportkit.definitions.model import (
     PlanInfo,
     Task,
     Unit,
+    UnitType,
 )
 from reportkit.definitions.notation import parse_plan_value
 from reportkit.evaluation import ProgressMethod, Status, evaluate
@@ -236,7 +237,7 @@ def test_sum_rollup_partial_lists_missing_units() -> None:
     # it is not comparable with the plan-wide target, so it is not judged and not projected.
     assert r.progress is None and r.gap is None
     assert r.status is Status.UNKNOWN
-    assert "不能与全市目标比较" in r.reason
+    assert "不能与规划目标比较" in r.reason
     assert r.projection.value is None and r.projection.method == "none"
 
 
@@ -427,3 +428,22 @@ def test_missing_figure_names_the_rejected_return() -> None:
     assert r.status is Status.UNKNOWN
     assert "强制性审核问题" in r.reason and "各年均无人填报" not in r.reason
     assert "无人填报" in evaluate(plan, []).indicators[0].reason
+
+
+def test_ratio_of_items_from_different_units_is_not_judged_when_some_are_missing() -> None:
+    # 执业药师数 per 10,000 people: pharmacists from a department (D), population from towns A, B, C.
+    # C is missing, so the population is too small and the ratio too high: not comparable.
+    items = (DataItem("P", "执业药师", reporters=("D",)), DataItem("N", "常住人口", reporters=("A", "B", "C")))
+    ind = Indicator("K", "执业药师数", unit="人/万人口", baseline=parse_plan_value("4.4"),
+                    target=parse_plan_value("≥4.6"), formula="执业药师 / 常住人口 * 10000",
+                    aggregation=Aggregation.FORMULA, kind=Kind.RATE)
+    units = (*UNITS, Unit("D", "药品股", UnitType.DEPARTMENT))
+    plan = Plan(info(), (ind,), items, units)
+    rets = [ret("D", {("P", 2023): 200}), ret("A", {("N", 2023): 150_000}), ret("B", {("N", 2023): 150_000})]
+    r = evaluate(plan, rets).indicators[0]
+    assert r.current == pytest.approx(200 / 300_000 * 10_000)  # 6.67, shown, but not judged
+    assert r.status is Status.UNKNOWN and r.progress is None
+    assert "不同单位" in r.reason and "丙区" in r.reason
+    # the same ratio with every town reported is judged normally
+    full = evaluate(plan, [*rets, ret("C", {("N", 2023): 200_000})]).indicators[0]
+    assert full.current == pytest.approx(4.0) and full.status is Status.LAGGING

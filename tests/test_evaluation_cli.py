@@ -102,7 +102,7 @@ def test_summed_indicator_partial(result: dict) -> None:
     assert a01["coverage"] == "2/5" and a01["partial"] is True
     assert set(a01["missing"]) == {"liangzihu", "gedian", "linkong"}
     assert a01["progress"] is None
-    assert a01["status"] == "无法评估" and "合计不完整" in a01["reason"]
+    assert a01["status"] == "无法评估" and "汇总不完整" in a01["reason"]
     assert a01["provenance"]["files"] == ["鄂城区-2023年中期评估填报表.xlsx", "华容区-2023年中期评估填报表.xlsx"]
     assert a01["explanations"][0]["unit_name"] == "华容区"
 

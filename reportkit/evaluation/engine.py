@@ -92,10 +92,10 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
     status, reason = _status_with_coverage(ctx, ind, judgement, used, rollups)
     series = projection_series(rollups, frame)
     projection = _caveat(project(ind, frame, series, plan.info), used)
-    if _partial_sum(ind, used):
-        # A sum over some of the units is not comparable with the plan-wide target.
+    if _incomplete(plan, ind, used):
+        # A total over some of the units is not comparable with the plan-wide target.
         judgement = replace(judgement, progress=None, gap=None)
-        projection = no_projection(plan.info.target_year, "合计缺少部分单位的数据，不作预计")
+        projection = no_projection(plan.info.target_year, "汇总缺少部分单位的数据，不作预计")
     return IndicatorResult(
         indicator=ind,
         rollups=rollups,
@@ -116,9 +116,19 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
     )
 
 
-def _partial_sum(ind: Indicator, used: Sequence[RollUp]) -> bool:
-    """A summed indicator whose roll-up misses units: its total is incomplete, not low."""
-    return ind.aggregation is Aggregation.SUM and not ind.computed and any(r.partial for r in used)
+def _incomplete(plan: Plan, ind: Indicator, used: Sequence[RollUp]) -> str:
+    """Why a partial roll-up cannot be compared with the plan-wide target ('' when it can).
+
+    A sum that misses units is incomplete, not low. A ratio whose items come from different
+    units (patents from a department, population from the towns) is distorted when some of
+    them are missing. A ratio whose items all come from the same units stays a fair sample."""
+    if not any(r.partial for r in used):
+        return ""
+    if ind.aggregation is Aggregation.SUM and not ind.computed:
+        return "部分单位的合计不能与规划目标比较"
+    if ind.computed and len({frozenset(it.reporters) for it in plan.formula_items(ind)}) > 1:
+        return "计算所用数据项由不同单位填报，部分单位缺报会使比值失真"
+    return ""
 
 
 def _caveat(p: Projection, used: Sequence[RollUp]) -> Projection:
@@ -166,9 +176,9 @@ def _status_with_coverage(ctx: _Context, ind: Indicator, j: Judgement, used: Seq
     notes.extend(_year_notes(ctx, ind, used, rollups))
     if missing:
         coverage = used[-1].coverage
-        if _partial_sum(ind, used):
-            return Status.UNKNOWN, (f"合计不完整（{coverage}，缺{ctx.names(missing)}），"
-                                    "部分单位的合计不能与全市目标比较，待全部单位报送后评估")
+        why = _incomplete(ctx.plan, ind, used)
+        if why:
+            return Status.UNKNOWN, f"汇总不完整（{coverage}，缺{ctx.names(missing)}），{why}，待全部单位报送后评估"
         if not ctx.plan.info.partial_ok:
             return Status.UNKNOWN, f"汇总不完整（{coverage}，缺{ctx.names(missing)}），规划规定不完整汇总不予评估"
         notes.append(f"汇总不完整（{coverage}，缺{ctx.names(missing)}）")
