@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from ..evaluation.types import STATUS_ORDER
+from ..findings import Severity
 from ..rendering.build import BuildResult, build
 from ._common import console, err_console, get_project, json_option, print_json, project_option
 
@@ -55,6 +56,11 @@ def _summary(result: BuildResult) -> None:
         console.print(f"报送：{ev.coverage.label} 个单位纳入汇总" + (f"；未纳入：{missing}" if missing else "") + "。")
     console.print(f"审核：强制性问题 {f['error']} 个，核实性问题 {f['warning']} 个（已说明 {f['accepted']} 个），"
                   f"提示 {f['info']} 个。")
+    excluded = {id(r) for r in result.excluded}
+    for r in result.run.active:
+        if id(r) not in excluded and r.has_errors:  # unreadable, or not a return of this plan
+            first = next(f for f in r.findings if f.severity is Severity.ERROR)
+            console.print(f"[yellow]无法受理：[/yellow]{Path(r.path).name}：{first.message}")
     for r in result.excluded:
         who = result.plan.unit_name(r.unit) if r.unit else "未识别单位"
         console.print(f"[yellow]未纳入汇总：[/yellow]{Path(r.path).name}（{who}）存在强制性审核问题，"
