@@ -23,6 +23,8 @@ from .formatting import clean_text
 TASK_COLORS = {"已完成": "C6EFCE", "按进度推进": "DDEBF7", "滞后": "F8CBAD", "未启动": "F8CBAD", "未填报": "E7E6E6"}
 
 Column = tuple[str, Callable[[dict[str, Any]], Any], str]  # header, getter, format key
+WRAP_AT = 30  # column width (CJK counted double) beyond which text wraps
+LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
 
 
 def text_width(text: str) -> int:
@@ -60,18 +62,27 @@ class _Book:
               status_col: str | None = None) -> Worksheet:
         ws = self.wb.add_worksheet(name)
         ws.write(0, 0, clean_text(title), self.fmt["title"])
+        values = [[_clean(get(row)) for _, get, _ in columns] for row in rows]
         widths = [text_width(h) + 2 for h, _, _ in columns]
+        for line in values:
+            for c, value in enumerate(line):
+                if isinstance(value, str):
+                    widths[c] = max(widths[c], min(text_width(value) + 2, WRAP_AT))  # longer text wraps
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
-        for r, row in enumerate(rows, start=2):
-            for c, (head, get, key) in enumerate(columns):
-                value = _clean(get(row))
+        for r, line in enumerate(values, start=2):
+            for c, value in enumerate(line):
+                head, _, key = columns[c]
                 cell_fmt = self.status.get(value, self.fmt["text"]) if head == status_col else self.fmt[key]
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     ws.write_number(r, c, value, cell_fmt)
                 else:
                     ws.write_string(r, c, str(value), cell_fmt)
-                    widths[c] = max(widths[c], min(text_width(str(value)) + 2, 60))
+            # Row heights are not recomputed by every reader for wrapped text: set them.
+            lines = max((-(-text_width(v) // max(widths[c] - 1, 1)) for c, v in enumerate(line)
+                         if isinstance(v, str) and v), default=1)
+            if lines > 1:
+                ws.set_row(r, LINE_HEIGHT * min(lines, 15))
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(2, 1)
@@ -109,7 +120,6 @@ def _indicator_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
     rows = ctx["indicators"]
     ws = book.table("指标完成情况", f"{ctx['plan']['name']}主要指标完成情况（时间进度 {ctx['plan']['time_progress']}）",
                     INDICATOR_COLUMNS, rows, status_col="状态")
-    ws.set_column(15, 15, 60)
     if not rows:
         return
     chart = book.wb.add_chart({"type": "bar"})
