@@ -211,6 +211,6 @@ def test_summary_workbook(tmp_path):
     assert ws.cell(4, 11).fill.fgColor.rgb.endswith("F8CBAD")  # 滞后
     assert ws._charts, "a native Excel chart on the indicator sheet"
     values = wb["分单位数据"]
-    assert [values.cell(2, c).value for c in range(1, 8)] == ["指标编码", "指标", "填报单位", "2021年", "2022年",
-                                                              "2023年", "说明"]
-    assert [values.cell(4, c).value for c in range(3, 7)] == ["甲区", 8, 9, 10]
+    assert [values.cell(2, c).value for c in range(1, 10)] == ["指标编码", "指标", "填报单位", "基期值", "2021年",
+                                                               "2022年", "2023年", "完成进度", "说明"]
+    assert [values.cell(4, c).value for c in (3, 5, 6, 7)] == ["甲区", 8, 9, 10]

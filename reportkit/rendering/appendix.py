@@ -18,11 +18,15 @@ def _indicator_rows(r: IndicatorResult, years: list[int], names: dict[str, str])
     label = ind.label
     rollups = r.rollups_by_year
     total = {
-        "indicator": label, "indicator_name": label, "code": ind.code, "unit": "合计" if len(r.units) != 1 else "全市",
+        # A figure only the lead unit reports is that unit's; otherwise the total over the units.
+        "indicator": label, "indicator_name": label, "code": ind.code,
+        "unit": "合计" if r.units else names.get(ind.lead_unit, ind.lead_unit) or "合计",
         "unit_code": "",
         "cells": [fmt.indicator_value(ind, rollups[y].value) if y in rollups else fmt.NONE_TEXT for y in years],
         "raw": [rollups[y].value if y in rollups else None for y in years],
         "note": f"{ind.aggregation.label}；报送 {r.coverage}" if r.rollups else "暂无数据",
+        "baseline": ind.baseline.display(),
+        "progress": _progress(r.progress, r.status.value),
         "total": True,
     }
     rows = [total]
@@ -34,9 +38,16 @@ def _indicator_rows(r: IndicatorResult, years: list[int], names: dict[str, str])
             "cells": [fmt.indicator_value(ind, by_year.get(y)) for y in years],
             "raw": [by_year.get(y) for y in years],
             "note": notes.get(u.unit, ""),
+            "baseline": fmt.indicator_value(ind, u.baseline),
+            "progress": _progress(u.progress, u.status.value),
             "total": False,
         })
     return rows
+
+
+def _progress(progress: float | None, status: str) -> str:
+    """``51.7%（滞后）``; just the status when no progress could be computed."""
+    return status if progress is None else f"{fmt.percent(progress)}（{status}）"
 
 
 def values_rows(ev: Evaluation, years: list[int], names: dict[str, str]) -> list[dict[str, Any]]:

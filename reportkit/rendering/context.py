@@ -328,7 +328,8 @@ def appendix_section(inputs: ReportInputs, names: dict[str, str]) -> dict[str, A
     return {
         "years": [str(y) for y in years],
         "district_values": values_rows(ev, years, names),
-        "values_note": "下表列出各填报单位报送的年度数据；计算类指标按各单位数据项计算。",
+        "values_note": ("下表列出各填报单位报送的基期值和年度数据；计算类指标按各单位数据项计算。各单位完成进度以本单位基期值为起点，"
+                        "合计类指标的目标按各单位基期值占比分解。"),
         "reporting": reporting_rows(inputs, names),
         "reporting_note": reporting_note(inputs),
         "validation_note": (f"本次共审核填报表 {len(inputs.returns) + len(inputs.excluded)} 份，发现强制性问题 {errors} 个、"

@@ -461,18 +461,19 @@ def appendices(doc: Document) -> None:
     para(doc, "附件1", HEADING1)
     para(doc, "主要指标分单位数据", TITLE)
     para(doc, "{{ appendix.values_note }}")
-    table = doc.add_table(rows=4, cols=6)
+    table = doc.add_table(rows=4, cols=8)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    heads = ("指标", "填报单位", "{%tc for y in appendix.years %}", "{{ y }}年", "{%tc endfor %}", "说明")
-    cells = ("{{ v.indicator }}", "{{ v.unit }}", "{%tc for x in v.cells %}", "{{ x }}",
-             "{%tc endfor %}", "{{ v.note }}")
-    # The two tag columns vanish when rendered; with three years the grid is 3.6/2.4/2.0×3/3.6.
-    fix_widths(table, (3.6, 2.4, 2.0, 2.0, 2.0, 3.6))
+    heads = ("指标", "填报单位", "基期值", "{%tc for y in appendix.years %}", "{{ y }}年", "{%tc endfor %}",
+             "完成进度", "说明")
+    cells = ("{{ v.indicator }}", "{{ v.unit }}", "{{ v.baseline }}", "{%tc for x in v.cells %}", "{{ x }}",
+             "{%tc endfor %}", "{{ v.progress }}", "{{ v.note }}")
+    # The two tag columns vanish when rendered; with three years the grid is 2.8/2.0/1.4/1.5×3/2.6/2.3.
+    fix_widths(table, (2.8, 2.0, 1.4, 1.5, 1.5, 1.5, 2.6, 2.3))
     _narrow_cell_margins(table)
-    for i in range(6):
+    for i in range(8):
         _cell_text(table.rows[0].cells[i], heads[i], TABLE_HEAD)
-        _cell_text(table.rows[2].cells[i], cells[i], TABLE_NUM if i in (2, 3, 4) else TABLE_TEXT)
+        _cell_text(table.rows[2].cells[i], cells[i], TABLE_NUM if i in (2, 3, 4, 5, 6) else TABLE_TEXT)
     _cell_text(table.rows[1].cells[0], "{%tr for v in appendix.district_values %}", TABLE_TEXT)
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", TABLE_TEXT)
     _repeat_header(table.rows[0]._tr)

@@ -151,9 +151,10 @@ def _status_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
 def _values_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
     years = ctx["appendix"]["years"]
     cols: list[Column] = [("指标编码", _get("code"), "text"), ("指标", _get("indicator_name"), "text"),
-                          ("填报单位", _get("unit"), "text")]
+                          ("填报单位", _get("unit"), "text"), ("基期值", _get("baseline"), "text")]
     for i, y in enumerate(years):
         cols.append((f"{y}年", lambda row, i=i: row["raw"][i] if row["raw"][i] is not None else "", "num"))
+    cols.append(("完成进度", _get("progress"), "text"))
     cols.append(("说明", _get("note"), "text"))
     book.table("分单位数据", "主要指标分单位数据", cols, ctx["appendix"]["district_values"])
 
