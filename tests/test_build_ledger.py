@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -48,6 +49,12 @@ def test_build_collects_into_the_ledger_once(project: Path) -> None:
     assert "2024年1月12日" in text  # 鄂城区's logged receipt, in 附件2
     assert "已报送 20 个，纳入汇总 19 个" in text
     assert "填报表存在强制性审核问题，未纳入汇总" in text  # why 药品…合格率 has no figure
+    # 附件1: each district's own 2020 baseline and its progress from it, beside its yearly values
+    doc = docx.Document(str(project / "outputs" / REPORT))
+    appendix = next(t for t in doc.tables if t.rows[0].cells[2].text == "基期值")
+    echeng = next(row for row in appendix.rows if row.cells[1].text == "鄂城区")
+    assert echeng.cells[2].text not in ("", "—")
+    assert re.fullmatch(r"-?\d+\.\d%（(提前实现|快于预期|基本符合预期|滞后)）", echeng.cells[6].text)
     second = _build(project)
     assert second.exit_code == 0
     with Ledger.for_project(Project(project)) as ledger:
