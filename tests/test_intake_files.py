@@ -180,3 +180,20 @@ def test_collect_skips_lock_and_hidden_files(tmp_path: Path) -> None:
     (tmp_path / ".a.xlsx").write_bytes(b"x")
     (tmp_path / "notes.txt").write_text("x")
     assert [p.name for p in collect_files([tmp_path])] == ["a.xlsx"]
+
+
+def test_zip_bomb_is_refused_before_reading(tmp_path: Path) -> None:
+    import zipfile
+
+    bomb = tmp_path / "鄂城区.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(310):  # 310 MB of zeros, a few hundred KB on disk
+                fh.write(chunk)
+    assert bomb.stat().st_size < 2 * 2**20
+    data = validate_return(PLAN, bomb)
+    assert [f.code for f in data.findings] == ["file.too-large"]
+    assert "解压后超过" in data.findings[0].message

@@ -17,6 +17,8 @@ register("file.corrupt", E, "文件已损坏", "文件已损坏，无法打开�
          "请重新保存并发送；若为邮件附件，请确认下载完整。")
 register("file.encrypted", E, "文件已加密", "工作簿设置了打开密码，无法读取。",
          "请在 Excel/WPS 中取消“用密码进行加密”（文件→信息→保护工作簿）后重新报送。")
+register("file.too-large", E, "文件过大", "文件过大（{detail}），不像是填报表，未读取。",
+         "填报表通常不足 1 MB。请确认没有在表中粘贴大量图片或数据，用下发的填报表重新填写后报送。")
 register("file.unreadable", E, "无法读取文件", "无法读取文件：{detail}。", "请检查文件是否存在且有读取权限。")
 register("file.legacy-format", INFO, "旧版格式", "文件为旧版 Excel（.xls）或 WPS（.et）格式，已按内容读取。",
          "今后请直接在下发的 .xlsx 填报表中填写并保存为 .xlsx。")
@@ -41,6 +43,7 @@ _FILE_CODES = {
     FileKind.NOT_SPREADSHEET.value: "file.not-spreadsheet",
     FileKind.CORRUPT.value: "file.corrupt",
     FileKind.ENCRYPTED.value: "file.encrypted",
+    FileKind.TOO_LARGE.value: "file.too-large",
     "unreadable": "file.unreadable",
 }
 

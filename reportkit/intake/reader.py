@@ -14,7 +14,7 @@ from ..fileio import sha256_file
 from ..forms import layout as L
 from .form import FormMeta, LocatedSheets, locate_sheets, read_meta
 from .rows import IndicatorTable, read_indicator_table, read_narrative, read_tasks
-from .sniff import FileKind, sniff
+from .sniff import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, FileKind, sniff
 from .types import Narrative, TaskReport
 from .workbook import WorkbookData, WorkbookReadError, read_workbook
 
@@ -47,6 +47,10 @@ def read_form(path: Path) -> FormContent:
     content = FormContent(path, sha, kind)
     if not kind.readable:
         content.problem = kind.value
+        if kind is FileKind.TOO_LARGE:
+            size = path.stat().st_size
+            content.detail = (f"{size / 2**20:.1f} MB，超过 {MAX_FILE_BYTES // 2**20} MB 上限" if size > MAX_FILE_BYTES
+                              else f"解压后超过 {MAX_UNZIPPED_BYTES // 2**20} MB 上限")
         return content
     try:
         wb = read_workbook(path, kind, skip_formulas=(L.SHEET_META, L.SHEET_INSTRUCTIONS))

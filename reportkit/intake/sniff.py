@@ -14,6 +14,10 @@ from pathlib import Path
 import msoffcrypto
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+# A filled return is well under 1 MB. These limits stop a huge file or a zip that inflates
+# to gigabytes (a "zip bomb") before any reader loads it into memory.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
@@ -22,6 +26,7 @@ class FileKind(StrEnum):
     NOT_SPREADSHEET = "not-spreadsheet"
     CORRUPT = "corrupt"  # a zip that cannot be opened, or an OLE2 file we cannot parse
     ENCRYPTED = "encrypted"
+    TOO_LARGE = "too-large"  # over MAX_FILE_BYTES, or inflating beyond MAX_UNZIPPED_BYTES
     LEGACY = "legacy"  # OLE2/BIFF: .xls, WPS .et
     XLSX = "xlsx"  # OOXML spreadsheet (.xlsx/.xlsm)
     ODS = "ods"
@@ -36,6 +41,8 @@ def sniff(path: Path) -> FileKind:
     size = path.stat().st_size
     if size == 0:
         return FileKind.EMPTY
+    if size > MAX_FILE_BYTES:
+        return FileKind.TOO_LARGE
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(OLE2_MAGIC):
@@ -59,6 +66,8 @@ def _sniff_zip(path: Path) -> FileKind:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
+            if sum(info.file_size for info in zf.infolist()) > MAX_UNZIPPED_BYTES:
+                return FileKind.TOO_LARGE
             if zf.testzip() is not None:
                 return FileKind.CORRUPT
             if "mimetype" in names and b"spreadsheet" in zf.read("mimetype"):
