@@ -143,7 +143,8 @@ class ValidationRun:
         order = {code: i for i, code in enumerate(self.units)}
         return dict(sorted(out.items(), key=lambda kv: (kv[0] not in order, order.get(kv[0], 0), kv[0])))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, values: bool = True) -> dict[str, Any]:
+        """``values=False``: findings and states without the figures each return holds."""
         totals = count_by_severity([f for r in self.active for f in r.findings])
         return {
             "plan_id": self.plan_id,
@@ -152,7 +153,7 @@ class ValidationRun:
             "totals": totals,
             "units": list(self.counts_by_unit().values()),
             "missing_units": [{"unit": c, "unit_name": self.units[c]} for c in self.missing_units],
-            "returns": [r.to_dict() for r in self.returns],
+            "returns": [r.to_dict(values=values) for r in self.returns],
         }
 
 

@@ -113,22 +113,24 @@ class ReturnData:
                 return o.value
         return None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, values: bool = True) -> dict[str, Any]:
+        """Everything as plain data; ``values=False`` leaves out what was typed (observations,
+        notes, tasks, narrative) and keeps identity, findings and state."""
         # Built field by field: dataclasses.asdict deep-copies every observation and was the
         # slowest part of writing a province's validation results.
-        return {
+        d: dict[str, Any] = {
             "path": self.path,
             "sha256": self.sha256,
             "meta": None if self.meta is None else asdict(self.meta),
-            "observations": [dict(vars(o)) for o in self.observations],
-            "notes": {code: dict(vars(n)) for code, n in self.notes.items()},
-            "tasks": [dict(vars(t)) for t in self.tasks],
-            "narrative": dict(vars(self.narrative)),
-            "findings": [f.to_dict() for f in self.findings],
-            "received_at": self.received_at,
-            "superseded_by": self.superseded_by,
-            "state": self.state,
         }
+        if values:
+            d.update(observations=[dict(vars(o)) for o in self.observations],
+                     notes={code: dict(vars(n)) for code, n in self.notes.items()},
+                     tasks=[dict(vars(t)) for t in self.tasks],
+                     narrative=dict(vars(self.narrative)))
+        d.update(findings=[f.to_dict() for f in self.findings], received_at=self.received_at,
+                 superseded_by=self.superseded_by, state=self.state)
+        return d
 
 
 STATE_LABELS = {

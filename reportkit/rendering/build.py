@@ -150,7 +150,8 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     step()
     files[out / summary_name] = summary_workbook(base)
     step()
-    files[out / VALIDATION_DIR / JSON_NAME] = json.dumps(result.run.to_dict(), ensure_ascii=False, indent=2,
+    # The figures are in the summary workbook and the ledger; this file is the findings.
+    files[out / VALIDATION_DIR / JSON_NAME] = json.dumps(result.run.to_dict(values=False), ensure_ascii=False, indent=2,
                                                          default=str).encode("utf-8")
     names = [str(p.relative_to(out)) for p in files] + [f"{VALIDATION_DIR}/{SUMMARY_NAME}"]
     files[out / MANIFEST_FILE] = json.dumps(manifest(project, result, names, now), ensure_ascii=False,
