@@ -98,6 +98,10 @@ def test_unreadable_files_are_listed_and_the_build_completes(project: Path) -> N
     rejected = {Path(i["file"]).name for i in manifest["inputs"] if not i["included"]}
     assert {"坏文件.xlsx", "空文件.xlsx", DRUG} <= rejected
     assert {p.name: p.read_bytes() for p in returns.iterdir()} == before  # inputs untouched
+    results = json.loads((project / "outputs" / "validation" / "审核结果.json").read_text(encoding="utf-8"))
+    bad = next(r for r in results["returns"] if r["path"].endswith("坏文件.xlsx"))
+    assert [f["code"] for f in bad["findings"]] == ["file.not-spreadsheet"]
+    assert all("observations" not in r for r in results["returns"])  # findings, not the figures
 
 
 def test_a_plan_with_errors_stops_the_build_before_anything_is_written(project: Path) -> None:
