@@ -19,7 +19,7 @@ def broken_workbook(path: Path) -> Path:
         ws.append(row)
     ws = wb.create_sheet("指标")
     ws.append(["指标编码", "指标名称", "单位", "基期值", "目标值", "合理下限", "合理上限", "牵头单位", "填报单位",
-               "计算公式", "汇总方式"])
+               "计算公式", "汇总方式", "基期数值"])  # L1: a header the loader does not know
     rows = [
         ["A1", "市场主体数量", "万户", "11.59", "20", None, None, "d1", "全部区县"],         # row 2: fine
         ["A1", "重复编码指标", "件", "1", "2", None, None, "d1", "d1"],                     # row 3: duplicate code
@@ -64,6 +64,7 @@ EXPECTED = {
     ("plan.no-reporter", "I12"),
     ("plan.required", "A13"),
     ("plan.unknown-unit", "D2"),  # the task sheet
+    ("plan.unknown-column", "L1"),
 }
 
 
@@ -134,3 +135,26 @@ def test_init_example_checks_clean(tmp_path):
         assert r.exit_code == 0, r.output
         check = runner.invoke(main, ["plan", "check", "--project", str(target)])
         assert check.exit_code == 0, check.output
+
+
+def test_sheet_without_a_header_row_and_unknown_yaml_keys(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "规划信息"
+    for row in [("规划编号", "p"), ("规划名称", "某规划"), ("基期年", 2020), ("目标年", 2025), ("评估截止日期", "2023-12-31")]:
+        ws.append(row)
+    wb.create_sheet("指标").append(["序号", "主要内容"])  # no recognisable header
+    wb.create_sheet("填报单位").append(["单位编码", "单位名称"])
+    wb.save(tmp_path / "plan.xlsx")
+    _, findings = lint_plan(tmp_path / "plan.xlsx")
+    header = next(f for f in findings if f.code == "plan.header-missing")
+    assert header.location.sheet == "指标" and "指标编码" in header.message
+
+    y = tmp_path / "plan.yaml"
+    y.write_text("plan: {id: p, name: 某规划, baseline_year: 2020, target_year: 2025, cutoff: 2023-12-31,"
+                 " targte_year: 2026}\nunits: [{code: d1, name: 甲区}]\n"
+                 "indicators: [{code: A1, name: 指标一, baseline: '1', target: '2', reporters: d1, baseline_valu: 3}]\n",
+                 encoding="utf-8")
+    _, findings = lint_plan(y)
+    unknown = {f.location.cell for f in findings if f.code == "plan.unknown-column"}
+    assert unknown == {"plan.targte_year", "indicators[1].baseline_valu"}

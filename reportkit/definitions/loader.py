@@ -41,6 +41,8 @@ register("plan.header-missing", Severity.ERROR, "缺少表头", "“{sheet}”�
          "表头行应位于前 10 行内，列名见模板")
 register("plan.column-missing", Severity.ERROR, "缺少必填列", "“{sheet}”工作表缺少必填列“{header}”",
          "请在表头行补充该列")
+register("plan.unknown-column", Severity.WARNING, "无法识别的列", "“{sheet}”工作表的列“{header}”无法识别，已忽略",
+         "如是必要信息，请改用模板中的列名（见 reportkit init 生成的工作簿）；仅作备注的列可忽略此提示")
 register("plan.required", Severity.ERROR, "必填项为空", "{what}的“{header}”不能为空", "请填写该单元格")
 register("plan.bad-value", Severity.ERROR, "无法识别的值", "{what}的“{header}”值“{value}”无法识别：{reason}",
          "{expected}")
@@ -103,7 +105,8 @@ class _Sheets:
     tables: dict[str, list[_Raw]]
     titles: dict[str, str]
     missing: list[str]
-    header_problems: list[tuple[str, str]]  # (sheet title, header)
+    header_problems: list[tuple[str, str, str]]  # (finding code, sheet title, header)
+    unknown_columns: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, header)
 
 
 def _read_yaml(p: Path) -> _Sheets:
@@ -117,11 +120,15 @@ def _read_yaml(p: Path) -> _Sheets:
         raise PlanError(f"YAML 规划定义 {p.name} 的顶层应为映射（plan、indicators、units……）")
     top = {_yaml_key(k): v for k, v in data.items()}
     plan_raw: list[_Raw] = []
+    unknown: list[tuple[str, str, str]] = []
     pmap = schema.header_map(schema.PLAN_FIELDS)
-    for k, v in (top.get("plan") or {}).items():
+    plan_section = top.get("plan") or {}
+    for k, v in (plan_section.items() if isinstance(plan_section, Mapping) else ()):
         f = pmap.get(schema.norm_header(k))
         if f:
             plan_raw.append(_Raw({f: v}, Source(p.name, "plan", 0, ((f, f"plan.{k}"),))))
+        else:
+            unknown.append(("plan", f"plan.{k}", str(k)))
     tables: dict[str, list[_Raw]] = {}
     for spec in schema.SHEETS[1:]:
         hmap = schema.header_map(spec.columns)
@@ -130,12 +137,14 @@ def _read_yaml(p: Path) -> _Sheets:
             if not isinstance(entry, Mapping):
                 continue
             vals = {hmap[schema.norm_header(k)]: v for k, v in entry.items() if schema.norm_header(k) in hmap}
+            unknown.extend((spec.key, f"{spec.key}[{i}].{k}", str(k)) for k in entry
+                           if schema.norm_header(k) not in hmap)
             cols = tuple((f, f"{spec.key}[{i}].{f}") for f in vals)
             rows.append(_Raw(vals, Source(p.name, spec.key, 0, cols)))
         tables[spec.key] = rows
     missing = [] if "plan" in top else ["规划信息"]
     titles = {s.key: s.key for s in schema.SHEETS}
-    return _Sheets(plan_raw, tables, titles, missing, [])
+    return _Sheets(plan_raw, tables, titles, missing, [], unknown)
 
 
 def _yaml_key(k: Any) -> str:
@@ -157,7 +166,8 @@ def _read_workbook(p: Path) -> _Sheets:
     tables: dict[str, list[_Raw]] = {}
     titles: dict[str, str] = {}
     missing: list[str] = []
-    header_problems: list[tuple[str, str]] = []
+    header_problems: list[tuple[str, str, str]] = []
+    unknown: list[tuple[str, str, str]] = []
     plan_raw: list[_Raw] = []
     for spec in schema.SHEETS:
         name = next((by_norm[schema.norm_header(n)] for n in spec.names() if schema.norm_header(n) in by_norm), None)
@@ -171,11 +181,11 @@ def _read_workbook(p: Path) -> _Sheets:
         if spec.key == "plan":
             plan_raw = _plan_rows(grid, name, p.name)
         else:
-            rows, problem = _table_rows(grid, spec, name, p.name)
-            tables[spec.key] = rows
-            if problem:
-                header_problems.append((name, problem))
-    return _Sheets(plan_raw, tables, titles, missing, header_problems)
+            table = _table_rows(grid, spec, name, p.name)
+            tables[spec.key] = table.rows
+            header_problems.extend((code, name, header) for code, header in table.problems)
+            unknown.extend((name, cell, header) for cell, header in table.unknown)
+    return _Sheets(plan_raw, tables, titles, missing, header_problems, unknown)
 
 
 def _col_letter(idx: int) -> str:
@@ -200,7 +210,14 @@ def _plan_rows(grid: list[list[Any]], sheet: str, file: str) -> list[_Raw]:
     return out
 
 
-def _table_rows(grid: list[list[Any]], spec: schema.SheetSpec, sheet: str, file: str) -> tuple[list[_Raw], str]:
+@dataclass
+class _Table:
+    rows: list[_Raw] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (finding code, header)
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # (cell, header) of columns not understood
+
+
+def _table_rows(grid: list[list[Any]], spec: schema.SheetSpec, sheet: str, file: str) -> _Table:
     hmap = schema.header_map(spec.columns)
     required = [c for c in spec.columns if c.required]
     header_idx = None
@@ -210,22 +227,24 @@ def _table_rows(grid: list[list[Any]], spec: schema.SheetSpec, sheet: str, file:
             header_idx = i
             break
     if header_idx is None:
-        return [], required[0].header if required else spec.columns[0].header
+        return _Table(problems=[("plan.header-missing", (required or spec.columns)[0].header)])
+    table = _Table()
     colmap: dict[int, str] = {}
     for j, c in enumerate(grid[header_idx]):
         f = hmap.get(schema.norm_header(c))
         if f and f not in colmap.values():
             colmap[j] = f
-    missing = [c.header for c in required if c.field not in colmap.values()]
+        elif str(c).strip() and not f:
+            table.unknown.append((f"{_col_letter(j)}{header_idx + 1}", str(c).strip()))
+    table.problems = [("plan.column-missing", c.header) for c in required if c.field not in colmap.values()]
     cols = tuple((f, _col_letter(j)) for j, f in colmap.items())
-    rows = []
     for i in range(header_idx + 1, len(grid)):
         row = grid[i]
         vals = {f: row[j] if j < len(row) else "" for j, f in colmap.items()}
         if _is_blank_or_note(vals):
             continue
-        rows.append(_Raw(vals, Source(file, sheet, i + 1, cols)))
-    return rows, (missing[0] if missing else "")
+        table.rows.append(_Raw(vals, Source(file, sheet, i + 1, cols)))
+    return table
 
 
 _NOTE_PREFIX = ("注", "备注", "说明", "填表说明", "*")
@@ -249,8 +268,11 @@ def build_plan(sheets: _Sheets, path: Path) -> tuple[Plan, list[Finding]]:
     ctx = _Ctx(path.name)
     for title in sheets.missing:
         ctx.add("plan.sheet-missing", None, sheet=title)
-    for title, header in sheets.header_problems:
-        ctx.add("plan.column-missing", Source(path.name, title), sheet=title, header=header)
+    for code, title, header in sheets.header_problems:
+        ctx.add(code, Source(path.name, title), sheet=title, header=header)
+    for title, cell, header in sheets.unknown_columns:
+        ctx.findings.append(make("plan.unknown-column", Location(file=path.name, sheet=title, cell=cell),
+                                 sheet=title, header=header))
     info = _build_info(sheets.plan, ctx, path)
     units = tuple(u for u in (_build_unit(r, ctx) for r in sheets.tables.get("units", [])) if u)
     resolver = _UnitResolver(units)
