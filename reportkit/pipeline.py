@@ -53,6 +53,7 @@ class Gathered:
     included: list[ReturnData]
     excluded: list[ReturnData]
     submissions: list[Submission] | None = None  # from the ledger
+    revalidated: int = 0  # stored returns checked again because the plan changed
 
 
 def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None) -> Gathered:
@@ -62,6 +63,7 @@ def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None) 
     step = stepper(progress, STAGE_READ, len(files))
     with Ledger.for_project(project) as ledger:
         results = ledger.refreshed(ledger.collect_many(plan, files, on_result=lambda _r: step()))
+        revalidated = ledger.revalidate(plan)
         latest = ledger.latest(plan)
         included = ledger.latest_accepted(plan)
         status = ledger.status(plan)
@@ -77,7 +79,7 @@ def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None) 
     submissions = [Submission(unit=u.unit, file=u.current_file, received_at=u.last_received, state=u.state,
                               included=u.has_accepted, resubmissions=u.resubmissions)
                    for u in status.units if u.reported]
-    return Gathered(run, included, excluded, submissions)
+    return Gathered(run, included, excluded, submissions, len(revalidated))
 
 
 def gather_from_files(plan: Plan, project: Project, progress: Progress | None) -> Gathered:

@@ -54,6 +54,8 @@ def _summary(result: BuildResult) -> None:
         console.print(f"指标：{len(ev.indicators)} 项（{counts or '无'}）；预警 {len(ev.alerts)} 项。")
         missing = "、".join(ev.coverage.unit_names.get(u, u) for u in ev.coverage.missing)
         console.print(f"报送：{ev.coverage.label} 个单位纳入汇总" + (f"；未纳入：{missing}" if missing else "") + "。")
+    if result.revalidated:
+        console.print(f"规划定义有修改，已按新定义重新审核台账中的 {result.revalidated} 份填报表。")
     console.print(f"审核：强制性问题 {f['error']} 个，核实性问题 {f['warning']} 个（已说明 {f['accepted']} 个），"
                   f"提示 {f['info']} 个。")
     excluded = {id(r) for r in result.excluded}

@@ -58,9 +58,13 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
         raise UsageError("没有找到要登记的填报表（.xlsx / .xls / .et 等）。")
     with Ledger.for_project(project) as ledger:
         results = _collect_with_progress(ledger, plan, files, received_at, quiet=as_json)
+        revalidated = ledger.revalidate(plan)
     if as_json:
-        print_json({"results": [r.to_dict() for r in results], "summary": _outcome_counts(results)})
+        print_json({"results": [r.to_dict() for r in results], "summary": _outcome_counts(results),
+                    "revalidated": [r.sha256 for r in revalidated]})
     else:
+        if revalidated:
+            console.print(f"规划定义有修改，已按新定义重新审核台账中的 {len(revalidated)} 份填报表。")
         _print_collect(results)
     sys.exit(1 if any(r.needs_attention for r in results) else 0)
 

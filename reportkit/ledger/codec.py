@@ -29,6 +29,12 @@ def insert_contents(conn: sqlite3.Connection, submission_id: int, data: ReturnDa
                  "VALUES (?, ?, ?, ?, ?, ?, ?)", (submission_id, *values))
 
 
+def delete_contents(conn: sqlite3.Connection, submission_id: int) -> None:
+    """Remove what :func:`insert_contents` wrote for one submission (before re-validating it)."""
+    for table in ("findings", "observations", "notes", "task_reports", "narratives"):
+        conn.execute(f"DELETE FROM {table} WHERE submission_id = ?", (submission_id,))
+
+
 def _insert_findings(conn: sqlite3.Connection, sid: int, findings: Iterable[Finding]) -> None:
     rows = []
     for seq, f in enumerate(findings):

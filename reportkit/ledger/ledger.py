@@ -81,6 +81,22 @@ def _parse_time(text: str) -> dt.datetime:
     raise UsageError(f"接收时间“{text}”格式不正确，应为 2024-01-15、2024-01-15 09:30 或 2024年1月15日。")
 
 
+def _check_columns(result: ReturnData, checked_with: str) -> dict[str, object]:
+    """The submission columns that come from validating it."""
+    counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
+    return {"state": REJECTED if result.meta is None else result.state, "errors": counts[Severity.ERROR],
+            "warnings": counts[Severity.WARNING], "infos": counts[Severity.INFO],
+            "reportkit_version": __version__, "checked_with": checked_with}
+
+
+def _as_received(result: ReturnData, original: Path, row: sqlite3.Row) -> ReturnData:
+    """A result read from the stored copy, named as the file the unit sent."""
+    findings = [f.with_location(file=row["file_name"]) if f.location.file == original.name else f
+                for f in result.findings]
+    return replace(result, path=row["source_path"], sha256=row["sha256"], findings=findings,
+                   received_at=row["received_at"])
+
+
 def _default_validator() -> Validator:
     from ..checks import run
 
@@ -127,7 +143,7 @@ class Ledger:
         if result.sha256 and result.sha256 != sha:
             raise LedgerError(f"文件 {src} 在登记过程中被修改，请待文件保存完毕后重新登记。")
         result.sha256 = sha
-        return self._record(src, data, result, given or normalize_received(_saved_at(src)))
+        return self._record(src, data, result, given or normalize_received(_saved_at(src)), plan.fingerprint())
 
     def collect_many(self, plan: Plan, paths: Iterable[Path], *, received_at: Any = None,
                      validate: Validator | None = None,
@@ -169,7 +185,8 @@ class Ledger:
         batch may have superseded an earlier one)."""
         return [replace(r, record=self.find(r.sha256) or r.record) for r in results]
 
-    def _record(self, src: Path, data: bytes, result: ReturnData, received: str) -> CollectResult:
+    def _record(self, src: Path, data: bytes, result: ReturnData, received: str, checked_with: str
+                ) -> CollectResult:
         sha = result.sha256
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -177,7 +194,7 @@ class Ledger:
                 self.conn.execute("ROLLBACK")
                 return CollectResult(str(src), sha, Outcome.ALREADY, self._require(sha))
             self.store.put(sha, src.name, data)
-            sid = self._insert_submission(src, len(data), result, received)
+            sid = self._insert_submission(src, len(data), result, received, checked_with)
             codec.insert_contents(self.conn, sid, result)
             _checkpoint("contents-written")
             outcome, replaced = self._supersede(sid, result)
@@ -189,19 +206,50 @@ class Ledger:
             raise
         return CollectResult(str(src), sha, outcome, self._require(sha), replaced)
 
-    def _insert_submission(self, src: Path, size: int, result: ReturnData, received: str) -> int:
-        counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
-        state = REJECTED if result.meta is None else result.state
+    def _insert_submission(self, src: Path, size: int, result: ReturnData, received: str,
+                           checked_with: str) -> int:
         row: dict[str, object] = {
             "sha256": result.sha256, "file_name": src.name, "source_path": str(src.resolve()),
             "size": size, **codec.meta_columns(result.meta), "received_at": received,
-            "collected_at": dt.datetime.now().isoformat(timespec="seconds"), "state": state,
-            "errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING],
-            "infos": counts[Severity.INFO], "reportkit_version": __version__,
+            "collected_at": dt.datetime.now().isoformat(timespec="seconds"),
+            **_check_columns(result, checked_with),
         }
         sql = f"INSERT INTO submissions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
         cur = self.conn.execute(sql, tuple(row.values()))
         return int(cur.lastrowid or 0)
+
+    def revalidate(self, plan: Plan, *, validate: Validator | None = None,
+                   on_result: Callable[[SubmissionRecord], None] | None = None) -> list[SubmissionRecord]:
+        """Check again, from the stored originals, this plan's returns that were validated
+        against other definitions (the plan was edited since). Findings, values and state are
+        replaced, one transaction per return; the original, its receipt time and its place in
+        the unit's history stay as they were."""
+        fingerprint = plan.fingerprint()
+        rows = self.conn.execute("SELECT * FROM submissions WHERE plan_id = ? AND checked_with != ? ORDER BY id",
+                                 (plan.info.id, fingerprint)).fetchall()
+        done = []
+        for row in rows:
+            original = self.original_path(row["sha256"])
+            if original is None:  # nothing to re-read; keep the findings it has
+                continue
+            result = _as_received((validate or _default_validator())(plan, original), original, row)
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                codec.delete_contents(self.conn, row["id"])
+                codec.insert_contents(self.conn, row["id"], result)
+                columns = _check_columns(result, fingerprint)
+                self.conn.execute(f"UPDATE submissions SET {', '.join(f'{k} = ?' for k in columns)} WHERE id = ?",
+                                  (*columns.values(), row["id"]))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            record = self._require(row["sha256"])
+            done.append(record)
+            if on_result is not None:
+                on_result(record)
+        return done
 
     def _supersede(self, sid: int, result: ReturnData) -> tuple[Outcome, tuple[str, ...]]:
         """Make the newest return of this unit, plan and period the current one."""

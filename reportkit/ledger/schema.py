@@ -109,9 +109,15 @@ CREATE TABLE narratives (
 );
 """
 
+# Version 2: the plan fingerprint each submission was last validated against, so that stored
+# returns are checked again after the coordinator edits the plan.
+_V2 = """
+ALTER TABLE submissions ADD COLUMN checked_with TEXT NOT NULL DEFAULT ''
+"""
+
 # One script per schema version; index 0 brings an empty file to version 1.
 # Append new versions, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -51,6 +51,7 @@ class BuildResult:
     strict_failed: bool = False
     dry_run: bool = False
     submissions: list[Submission] | None = None  # each unit's collection record, from the ledger
+    revalidated: int = 0  # stored returns checked again because the plan changed since
 
     @property
     def exit_code(self) -> int:
@@ -75,6 +76,7 @@ class BuildResult:
             "included": [r.path for r in self.included],
             "excluded": [excluded_entry(r) for r in self.excluded],
             "findings": self.findings,
+            "revalidated": self.revalidated,
             "evaluation": ev.to_dict() if ev else None,
         }
 
@@ -167,7 +169,8 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     gathered = (gather_from_files if dry_run else gather_from_ledger)(plan, project, progress)
     included, excluded = gathered.included, gathered.excluded
     result = BuildResult(plan, gathered.run, included=included, excluded=excluded, dry_run=dry_run,
-                         template=find_template(project, template), submissions=gathered.submissions)
+                         template=find_template(project, template), submissions=gathered.submissions,
+                         revalidated=gathered.revalidated)
     if strict and excluded:
         result.strict_failed = True
         return result
