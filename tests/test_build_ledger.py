@@ -130,3 +130,14 @@ def test_strict_writes_nothing_when_a_return_has_errors(project: Path) -> None:
     assert result.exit_code == 1
     assert not (project / "outputs" / REPORT).exists()
     shutil.rmtree(project / ".reportkit", ignore_errors=True)
+
+
+def test_report_appendix_keeps_totals_when_there_are_too_many_unit_rows() -> None:
+    from reportkit.rendering.build import MAX_REPORT_VALUE_ROWS, report_appendix
+
+    rows = [{"total": i % 100 == 0, "unit": f"u{i}"} for i in range(MAX_REPORT_VALUE_ROWS + 100)]
+    small = {"district_values": rows[:50], "values_note": "全部"}
+    assert report_appendix(small) is small
+    big = report_appendix({"district_values": rows, "values_note": "全部", "years": ["2021"]})
+    assert [r["unit"] for r in big["district_values"]] == [r["unit"] for r in rows if r["total"]]
+    assert "Excel 汇总表" in big["values_note"] and big["years"] == ["2021"]

@@ -132,6 +132,22 @@ def manifest(project: Project, result: BuildResult, outputs: Sequence[str], now:
     }
 
 
+MAX_REPORT_VALUE_ROWS = 3000  # 附件1 rows in the Word report; the Excel summary always has them all
+
+
+def report_appendix(appendix: dict[str, Any]) -> dict[str, Any]:
+    """附件1 for the Word report. With very many units (a national plan has thousands of
+    counties) the per-unit rows would make a report of hundreds of pages that renders slowly
+    and in a lot of memory: the report then keeps the totals and points to the summary workbook."""
+    rows = appendix["district_values"]
+    if len(rows) <= MAX_REPORT_VALUE_ROWS:
+        return appendix
+    totals = [r for r in rows if r["total"]]
+    note = (f"分单位数据共 {len(rows) - len(totals)} 行，篇幅所限，本附件只列合计；"
+            "各单位数据见同时生成的 Excel 汇总表“分单位数据”工作表。")
+    return {**appendix, "district_values": totals, "values_note": note}
+
+
 def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
                    progress: Progress | None) -> dict[Path, bytes]:
     """Every output, rendered in memory (nothing written yet)."""
@@ -144,7 +160,7 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     step()
     images = {"status": charts.status_chart(base["counts"]["by_status"]),
               "progress": charts.progress_chart(base["indicators"], result.evaluation.time_progress)}
-    ctx = {**base, "charts": images}
+    ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
     step()
     report_name, summary_name = report_names(result.plan)
     out = project.outputs
