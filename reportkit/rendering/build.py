@@ -132,7 +132,8 @@ def manifest(project: Project, result: BuildResult, outputs: Sequence[str], now:
     }
 
 
-MAX_REPORT_VALUE_ROWS = 20000  # a province (120 units × 60 indicators) fits; 附件1 rows in the Word report; the Excel summary always has them all
+# 附件1 rows in the Word report (a province, 120 units × 60 indicators, fits); the Excel summary has them all.
+MAX_REPORT_VALUE_ROWS = 20000
 
 
 def report_appendix(appendix: dict[str, Any]) -> dict[str, Any]:
