@@ -8,9 +8,7 @@ writes one table, so the reference never drifts from what reportkit actually rep
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+from .fileio import generated_doc_main
 from .findings import CodeSpec, catalogue
 
 CHECK_MODULES = ("reportkit.definitions.check", "reportkit.checks.run", "reportkit.ledger")
@@ -44,13 +42,7 @@ def markdown() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    text = markdown()
-    if args:
-        Path(args[0]).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return generated_doc_main(markdown, argv)
 
 
 if __name__ == "__main__":

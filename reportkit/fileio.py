@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -52,3 +53,15 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def generated_doc_main(generate: Callable[[], str], argv: Sequence[str] | None = None) -> int:
+    """``python -m …  [FILE]`` for the generated references in ``docs/``: write ``generate()``
+    to FILE, or print it."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    text = generate()
+    if args:
+        Path(args[0]).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -72,7 +72,7 @@ def _sniff_zip(path: Path) -> FileKind:
                 return FileKind.CORRUPT
             if "mimetype" in names and b"spreadsheet" in zf.read("mimetype"):
                 return FileKind.ODS
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):  # NotImplementedError: a compression method zipfile lacks
         return FileKind.CORRUPT
     if "[Content_Types].xml" in names and any(n.startswith("xl/workbook") for n in names):
         return FileKind.XLSX

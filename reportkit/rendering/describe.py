@@ -8,11 +8,10 @@ cannot drift from the code; a test checks that the committed file is up to date:
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
+from ..fileio import generated_doc_main
 from .context import build_context
 from .sample import sample_inputs
 
@@ -90,13 +89,7 @@ def describe_context() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    text = describe_context()
-    if args:
-        Path(args[0]).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return generated_doc_main(describe_context, argv)
 
 
 if __name__ == "__main__":
