@@ -64,6 +64,7 @@ CASES = [
     ("floor-lagging", "10", "20", {}, {2023: 15}, 50.0, Status.LAGGING, ProgressMethod.FLOOR),  # gap −10
     ("floor-negative", "10", "20", {}, {2023: 9}, -10.0, Status.LAGGING, ProgressMethod.FLOOR),  # −1/10
     ("floor-explicit", "90", "≥95", {}, {2023: 93}, 60.0, Status.ON_TRACK, ProgressMethod.FLOOR),  # 3/5
+    # latest value from 2022: (17 − 10)/10 = 70% against 2022's 40% → 快于预期
     ("floor-latest-year", "10", "20", {}, {2021: 12, 2022: 17}, 70.0, Status.AHEAD, ProgressMethod.FLOOR),
     # ceiling inferred from target < baseline: (5 − cur) / (5 − 3)
     ("ceiling-achieved", "5", "3", {}, {2023: 2.8}, 110.0, Status.ACHIEVED, ProgressMethod.CEILING),  # 2.2/2
@@ -131,7 +132,9 @@ CASES = [
 def test_progress_and_status(baseline: str, target: str, extra: dict, values: dict, progress: float | None,
                              status: Status, method: ProgressMethod) -> None:
     r = one(indicator(baseline, target, **extra), values)
-    assert r.time_progress == 60.0
+    # 时间进度 as of the year the value is from: 2023 → 3/5 = 60%; a 2022 value → 2/5 = 40%
+    latest = max((y for y, v in values.items() if v is not None), default=2023)
+    assert r.time_progress == pytest.approx(20.0 * (min(latest, 2023) - 2020))
     assert r.method is method
     assert r.status is status, r.reason
     if progress is None:
@@ -139,7 +142,7 @@ def test_progress_and_status(baseline: str, target: str, extra: dict, values: di
     else:
         assert r.progress == pytest.approx(progress)
         if r.gap is not None:
-            assert r.gap == pytest.approx(progress - 60.0)
+            assert r.gap == pytest.approx(progress - r.time_progress)
     if status is Status.UNKNOWN:
         assert r.reason
 
@@ -447,3 +450,14 @@ def test_ratio_of_items_from_different_units_is_not_judged_when_some_are_missing
     # the same ratio with every town reported is judged normally
     full = evaluate(plan, [*rets, ret("C", {("N", 2023): 200_000})]).indicators[0]
     assert full.current == pytest.approx(4.0) and full.status is Status.LAGGING
+
+
+def test_new_in_period_sum_with_the_last_year_missing_is_judged_as_of_its_last_year() -> None:
+    # 〈5〉 new in the period; 2021 + 2022 = 1.1 + 1.2 = 2.3 → 46% of the target. 2023 not yet available:
+    # compared with 2022's 40% (not 60%): +6 points → 快于预期.
+    ind = indicator("〈0〉", "〈5〉")
+    r = one(ind, {2021: 1.1, 2022: 1.2})
+    assert r.current == pytest.approx(2.3) and r.progress == pytest.approx(46.0)
+    assert r.time_progress == pytest.approx(40.0)
+    assert r.status is Status.AHEAD
+    assert "2023年无人填报" in r.reason and "2022年末时间进度（40.0%）" in r.reason

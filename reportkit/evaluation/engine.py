@@ -76,8 +76,17 @@ class _Context:
         self.tolerance = tolerance
         self.time_progress = plan.info.time_progress
 
-    def judge(self, frame: Target, current: float | None) -> Judgement:
-        return judge(frame, current, self.time_progress, self.tolerance)
+    def judge(self, frame: Target, current: float | None, year: int | None = None) -> Judgement:
+        """Judge a value against the schedule as of its own year: a 2022 figure (the 2023 one not
+        yet available) is compared with the time elapsed by the end of 2022, not by the cut-off."""
+        return judge(frame, current, self.time_progress_at(year), self.tolerance)
+
+    def time_progress_at(self, year: int | None) -> float:
+        info = self.plan.info
+        if year is None or year >= info.cutoff_year:
+            return self.time_progress
+        span = info.target_year - info.baseline_year
+        return round(100.0 * max(year - info.baseline_year, 0) / span, 4) if span > 0 else 0.0
 
     def names(self, codes: Sequence[str]) -> str:
         return "、".join(self.plan.unit_name(c) for c in codes)
@@ -88,7 +97,7 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
     rollups = tuple(rollup_indicator(plan, ind, y, ctx.index) for y in plan.info.years)
     frame = target_of(ind)
     current, current_year, used = _current(frame, rollups)
-    judgement = ctx.judge(frame, current)
+    judgement = ctx.judge(frame, current, current_year)
     status, reason = _status_with_coverage(ctx, ind, judgement, used, rollups)
     series = projection_series(rollups, frame)
     projection = _caveat(project(ind, frame, series, plan.info), used)
@@ -104,7 +113,7 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
         baseline=frame.baseline,
         target=frame.target,
         progress=judgement.progress,
-        time_progress=ctx.time_progress,
+        time_progress=ctx.time_progress_at(current_year),
         gap=judgement.gap,
         status=status,
         reason=reason,
@@ -186,11 +195,14 @@ def _status_with_coverage(ctx: _Context, ind: Indicator, j: Judgement, used: Seq
 
 
 def _year_notes(ctx: _Context, ind: Indicator, used: Sequence[RollUp], rollups: Sequence[RollUp]) -> list[str]:
+    last = used[-1].year
+    schedule = (f"，与{last}年末时间进度（{ctx.time_progress_at(last):.1f}%）比较"
+                if last < ctx.plan.info.cutoff_year else "")
     if target_of(ind).new_in_period:
         empty = [str(r.year) for r in rollups if r.value is None]
-        return [f"{'、'.join(empty)}年无人填报，未计入"] if empty else []
-    if used[-1].year != ctx.plan.info.cutoff_year:
-        return [f"{ctx.plan.info.cutoff_year}年无数据，采用{used[-1].year}年数据"]
+        return [f"{'、'.join(empty)}年无人填报，未计入{schedule}"] if empty else []
+    if last != ctx.plan.info.cutoff_year:
+        return [f"{ctx.plan.info.cutoff_year}年无数据，采用{last}年数据{schedule}"]
     return []
 
 
@@ -217,7 +229,7 @@ def unit_result(ctx: _Context, ind: Indicator, frame: Target, unit: str) -> Unit
         method = ProgressMethod.NEW if frame.new_in_period else ProgressMethod.NONE
         j = Judgement(None, None, Status.UNKNOWN, method, how)
     else:
-        j = ctx.judge(unit_frame, current)
+        j = ctx.judge(unit_frame, current, current_year)
         j = replace(j, reason="；".join(x for x in (j.reason, how) if x))
     years = [y for y, _ in present]
     prov = ctx.index.provenance([unit], years) if present else Provenance((unit,))

@@ -139,7 +139,8 @@ def counts_section(ev: Evaluation) -> dict[str, Any]:
         "sentence": sentence,
         "by_status": [{"status": s.value, "key": s.key, "count": counts[s],
                        "color": STATUS_COLORS[s]} for s in STATUS_ORDER],
-        "note": (f"时间进度为截至{fmt.date_text(ev.info.cutoff)}规划期已过时间占比（{fmt.percent(ev.time_progress)}）；"
+        "note": (f"时间进度为截至{fmt.date_text(ev.info.cutoff)}规划期已过时间占比（{fmt.percent(ev.time_progress)}），"
+                 "最新数据早于截止年份的指标按其数据年份年末的时间进度比较；"
                  f"完成进度与时间进度相差不超过 {fmt.number(ev.tolerance, 1)} 个百分点的为基本符合预期；"
                  "“预计”为按已有年度数据外推的预测，不代表实际完成情况。"),
     })
