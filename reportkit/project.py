@@ -59,6 +59,19 @@ class Project:
         )
 
 
+    def check_output(self, path: Path, what: str = "输出") -> Path:
+        """``path`` resolved, refused when writing there could overwrite or pollute an input:
+        anything inside ``inputs/`` (the plan and the returns as received) or ``.reportkit/``
+        (the ledger and the stored originals)."""
+        target = Path(path).resolve()
+        for protected, label in ((self.inputs, "输入目录"), (self.state_dir, "台账目录")):
+            root = protected.resolve()
+            if target == root or root in target.parents:
+                raise UsageError(f"{what}位置 {path} 在{label} {protected} 内；为避免覆盖或混入输入文件，请换一个位置"
+                                 "（例如 outputs/ 下）。")
+        return target
+
+
 def find_project(start: Path | None = None) -> Project:
     """The nearest directory at or above ``start`` that has inputs/plan.*; else ``start`` itself."""
     here = (start or Path.cwd()).resolve()

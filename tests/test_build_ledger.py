@@ -141,3 +141,20 @@ def test_report_appendix_keeps_totals_when_there_are_too_many_unit_rows() -> Non
     big = report_appendix({"district_values": rows, "values_note": "全部", "years": ["2021"]})
     assert [r["unit"] for r in big["district_values"]] == [r["unit"] for r in rows if r["total"]]
     assert "Excel 汇总表" in big["values_note"] and big["years"] == ["2021"]
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "inputs/plan.xlsx"],
+    ["export", "inputs/returns/导出.csv"],
+    ["export", ".reportkit/x.csv"],
+    ["validate", "--out", "inputs/returns"],
+    ["forms", "--out", "inputs/forms"],
+])
+def test_no_command_writes_into_the_inputs(project: Path, args: list[str]) -> None:
+    before = {p: p.read_bytes() for p in (project / "inputs").rglob("*") if p.is_file()}
+    args = [str(project / a) if "/" in a else a for a in args]
+    result = CliRunner().invoke(main, [*args[:1], "--project", str(project), *args[1:]])
+    assert result.exit_code == 2, result.output
+    assert "请换一个位置" in result.output
+    after = {p: p.read_bytes() for p in (project / "inputs").rglob("*") if p.is_file()}
+    assert after == before

@@ -249,6 +249,7 @@ def export_cmd(path: Path, everything: bool, project_dir: Path | None) -> None:
       reportkit export 全部报送.csv --all
     """
     project = get_project(project_dir)
+    project.check_output(path, "导出文件")
     plan = load_project_plan(project)
     with Ledger.for_project(project) as ledger:
         rows = ledger.export(path, plan, everything=everything)

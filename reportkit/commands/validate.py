@@ -39,12 +39,13 @@ def validate_command(paths: tuple[Path, ...], project_dir: Path | None, as_json:
     退出码：0 无强制性错误；1 有强制性错误；2 用法错误。
     """
     project = get_project(project_dir)
+    out = project.check_output(out_dir or project.outputs / "validation", "审核结果输出目录")
     plan = load_plan(project.plan_path)
     targets = list(paths) or [project.returns_dir]
     if not collect_files(targets):
         raise UsageError(f"在 {'、'.join(map(str, targets))} 中没有找到填报表文件（.xlsx/.xls/.et）。")
     run = _run(plan, targets, show_progress=not as_json)
-    outputs = write_outputs(run, out_dir or project.outputs / "validation")
+    outputs = write_outputs(run, out)
     if as_json:
         print_json(run.to_dict())
     else:

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..definitions.check import lint_plan
 from ..definitions.model import Plan
-from ..errors import PlanError, UsageError
+from ..errors import PlanError
 from ..findings import Finding, Severity
 from ..ledger.ledger import prefill_by_unit
 from ..project import Project
@@ -59,11 +59,7 @@ def resolve_units(plan: Plan, units: Sequence[str] | None) -> list[str]:
 
 def check_out_dir(project: Project, out_dir: Path) -> Path:
     """Forms never go into inputs/: that is where the plan and the received returns live."""
-    out = out_dir.resolve()
-    inputs = project.inputs.resolve()
-    if out == inputs or inputs in out.parents:
-        raise UsageError(f"输出目录 {out_dir} 位于输入目录 {project.inputs} 内，为避免覆盖输入文件，请换一个目录。")
-    return out
+    return project.check_output(out_dir, "填报表输出目录")
 
 
 def earlier_values(project: Project, plan: Plan, codes: Sequence[str]) -> dict[str, Prefilled]:
