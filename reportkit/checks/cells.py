@@ -45,6 +45,8 @@ register("value.missing", E, "未填写", "{year}年数据未填写。",
 register("value.formula-no-cache", E, "公式无计算结果",
          "单元格为公式“{formula}”，但没有保存计算结果（读到 {value}），无法确认数值。",
          "请将公式改为数值（复制→选择性粘贴→数值），或在 Excel/WPS 中重新计算后保存。")
+register("value.error-value", E, "错误值", "单元格显示错误值“{value}”{source}，没有可用的数值。",
+         "请检查公式（如除数为零、引用的行列已删除、引用了其他工作表或文件），或改为直接填写数值。")
 register("value.date", E, "日期格式", "单元格是日期（{value}），不是数值。",
          "请将单元格格式改为“常规”或“数值”后重新填写数字。")
 register("value.baseline-missing", INFO, "未填写基期值",
@@ -136,7 +138,7 @@ def _check_cell(ctx: CheckContext, spec: RowSpec, row: IndicatorRow, cell: Input
     if cell.formula and (parsed.kind is ValueKind.BLANK or parsed.value == 0):
         ctx.add("value.formula-no-cache", loc, value=parsed.raw or "空", formula=cell.formula)
         return Observation(unit, spec.code, year, None, parsed.raw, cell.address, prefilled=prefilled)
-    value = _judge(ctx, loc, spec, parsed, year, previous)
+    value = _judge(ctx, loc, spec, parsed, year, previous, cell.formula)
     no_data = parsed.kind is ValueKind.NO_DATA
     return Observation(unit, spec.code, year, value, parsed.raw, cell.address, no_data, prefilled)
 
@@ -148,13 +150,16 @@ def _merged(ctx: CheckContext, loc, cell: InputCell) -> None:  # noqa: ANN001
 
 
 def _judge(ctx: CheckContext, loc, spec: RowSpec, parsed: ParsedValue, year: int,  # noqa: ANN001
-           previous: float | None) -> float | None:
+           previous: float | None, formula: str | None = None) -> float | None:
     kind = parsed.kind
     if kind is ValueKind.BLANK:
         ctx.add("value.missing", loc, year=year)
         return None
     if kind is ValueKind.NO_DATA:
         ctx.add("value.no-data", loc, value=parsed.raw.strip(), year=year)
+        return None
+    if kind is ValueKind.ERROR:
+        ctx.add("value.error-value", loc, value=parsed.raw.strip(), source=f"（公式“{formula}”）" if formula else "")
         return None
     if kind is ValueKind.DATE:
         ctx.add("value.date", loc, value=parsed.raw)

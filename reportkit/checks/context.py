@@ -60,6 +60,17 @@ def any_spec(plan: Plan, code: str, unit: str) -> RowSpec | None:
     return spec_for_item(item) if item is not None else None
 
 
+MAX_SHOWN = 100  # characters of a typed text quoted in a message
+QUOTED_PARAMS = ("value", "code", "actual")  # message parameters that quote what a unit typed
+
+
+def clip(v: Any) -> Any:
+    """A long text (a pasted paragraph in a number cell) quoted in a message: its start only."""
+    if isinstance(v, str) and len(v) > MAX_SHOWN:
+        return f"{v[:MAX_SHOWN]}…（共 {len(v)} 字）"
+    return v
+
+
 @dataclass
 class CheckContext:
     plan: Plan
@@ -91,6 +102,7 @@ class CheckContext:
         return self.loc(sheet=self.indicator_sheet, cell=cell, indicator=indicator, year=year)
 
     def add(self, finding_code: str, location: Location | None = None, /, **params: Any) -> Finding:
+        params = {k: clip(v) if k in QUOTED_PARAMS else v for k, v in params.items()}
         f = make(finding_code, location or self.loc(), **params)
         self.findings.append(f)
         return f

@@ -50,13 +50,14 @@ def _single(ctx: CheckContext, spec: RowSpec, o: Observation) -> None:
     assert v is not None
     if spec.integer and abs(v - round(v)) > 1e-9:
         ctx.add("value.not-integer", _loc(ctx, o), value=fmt(v), year=o.year)
-    if spec.lower is not None or spec.upper is not None:
+    if v < 0 and (spec.integer or spec.cumulative) and not (spec.lower is not None and spec.lower < 0):
+        # a negative count is impossible (an error), not merely outside a plausible range
+        ctx.add("value.negative", _loc(ctx, o), value=fmt(v), year=o.year)
+    elif spec.lower is not None or spec.upper is not None:
         if (spec.lower is not None and v < spec.lower) or (spec.upper is not None and v > spec.upper):
             ctx.add("value.out-of-range", _loc(ctx, o), value=fmt(v), year=o.year, bounds=_bounds(spec))
     elif spec.percent and not 0 <= v <= 100:
         ctx.add("value.percent-range", _loc(ctx, o), value=fmt(v), year=o.year)
-    elif v < 0 and (spec.integer or spec.cumulative):
-        ctx.add("value.negative", _loc(ctx, o), value=fmt(v), year=o.year)
 
 
 def _bounds(spec: RowSpec) -> str:

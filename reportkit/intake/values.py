@@ -18,8 +18,13 @@ from .workbook import Cell, is_date
 # Explicit "no data" marks; a unit must explain them in the 说明 cell.
 NO_DATA_MARKS = frozenset({"—", "——", "-", "--", "－", "/", "／", "\\", "无", "暂无", "无数据", "不适用",
                            "n/a", "na", "…", "...", "×", "空"})
+# What Excel/WPS show for a formula that failed (or a pasted error value)
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!",
+                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 _SPACES = " \t\r\n\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+# whole groups only: "1,234,5" or "1,2345" is no thousands-separated number (a comma typo
+# or a decimal comma), and must not be read as 12345
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?(?![\d,.])")
 _NUMBER_THEN_REST = re.compile(r"^(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<rest>.*)$")
 _UNIT_TEXT = re.compile(r"^[^\d+\-.,，、;；:：=%]{1,8}$")
 # "3.2左右", "500余" are estimates, not figures: they are not read as numbers
@@ -31,6 +36,7 @@ class ValueKind(StrEnum):
     BLANK = "blank"
     NO_DATA = "no-data"
     DATE = "date"
+    ERROR = "error-value"  # an Excel error value such as #DIV/0!
     INVALID = "invalid"
 
 
@@ -81,6 +87,8 @@ def _parse_text(text: str) -> ParsedValue:
     spaces = stripped != text
     norm = unicodedata.normalize("NFKC", stripped).strip()
     fullwidth = norm != stripped and any(0xFF00 <= ord(ch) <= 0xFFEF or ch == "\u3000" for ch in stripped)
+    if norm.upper() in EXCEL_ERRORS:
+        return ParsedValue(ValueKind.ERROR, raw=text)
     if norm.lower() in NO_DATA_MARKS or stripped in NO_DATA_MARKS:
         return ParsedValue(ValueKind.NO_DATA, raw=text)
     s = norm.replace(" ", "")

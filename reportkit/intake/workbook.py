@@ -1,9 +1,11 @@
 """Read every sheet of a workbook into plain grids, with python-calamine.
 
 calamine gives the cached values of every sheet (hidden ones included) and merged
-ranges. What it cannot give — formula text, custom document properties — comes from a
-single read-only openpyxl pass over OOXML files (``defusedxml`` is installed, so XML
-bombs are refused there too).
+ranges. What it cannot give — formula text, custom document properties, error values
+(calamine reads ``#DIV/0!``, ``#REF!``, ``#N/A`` as an empty cell) — comes from read-only
+openpyxl passes over OOXML files, made only when a worksheet has formulas or error cells
+(``defusedxml`` is installed, so XML bombs are refused there too). An error value is put
+back into the grid as its text, so that it reads as what the person sees, never as blank.
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ def _visibility(v: object) -> str:
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*\bt=\"e\"")
 
 
 def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...]) -> None:
@@ -104,14 +107,13 @@ def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[s
             names = set(zf.namelist())
             if "docProps/custom.xml" in names:
                 data.doc_properties.update(_custom_properties(zf.read("docProps/custom.xml")))
-            has_formulas = any(
-                _FORMULA_TAG.search(zf.read(n)) for n in names
-                if n.startswith("xl/worksheets/") and n.endswith(".xml")
-            )
+            sheets = [zf.read(n) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return
-    if has_formulas:
+    if any(_FORMULA_TAG.search(x) for x in sheets):
         _read_formulas(path, data, skip_formulas)
+    if any(_ERROR_CELL.search(x) for x in sheets):
+        _read_errors(path, data)
 
 
 def _custom_properties(xml: bytes) -> dict[str, str]:
@@ -145,6 +147,34 @@ def _read_formulas(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...
         pass
     finally:
         wb.close()
+
+
+def _read_errors(path: Path, data: WorkbookData) -> None:
+    """Put the error values (``#DIV/0!`` …) calamine reads as '' back into the grids."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - best effort, as for formulas
+        return
+    try:
+        for name in wb.sheetnames:
+            sheet = data.sheets.get(name)
+            if sheet is not None:
+                _collect_errors(wb[name], sheet)
+    except Exception:  # noqa: BLE001
+        pass
+    finally:
+        wb.close()
+
+
+def _collect_errors(ws: Any, sheet: SheetData) -> None:
+    for row in ws.iter_rows():
+        for cell in row:
+            if getattr(cell, "data_type", None) == "e" and isinstance(cell.value, str):
+                r, c = cell.row - 1, cell.column - 1
+                if 0 <= r < len(sheet.grid) and 0 <= c < len(sheet.grid[r]) and sheet.grid[r][c] == "":
+                    sheet.grid[r][c] = cell.value
 
 
 def _collect_formulas(ws: Any, name: str, out: dict[tuple[str, int, int], str]) -> None:

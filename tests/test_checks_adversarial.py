@@ -1,0 +1,197 @@
+"""Returns broken the way a district clerk breaks them in Excel or WPS: the bundled ezhou
+plan's forms, generated, filled, then edited with openpyxl (or patched at the XML level
+for what openpyxl cannot write, such as cached error values), and validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reportkit.checks.run import validate_return
+from reportkit.data.examples.make_returns import all_values, fill_form
+from reportkit.definitions import load_plan
+from reportkit.definitions.model import Plan
+from reportkit.findings import Finding, Severity
+from reportkit.forms import layout as L
+from reportkit.forms.writer import write_form
+from reportkit.intake.types import ReturnData
+from reportkit.scaffold import example_plan_path
+
+PLAN: Plan = load_plan(example_plan_path("ezhou"))
+UNIT = "echeng"  # a district: rows A01 D01 D02 A03 D04 D03, no pre-filled cells
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A correctly filled return per unit (validated without findings)."""
+    d = tmp_path_factory.mktemp("clean")
+    values = all_values(PLAN)
+    out = {}
+    for unit in (UNIT, "huarong", "ipr"):
+        form = write_form(PLAN, unit, d / f"form-{unit}.xlsx").path
+        out[unit] = d / f"{unit}.xlsx"
+        fill_form(form, out[unit], PLAN, "ezhou", unit, values[unit], {})
+    return out
+
+
+def edited(src: Path, dst: Path, change: Callable[[Workbook, Worksheet], None]) -> Path:
+    """Open a return, unprotect its 指标数据 sheet as a person would, change it, save a copy."""
+    wb = load_workbook(src)
+    ws = wb[L.SHEET_INDICATORS]
+    ws.protection.sheet = False
+    change(wb, ws)
+    wb.save(dst)
+    return dst
+
+
+def header_row(ws: Worksheet) -> int:
+    return next(r for r in range(1, 40) if any(c.value == L.CODE_HEADER for c in ws[r]))
+
+
+def col_of(ws: Worksheet, header: str | int) -> int:
+    text = L.year_header(header) if isinstance(header, int) else header
+    return next(c.column for c in ws[header_row(ws)] if str(c.value).split("\n")[0] == text)
+
+
+def row_of(ws: Worksheet, code: str) -> int:
+    c = col_of(ws, L.CODE_HEADER)
+    return next(r for r in range(header_row(ws) + 1, ws.max_row + 1) if ws.cell(r, c).value == code)
+
+
+def put(ws: Worksheet, code: str, header: str | int, value: object) -> str:
+    cell = ws.cell(row_of(ws, code), col_of(ws, header))
+    cell.value = value
+    return cell.coordinate
+
+
+def patch_sheet_xml(src: Path, dst: Path, sheet_index: int, change: Callable[[str], str]) -> Path:
+    """Rewrite one worksheet part (1-based) of an .xlsx, for what openpyxl cannot write."""
+    member = f"xl/worksheets/sheet{sheet_index}.xml"
+    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            data = zi.read(info.filename)
+            zo.writestr(info, change(data.decode()).encode() if info.filename == member else data)
+    return dst
+
+
+def cell_xml(xml: str, ref: str, inner: str, t: str | None = None) -> str:
+    m = re.search(rf'<c r="{ref}"([^>]*?)(/>|>.*?</c>)', xml, re.S)
+    assert m, ref
+    attrs = re.sub(r'\s+t="[^"]*"', "", m.group(1)) + (f' t="{t}"' if t else "")
+    return xml[:m.start()] + f'<c r="{ref}"{attrs}>{inner}</c>' + xml[m.end():]
+
+
+def found(data: ReturnData, code: str) -> list[Finding]:
+    return [f for f in data.findings if f.code == code]
+
+
+def only(data: ReturnData, code: str) -> Finding:
+    hits = found(data, code)
+    assert len(hits) == 1, (code, [(f.code, f.location.cell, f.message) for f in data.findings])
+    return hits[0]
+
+
+def no_crash(data: ReturnData) -> None:
+    assert not found(data, "check.crashed"), [f.message for f in found(data, "check.crashed")]
+
+
+def test_clean_returns_have_no_findings(clean: dict[str, Path]) -> None:
+    for path in clean.values():
+        assert validate_return(PLAN, path).findings == []
+
+
+# values ---------------------------------------------------------------------------
+
+def test_comma_typos_are_not_read_as_thousands(clean: dict[str, Path], tmp_path: Path) -> None:
+    cells: dict[str, str] = {}
+
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        cells["bad"] = put(ws, "D04", 2022, "1,234,5")  # not 12345
+        cells["bad2"] = put(ws, "D04", 2023, "8,9015")  # not 89015
+        cells["ok"] = put(ws, "D03", 2021, "8,789")  # a real thousands separator
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change))
+    bad = {f.location.cell for f in found(data, "value.not-a-number")}
+    assert bad == {cells["bad"], cells["bad2"]}
+    assert data.value("D04", 2022) is None and data.value("D04", 2023) is None
+    assert data.value("D03", 2021) == 8789
+
+
+def test_the_usual_value_mistakes(clean: dict[str, Path], tmp_path: Path) -> None:
+    cells: dict[str, str] = {}
+
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        cells["date"] = put(ws, "A01", 2021, dt.datetime(2024, 1, 2))  # "1-2" auto-converted by Excel
+        ws[cells["date"]].number_format = "m/d"
+        cells["exp"] = put(ws, "A01", 2022, "1.6E+0")
+        cells["comma"] = put(ws, "A01", 2023, "1,98")  # decimal comma
+        cells["nbsp"] = put(ws, "D01", 2021, "\xa0173\xa0")
+        cells["pct"] = put(ws, "D01", 2022, "98.5%")  # percent sign in a count row
+        cells["zero"] = put(ws, "D02", 2021, "0")
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change))
+    no_crash(data)
+    assert only(data, "value.date").location.cell == cells["date"]
+    assert data.value("A01", 2022) == 1.6
+    assert only(data, "value.not-a-number").location.cell == cells["comma"]
+    assert data.value("D01", 2021) == 173
+    spaced = [f for f in found(data, "value.text-number") if f.location.cell == cells["nbsp"]]
+    assert spaced and "前后有空格" in spaced[0].message
+    mismatch = only(data, "value.unit-mismatch")
+    assert mismatch.location.cell == cells["pct"] and "%" in mismatch.message
+    assert data.value("D02", 2021) == 0  # a typed 0 is a value, not a blank
+    assert not [f for f in found(data, "value.missing") if f.location.cell == cells["zero"]]
+
+
+def test_a_negative_count_is_an_error_even_when_the_row_has_bounds(clean: dict[str, Path], tmp_path: Path) -> None:
+    cell = {}
+
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        cell["neg"] = put(ws, "D01", 2023, -5)  # 件, integer, bounds 0..10000
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change))
+    f = only(data, "value.negative")
+    assert f.location.cell == cell["neg"] and f.severity is Severity.ERROR
+    assert not found(data, "value.out-of-range")
+
+
+def test_a_pasted_paragraph_is_quoted_short(clean: dict[str, Path], tmp_path: Path) -> None:
+    text = "经核实，" + "本年度数据因统计口径调整暂无法提供" * 300
+
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        put(ws, "D02", 2023, text)
+
+    f = only(validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change)), "value.not-a-number")
+    assert len(f.message) < 200 and f"共 {len(text)} 字" in f.message
+
+
+def test_error_values_are_reported_as_errors_not_blanks(clean: dict[str, Path], tmp_path: Path) -> None:
+    """calamine reads an error cell as ''; a #DIV/0! must not become "未填写" (or be skipped)."""
+    wb = load_workbook(clean[UNIT])
+    ws = wb[L.SHEET_INDICATORS]
+    refs = {"div": f"{ws.cell(row_of(ws, 'A01'), col_of(ws, 2021)).coordinate}",
+            "na": f"{ws.cell(row_of(ws, 'A01'), col_of(ws, 2023)).coordinate}",
+            "ref": f"{ws.cell(row_of(ws, 'D01'), col_of(ws, 2021)).coordinate}"}
+    index = wb.sheetnames.index(L.SHEET_INDICATORS) + 1
+
+    def change(xml: str) -> str:
+        xml = cell_xml(xml, refs["div"], "<f>J5/0</f><v>#DIV/0!</v>", "e")  # Excel's cached error
+        xml = cell_xml(xml, refs["na"], "<v>#N/A</v>", "e")  # an error pasted as a value
+        return cell_xml(xml, refs["ref"], "<f>#REF!*2</f><v>#REF!</v>", "e")  # a deleted reference
+
+    data = validate_return(PLAN, patch_sheet_xml(clean[UNIT], tmp_path / "r.xlsx", index, change))
+    no_crash(data)
+    errors = {f.location.cell: f for f in found(data, "value.error-value")}
+    assert set(errors) == set(refs.values())
+    assert "#DIV/0!" in errors[refs["div"]].message and "=J5/0" in errors[refs["div"]].message
+    assert "#N/A" in errors[refs["na"]].message
+    assert not found(data, "value.missing") and not found(data, "value.formula-no-cache")
+    assert data.value("A01", 2021) is None and data.value("D01", 2021) is None
