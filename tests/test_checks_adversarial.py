@@ -195,3 +195,86 @@ def test_error_values_are_reported_as_errors_not_blanks(clean: dict[str, Path], 
     assert "#N/A" in errors[refs["na"]].message
     assert not found(data, "value.missing") and not found(data, "value.formula-no-cache")
     assert data.value("A01", 2021) is None and data.value("D01", 2021) is None
+
+
+# columns ----------------------------------------------------------------------------
+
+def test_a_deleted_year_column_is_an_error_not_a_silent_gap(clean: dict[str, Path], tmp_path: Path) -> None:
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx",
+                                        lambda wb, ws: ws.delete_cols(col_of(ws, 2022))))
+    f = only(data, "column.year-missing")
+    assert f.severity is Severity.ERROR and f.location.year == 2022 and "2022年" in f.message
+    assert f.location.cell == "A3"
+    assert data.value("A01", 2023) is not None  # the other years are still read by header
+
+
+def test_a_retyped_year_header(clean: dict[str, Path], tmp_path: Path) -> None:
+    def typo(wb: Workbook, ws: Worksheet) -> None:
+        ws.cell(header_row(ws), col_of(ws, 2021)).value = "2012年"
+
+    assert only(validate_return(PLAN, edited(clean[UNIT], tmp_path / "a.xlsx", typo)),
+                "column.year-missing").location.year == 2021
+
+    def duplicate(wb: Workbook, ws: Worksheet) -> None:
+        ws.cell(header_row(ws), col_of(ws, 2022)).value = "2021年"
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "b.xlsx", duplicate))
+    assert "J3、K3" in only(data, "column.year-duplicate").message
+    assert only(data, "column.year-missing").location.year == 2022
+
+    def harmless(wb: Workbook, ws: Worksheet) -> None:
+        r = header_row(ws)
+        ws.cell(r, col_of(ws, 2021)).value = "2021年 "
+        ws.cell(r, col_of(ws, 2022)).value = "２０２２年"
+        ws.cell(r, col_of(ws, 2023)).value = 2023
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "c.xlsx", harmless))
+    assert data.findings == []
+    assert data.value("A01", 2022) == validate_return(PLAN, clean[UNIT]).value("A01", 2022)
+
+
+def test_swapped_year_headers_are_flagged(clean: dict[str, Path], tmp_path: Path) -> None:
+    def swap(wb: Workbook, ws: Worksheet) -> None:
+        r, c21, c22 = header_row(ws), col_of(ws, 2021), col_of(ws, 2022)
+        ws.cell(r, c21).value, ws.cell(r, c22).value = "2022年", "2021年"
+
+    f = only(validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", swap)), "column.year-order")
+    assert f.severity is Severity.WARNING and "J3 2022年、K3 2021年" in f.message
+
+
+def test_inserted_column_hidden_rows_and_a_moved_note_column(clean: dict[str, Path], tmp_path: Path) -> None:
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        c = col_of(ws, 2022)
+        ws.insert_cols(c)  # a helper column between 2021 and 2022
+        ws.cell(header_row(ws), c).value = "2021年增速"
+        ws.cell(row_of(ws, "A01"), c).value = "10%"
+        ws.row_dimensions[row_of(ws, "D01")].hidden = True
+        ws.auto_filter.ref = f"A{header_row(ws)}:P{ws.max_row}"
+        note = col_of(ws, L.EXPLANATION_HEADER)  # 说明 moved in front of the year columns
+        first = col_of(ws, 2020)
+        ws.insert_cols(first)
+        for r in range(header_row(ws), ws.max_row + 1):
+            ws.cell(r, first).value, ws.cell(r, note + 1).value = ws.cell(r, note + 1).value, None
+        put(ws, "A01", L.EXPLANATION_HEADER, "口径调整")
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change))
+    ref = validate_return(PLAN, clean[UNIT])
+    assert data.findings == []
+    assert [(o.code, o.year, o.value) for o in data.observations] == \
+        [(o.code, o.year, o.value) for o in ref.observations]
+    assert data.notes["A01"].explanation == "口径调整"
+
+
+def test_a_number_typed_over_a_date_is_read_not_a_crash(clean: dict[str, Path], tmp_path: Path) -> None:
+    """A large negative number in a date-formatted cell makes calamine panic (a BaseException)."""
+    cells = {}
+
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        for key, year, value in (("huge", 2021, -10**12), ("small", 2022, -5)):
+            cells[key] = put(ws, "A01", year, dt.date(2024, 1, 2))
+            ws[cells[key]].value = value  # the cell keeps its date format
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change))
+    no_crash(data)
+    assert {f.location.cell for f in data.findings if f.severity is Severity.ERROR} == set(cells.values())
+    assert data.value("A01", 2021) is None and data.value("A01", 2023) is not None

@@ -60,7 +60,7 @@ def check_cells(ctx: CheckContext) -> None:
     table = ctx.content.indicators
     if table is None:
         return
-    years = _years(ctx)
+    years = report_years(ctx)
     prefilled = ctx.content.meta.prefilled if ctx.content.meta else {}
     done: set[str] = set()
     no_baseline: list[str] = []
@@ -85,7 +85,7 @@ def check_cells(ctx: CheckContext) -> None:
     _baseline_note(ctx, no_baseline)
 
 
-def _years(ctx: CheckContext) -> list[int]:
+def report_years(ctx: CheckContext) -> list[int]:
     """The year columns to read: as the form's metadata lists them (a form made before the
     baseline-year column existed lists only the reported years, and is read as such)."""
     meta_years = ctx.content.meta.years if ctx.content.meta else ()

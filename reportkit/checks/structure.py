@@ -7,8 +7,10 @@ from bisect import bisect_left
 
 from ..findings import Severity, register
 from ..forms import layout as L
+from ..intake.form import norm
 from ..intake.rows import IndicatorRow, a1
 from ..intake.values import display, parse_input
+from .cells import report_years
 from .context import CheckContext
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -27,6 +29,13 @@ register("row.duplicate-code", E, "编码重复", "编码 {code} 出现在多行
 register("cell.locked-edited", E, "锁定内容被修改",
          "{what}被修改：下发时为“{expected}”，现为“{value}”。该内容由规划确定，不能由填报单位修改。",
          "请恢复为“{expected}”；如认为规划数据有误，请在“说明”中写明并与牵头部门联系。")
+
+register("column.year-missing", E, "缺少年份列", "“{sheet}”表头中找不到“{header}”列，{year}年的数据无法读取。",
+         "请使用下发的填报表，不要删除年份列或修改其表头文字。")
+register("column.year-duplicate", E, "年份列重复", "表头中有多个“{header}”列（{cells}），只读取了 {used} 列。",
+         "请删除多余的列，或把表头改回下发时的年份。")
+register("column.year-order", W, "年份列顺序变动", "年份列的顺序与下发表样不同（现为 {order}），已按表头文字读取各年数据。",
+         "请核对各年数据是否填在对应年份的表头下；今后请不要调整列的顺序。")
 
 _LOCKED_FIELDS = (("baseline", L.BASELINE_HEADER, E), ("target", L.TARGET_HEADER, E), ("name", L.NAME_HEADER, INFO))
 
@@ -170,3 +179,31 @@ def _same_value(expected: object, raw: object) -> bool:
     if e.value is not None and r.value is not None:
         return abs(e.value - r.value) <= 1e-9 * max(1.0, abs(e.value))
     return _same_text(display(expected), display(raw))
+
+
+def check_columns(ctx: CheckContext) -> None:
+    """The year columns the form was made with: each present once, left to right."""
+    table = ctx.content.sheets.indicators
+    if table is None:
+        return
+    years = report_years(ctx)
+    header = table.sheet.grid[table.header_row]
+    found: dict[int, list[int]] = {}
+    for c, text in enumerate(header):
+        year = L.parse_year_header(norm(text))
+        if year is not None:
+            found.setdefault(year, []).append(c)
+    row = table.header_row
+    for year in years:
+        if year not in table.year_columns:
+            ctx.add("column.year-missing", ctx.loc(sheet=ctx.indicator_sheet, cell=f"A{row + 1}", year=year),
+                    sheet=ctx.indicator_sheet, header=L.year_header(year), year=year)
+    for year, cols in found.items():
+        if len(cols) > 1:
+            cells = "、".join(a1(row, c) for c in cols)
+            ctx.add("column.year-duplicate", ctx.loc(sheet=ctx.indicator_sheet, cell=a1(row, cols[1]), year=year),
+                    header=L.year_header(year), cells=cells, used=a1(row, table.year_columns[year]))
+    present = sorted((c, y) for y, c in table.year_columns.items() if y in years)
+    if [y for _, y in present] != sorted(y for _, y in present):
+        order = "、".join(f"{a1(row, c)} {L.year_header(y)}" for c, y in present)
+        ctx.add("column.year-order", ctx.loc(sheet=ctx.indicator_sheet, cell=a1(row, present[0][0])), order=order)

@@ -59,32 +59,73 @@ class WorkbookData:
 def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = ()) -> WorkbookData:
     """Read all sheets; for OOXML also the formulas (except on ``skip_formulas`` sheets) and
     the custom document properties."""
-    sheets = _read_calamine(path)
+    sheets = _read_calamine(path, kind)
     data = WorkbookData(kind, sheets)
     if kind is FileKind.XLSX:
         _read_openpyxl_extras(path, data, skip_formulas)
     return data
 
 
-def _read_calamine(path: Path) -> dict[str, SheetData]:
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine reaches Python as pyo3's ``PanicException``, which derives
+    from BaseException (not Exception): e.g. a large negative number in a date-formatted cell."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _read_calamine(path: Path, kind: FileKind) -> dict[str, SheetData]:
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError as exc:
         raise WorkbookReadError("encrypted", str(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for damaged files
+    except BaseException as exc:  # noqa: BLE001 - calamine raises several types (and panics) on damaged files
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
         raise WorkbookReadError("corrupt", str(exc)) from None
     out: dict[str, SheetData] = {}
     try:
         for meta in wb.sheets_metadata:
             sheet = wb.get_sheet_by_name(meta.name)
-            grid = sheet.to_python(skip_empty_area=False)
+            grid = _grid(sheet, path, meta.name, kind)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             out[meta.name] = SheetData(meta.name, grid, _visibility(meta.visible), merged)
+    except WorkbookReadError:
+        raise
     except Exception as exc:  # noqa: BLE001
         raise WorkbookReadError("corrupt", str(exc)) from None
     finally:
         wb.close()
     return out
+
+
+def _grid(sheet: Any, path: Path, name: str, kind: FileKind) -> Grid:
+    """calamine's values; for a sheet calamine panics on, openpyxl's (OOXML only)."""
+    try:
+        return sheet.to_python(skip_empty_area=False)
+    except BaseException as exc:  # noqa: BLE001 - see _is_panic
+        if not _is_panic(exc):
+            raise
+        if kind is not FileKind.XLSX:
+            raise WorkbookReadError("corrupt", f"工作表“{name}”中有无法解析的单元格") from None
+    return _openpyxl_grid(path, name)
+
+
+def _openpyxl_grid(path: Path, name: str) -> Grid:
+    import warnings
+
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():  # "marked as a date but ... outside the limits": read as #VALUE!
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                rows = [["" if v is None else v for v in row] for row in wb[name].iter_rows(values_only=True)]
+            finally:
+                wb.close()
+    except Exception as exc:  # noqa: BLE001
+        raise WorkbookReadError("corrupt", f"工作表“{name}”无法读取（{exc}）") from None
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
 
 
 def _visibility(v: object) -> str:
