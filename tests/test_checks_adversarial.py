@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -278,3 +280,117 @@ def test_a_number_typed_over_a_date_is_read_not_a_crash(clean: dict[str, Path], 
     no_crash(data)
     assert {f.location.cell for f in data.findings if f.severity is Severity.ERROR} == set(cells.values())
     assert data.value("A01", 2021) is None and data.value("A01", 2023) is not None
+
+
+# structure and identity ---------------------------------------------------------------
+
+def _set_meta(wb: Workbook, **values: str) -> None:
+    meta = wb[L.SHEET_META]
+    meta.sheet_state = "visible"  # unhidden (LibreOffice or a macro can) and edited
+    for row in meta.iter_rows():
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+
+
+def test_metadata_edited_to_another_district_is_caught(clean: dict[str, Path], tmp_path: Path) -> None:
+    """Districts' forms have the same rows: the properties and the title still name 鄂城区."""
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx",
+                                        lambda wb, ws: _set_meta(wb, unit="huarong", unit_name="华容区")))
+    f = only(data, "form.identity-conflict")
+    assert f.severity is Severity.ERROR and data.state == "has-errors"
+    assert "华容区" in f.message and "文件属性中的填报单位为“鄂城区”（echeng）" in f.message
+    assert "标题写的是“鄂城区”" in f.message
+
+
+def test_metadata_and_properties_edited_title_still_tells(clean: dict[str, Path], tmp_path: Path) -> None:
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        _set_meta(wb, unit="huarong", unit_name="华容区")
+        wb.custom_doc_props["reportkit.unit"].value = "huarong"
+
+    f = only(validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change)), "form.identity-conflict")
+    assert "文件属性" not in f.message and "标题写的是“鄂城区”" in f.message
+
+
+def test_metadata_edited_to_a_department_rows_do_not_match(clean: dict[str, Path], tmp_path: Path) -> None:
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        _set_meta(wb, unit="ipr")
+        wb.custom_doc_props["reportkit.unit"].value = "ipr"
+        for r in (1, 2):  # the title retyped too
+            ws.cell(r, 1).value = str(ws.cell(r, 1).value).replace("鄂城区", "市市场监管局知识产权科")
+
+    f = only(validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change)), "form.identity-conflict")
+    assert "指标行与该单位应填报的指标不一致" in f.message
+
+
+def test_deleted_metadata_sheet_falls_back_to_the_plan(clean: dict[str, Path], tmp_path: Path) -> None:
+    """Only the document properties identify the form: row order and locked cells come from the plan."""
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "a.xlsx", lambda wb, ws: wb.remove(wb[L.SHEET_META])))
+    assert [f.code for f in data.findings] == ["form.meta-sheet-missing"]  # no false "row moved"
+    assert data.meta is not None and data.meta.unit == UNIT
+
+    cells = {}
+
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        wb.remove(wb[L.SHEET_META])
+        cells["own"] = put(ws, "A04", 2020, 999)  # pre-filled from the plan: the unit's own baseline
+        cells["base"] = put(ws, "A05", L.BASELINE_HEADER, "1")
+
+    data = validate_return(PLAN, edited(clean["ipr"], tmp_path / "b.xlsx", change))
+    assert {f.location.cell for f in found(data, "cell.locked-edited")} == set(cells.values())
+
+
+def test_retyped_codes_are_read_as_the_code(clean: dict[str, Path], tmp_path: Path) -> None:
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        c = col_of(ws, L.CODE_HEADER)
+        ws.cell(row_of(ws, "A01"), c).value = "a01"
+        ws.cell(row_of(ws, "D01"), c).value = "Ｄ０１"
+        ws.cell(row_of(ws, "D02"), c).value = "D02 "
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change))
+    retyped = {f.location.indicator: f for f in found(data, "row.code-retyped")}
+    assert set(retyped) == {"A01", "D01"} and "“a01”" in retyped["A01"].message
+    assert {f.code for f in data.findings} == {"row.code-retyped"}
+    ref = validate_return(PLAN, clean[UNIT])
+    assert [(o.code, o.year, o.value) for o in data.observations] == \
+        [(o.code, o.year, o.value) for o in ref.observations]
+
+
+def test_another_units_rows_pasted_in(clean: dict[str, Path], tmp_path: Path) -> None:
+    other = load_workbook(clean["ipr"])[L.SHEET_INDICATORS]
+    pasted = [[c.value for c in other[row_of(other, code)]] for code in ("A04", "A05")]
+
+    def change(wb: Workbook, ws: Worksheet) -> None:
+        for values in pasted:
+            ws.append(values)
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "r.xlsx", change))
+    unknown = found(data, "row.unknown-code")
+    assert sorted(f.location.indicator for f in unknown) == ["A04", "A05"]
+    assert all(f.location.cell and f.location.cell.startswith("A") for f in unknown)
+    assert not [o for o in data.observations if o.code in ("A04", "A05")]
+
+
+def test_sheet_copied_into_a_new_workbook_is_not_a_form(clean: dict[str, Path], tmp_path: Path) -> None:
+    ws = load_workbook(clean[UNIT])[L.SHEET_INDICATORS]
+    wb = Workbook()
+    copy = wb.active
+    copy.title = L.SHEET_INDICATORS
+    for row in ws.iter_rows(values_only=True):
+        copy.append(row)
+    wb.save(tmp_path / "copy.xlsx")
+    data = validate_return(PLAN, tmp_path / "copy.xlsx")
+    assert [f.code for f in data.findings] == ["form.not-a-form"] and data.observations == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("target", ["ods", "xlsx"])
+def test_saved_again_by_libreoffice(clean: dict[str, Path], tmp_path: Path, target: str) -> None:
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--convert-to", target, "--outdir", str(out), str(clean[UNIT])],
+                   check=True, capture_output=True, timeout=180)
+    data = validate_return(PLAN, out / f"{UNIT}.{target}")
+    ref = validate_return(PLAN, clean[UNIT])
+    assert data.findings == [] and data.meta is not None and data.meta.unit == UNIT
+    assert [(o.code, o.year, o.value, o.cell) for o in data.observations] == \
+        [(o.code, o.year, o.value, o.cell) for o in ref.observations]

@@ -61,7 +61,7 @@ def check_cells(ctx: CheckContext) -> None:
     if table is None:
         return
     years = report_years(ctx)
-    prefilled = ctx.content.meta.prefilled if ctx.content.meta else {}
+    prefilled = ctx.prefilled
     done: set[str] = set()
     no_baseline: list[str] = []
     for row in table.rows:

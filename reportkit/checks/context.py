@@ -7,6 +7,7 @@ from typing import Any
 
 from ..definitions.model import DataItem, Indicator, Kind, Plan
 from ..findings import Finding, Location, make
+from ..forms.rows import FormRow, form_rows
 from ..intake.reader import FormContent
 from ..intake.types import Observation, RowNote
 
@@ -93,6 +94,37 @@ class CheckContext:
     def indicator_sheet(self) -> str | None:
         t = self.content.sheets.indicators
         return t.sheet.name if t else None
+
+    # what the form was generated with: the metadata sheet, or (when a unit deleted it and
+    # only the document properties identify the form) the current plan's form for the unit
+
+    def _plan_rows(self) -> list[FormRow]:
+        return form_rows(self.plan, self.unit or "")
+
+    def _same_definitions(self) -> bool:
+        meta = self.content.meta
+        return meta is not None and meta.get("fingerprint") == self.plan.fingerprint()
+
+    @property
+    def form_codes(self) -> list[str]:
+        """The row codes in form order."""
+        meta = self.content.meta
+        return (meta.rows if meta else []) or [r.code for r in self._plan_rows()]
+
+    @property
+    def locked(self) -> dict[str, dict[str, str]]:
+        meta = self.content.meta
+        if meta is not None and (meta.locked or not self._same_definitions()):
+            return meta.locked
+        return {r.code: r.locked_texts for r in self._plan_rows()}
+
+    @property
+    def prefilled(self) -> dict[tuple[str, int], Any]:
+        meta = self.content.meta
+        if meta is not None and (meta.source == "sheet" or not self._same_definitions()):
+            return meta.prefilled
+        year = self.plan.info.baseline_year
+        return {(r.code, year): r.own_baseline for r in self._plan_rows() if r.own_baseline is not None}
 
     def loc(self, *, sheet: str | None = None, cell: str | None = None, indicator: str | None = None,
             year: int | None = None) -> Location:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..findings import Severity, register
 from ..forms import layout as L
+from ..forms.rows import form_rows
+from ..intake.form import norm
 from ..intake.sniff import FileKind
 from .context import CheckContext
 
@@ -33,6 +35,12 @@ register("form.outdated", W, "表样已过期",
          "请使用最新下发的填报表重新填写；已填数据仍按编码读取，变化的指标请重点核对。")
 register("form.version", W, "表样版本不同", "填报表版式版本为 {version}，当前为 {current}。",
          "请使用最新下发的填报表重新填写。")
+register("form.identity-conflict", E, "标识信息不一致",
+         "填报表标识的填报单位为“{unit_name}”（{unit}），但{evidence}。标识信息可能被改动过，本表数据可能不属于该单位。",
+         "请使用本单位下发的原表填写，不要修改隐藏的标识信息；如确属本单位数据，请与牵头部门联系。")
+register("form.meta-sheet-missing", INFO, "标识表被删除",
+         "填报表中隐藏的标识表已被删除，已按文件属性识别为“{unit_name}”的填报表，锁定内容按当前规划核对。",
+         "今后请直接在下发的填报表中填写，不要删除或复制工作表。")
 register("sheet.renamed", INFO, "工作表被改名", "工作表“{expected}”被改名为“{actual}”，已按表头识别。",
          "请不要修改工作表名称。")
 register("sheet.missing", E, "缺少工作表", "找不到“{expected}”工作表（按表头“{header}”也未找到），其中内容无法读取。",
@@ -133,3 +141,58 @@ def check_sheets(ctx: CheckContext) -> None:
     if sheets.narrative is None:
         ctx.add("sheet.missing", ctx.loc(sheet=L.SHEET_NARRATIVE), severity=W,
                 expected=L.SHEET_NARRATIVE, header=L.NARRATIVE_FIELDS[0][1])
+
+
+def check_identity(ctx: CheckContext) -> None:
+    """Does everything that names the unit agree with the metadata? Districts' forms have the
+    same rows, so a form whose metadata was edited to another unit is told apart only by
+    what the edit missed: the document properties, the row list, the sheet title."""
+    meta = ctx.content.meta
+    assert meta is not None
+    unit = meta.get("unit")
+    name = ctx.plan.unit_name(unit)
+    if meta.source == "properties":
+        ctx.add("form.meta-sheet-missing", unit_name=name)
+    evidence = _property_conflicts(ctx) + _rows_conflict(ctx) + _title_conflict(ctx, name)
+    if evidence:
+        ctx.add("form.identity-conflict", unit=unit, unit_name=name, evidence="；".join(evidence))
+
+
+_PROPERTY_LABELS = {"plan_id": "规划编号", "fingerprint": "指标定义指纹", "form_version": "表样版本",
+                    "unit": "填报单位", "period": "填报期"}
+
+
+def _property_conflicts(ctx: CheckContext) -> list[str]:
+    meta = ctx.content.meta
+    wb = ctx.content.workbook
+    if meta is None or meta.source != "sheet" or wb is None:
+        return []
+    out = []
+    for key in L.DOC_PROPERTIES:
+        prop = wb.doc_properties.get(L.DOC_PROPERTY_PREFIX + key, "").strip()
+        if prop and meta.get(key) and prop != meta.get(key):
+            shown = f"“{ctx.plan.unit_name(prop)}”（{prop}）" if key == "unit" else f"“{prop}”"
+            out.append(f"文件属性中的{_PROPERTY_LABELS.get(key, key)}为{shown}")
+    return out
+
+
+def _rows_conflict(ctx: CheckContext) -> list[str]:
+    """A form made from the current definitions lists exactly the unit's rows, in form order."""
+    meta = ctx.content.meta
+    if meta is None or not meta.rows or meta.get("fingerprint") != ctx.plan.fingerprint():
+        return []
+    if meta.rows != [r.code for r in form_rows(ctx.plan, meta.get("unit"))]:
+        return ["标识中记录的指标行与该单位应填报的指标不一致"]
+    return []
+
+
+def _title_conflict(ctx: CheckContext, name: str) -> list[str]:
+    """The title rows above the 指标数据 header name the unit the form was made for."""
+    table = ctx.content.sheets.indicators
+    if table is None or not name:
+        return []
+    title = "".join(norm(c) for r in table.sheet.grid[:table.header_row] for c in r)
+    if not title or norm(name) in title:
+        return []
+    others = [u.name for u in ctx.plan.units if u.name and norm(u.name) in title]
+    return [f"“{table.sheet.name}”表的标题写的是“{others[0]}”"] if others else []

@@ -29,7 +29,7 @@ Check = Callable[[CheckContext], None]
 # Order matters: each gate may set ctx.stop, and later checks use what earlier ones read.
 GATES: tuple[Check, ...] = (identity.check_readable, identity.check_is_form, identity.check_plan)
 CHECKS: tuple[Check, ...] = (
-    identity.check_fingerprint, identity.check_sheets, structure.check_columns, structure.check_rows,
+    identity.check_fingerprint, identity.check_identity, identity.check_sheets, structure.check_columns, structure.check_rows,
     structure.check_locked,
     check_cells, check_series, check_rules, check_tasks,
 )

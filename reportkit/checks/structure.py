@@ -3,6 +3,7 @@ the locked cells (name, baseline, target, pre-filled years)."""
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 
 from ..findings import Severity, register
@@ -20,6 +21,9 @@ register("row.moved", INFO, "行顺序变动", "编码 {code}（{name}）的行�
 register("row.inserted", INFO, "插入了行", "{what}，已按编码识别数据。", "请不要在填报表中插入行。")
 register("row.uncoded-data", W, "无编码行中的数据", "第 {row} 行没有编码，但填有数据“{value}”，该行数据未被采用。",
          "如需报送该数据，请填到对应编码的行中，并删除插入的行。")
+register("row.code-retyped", INFO, "编码写法不同",
+         "第 {row} 行的编码“{value}”与下发的“{code}”写法不同（大小写、全角或空格），已按 {code} 识别。",
+         "请不要修改编码列。")
 register("row.deleted", E, "缺少指标行", "找不到编码 {code}（{name}）所在的行，该指标的数据缺失。",
          "请使用下发的填报表，不要删除行；如已删除，请重新填写下发的原表。")
 register("row.unknown-code", W, "未知编码", "第 {row} 行的编码“{code}”不在本单位的填报范围内，该行数据未被采用。",
@@ -44,9 +48,9 @@ def check_rows(ctx: CheckContext) -> None:
     table = ctx.content.indicators
     if table is None:
         return
-    expected = ctx.content.meta.rows if ctx.content.meta else []
-    expected = expected or list(ctx.specs)
+    expected = ctx.form_codes
     _header_shift(ctx)
+    _canonical_codes(ctx, table.rows, expected)
     seen = _duplicates(ctx, table.rows)
     for row in seen.values():
         if row.code not in expected:
@@ -58,6 +62,21 @@ def check_rows(ctx: CheckContext) -> None:
                     name=ctx.specs[code].name)
     _moved(ctx, [r for r in seen.values() if r.code in expected], expected)
     _inserted(ctx, table.uncoded_with_data, table.empty_inside)
+
+
+def _code_key(code: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", code).split()).upper()
+
+
+def _canonical_codes(ctx: CheckContext, rows: list[IndicatorRow], expected: list[str]) -> None:
+    """A code retyped as "a01" or "Ａ０１" still names row A01: read it as A01, and say so."""
+    known = {_code_key(c): c for c in [*expected, *ctx.specs]}
+    for row in rows:
+        code = known.get(_code_key(row.code))
+        if code is not None and code != row.code and row.code not in known.values():
+            ctx.add("row.code-retyped", ctx.cell_loc(a1(row.row, _code_col(ctx)), code), row=row.row + 1,
+                    value=row.code, code=code)
+            row.code = code
 
 
 def _code_col(ctx: CheckContext) -> int:
@@ -144,7 +163,7 @@ def check_locked(ctx: CheckContext) -> None:
     meta = ctx.content.meta
     if table is None or meta is None:
         return
-    locked = meta.locked
+    locked = ctx.locked
     for row in table.rows:
         for key, header, severity in _LOCKED_FIELDS:
             expected = locked.get(row.code, {}).get(key)
@@ -161,7 +180,7 @@ def _prefilled(ctx: CheckContext) -> None:
     table = ctx.content.indicators
     assert table is not None and ctx.content.meta is not None
     by_code = {r.code: r for r in table.rows}
-    for (code, year), value in ctx.content.meta.prefilled.items():
+    for (code, year), value in ctx.prefilled.items():
         row = by_code.get(code)
         cell = row.cells.get(year) if row else None
         if cell is None or _same_value(value, cell.raw):
