@@ -394,3 +394,20 @@ def test_saved_again_by_libreoffice(clean: dict[str, Path], tmp_path: Path, targ
     assert data.findings == [] and data.meta is not None and data.meta.unit == UNIT
     assert [(o.code, o.year, o.value, o.cell) for o in data.observations] == \
         [(o.code, o.year, o.value, o.cell) for o in ref.observations]
+
+
+def test_retyped_task_codes_are_read_as_the_code(clean: dict[str, Path], tmp_path: Path) -> None:
+    def change(wb: Workbook, _ws: Worksheet) -> None:
+        ws = wb[L.SHEET_TASKS]
+        ws.protection.sheet = False
+        head = next(r for r in range(1, 40) if any(c.value == L.TASK_CODE_HEADER for c in ws[r]))
+        col = next(c.column for c in ws[head] if c.value == L.TASK_CODE_HEADER)
+        first = head + 1
+        ws.cell(first, col).value = str(ws.cell(first, col).value).lower()
+
+    data = validate_return(PLAN, edited(clean[UNIT], tmp_path / "t.xlsx", change))
+    assert {f.code for f in data.findings} == {"row.code-retyped"}
+    retyped = found(data, "row.code-retyped")[0]
+    assert retyped.location.sheet == L.SHEET_TASKS and retyped.location.cell.startswith("A")
+    ref = validate_return(PLAN, clean[UNIT])
+    assert [t.task_code for t in data.tasks] == [t.task_code for t in ref.tasks]

@@ -64,15 +64,16 @@ def check_rows(ctx: CheckContext) -> None:
     _inserted(ctx, table.uncoded_with_data, table.empty_inside)
 
 
-def _code_key(code: str) -> str:
+def code_key(code: str) -> str:
+    """The form a code is compared in: full-width folded, spaces dropped, upper case."""
     return "".join(unicodedata.normalize("NFKC", code).split()).upper()
 
 
 def _canonical_codes(ctx: CheckContext, rows: list[IndicatorRow], expected: list[str]) -> None:
     """A code retyped as "a01" or "Ａ０１" still names row A01: read it as A01, and say so."""
-    known = {_code_key(c): c for c in [*expected, *ctx.specs]}
+    known = {code_key(c): c for c in [*expected, *ctx.specs]}
     for row in rows:
-        code = known.get(_code_key(row.code))
+        code = known.get(code_key(row.code))
         if code is not None and code != row.code and row.code not in known.values():
             ctx.add("row.code-retyped", ctx.cell_loc(a1(row.row, _code_col(ctx)), code), row=row.row + 1,
                     value=row.code, code=code)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..findings import Severity, register
 from ..forms import layout as L
 from ..intake.rows import a1
 from ..intake.types import TaskReport
 from .context import CheckContext
+from .structure import code_key
 
 register("task.no-status", Severity.ERROR, "未选择完成状态", "任务 {code}（{title}）未选择完成状态。",
          "请在“完成状态”中选择：" + " / ".join(L.TASK_STATUSES) + "。")
@@ -25,12 +28,25 @@ def check_tasks(ctx: CheckContext) -> None:
     expected = {t.code: t for t in ctx.plan.tasks_for(ctx.unit or "")}
     if table is None or not expected:
         return
+    _canonical_task_codes(ctx, expected)
     reports = {r.task_code: r for r in ctx.content.tasks}
     for code, task in expected.items():
         if code not in reports:
             ctx.add("task.missing", ctx.loc(sheet=table.sheet.name, indicator=code), code=code, title=task.title)
             continue
         _check_one(ctx, reports[code], task.title)
+
+
+def _canonical_task_codes(ctx: CheckContext, expected: dict[str, object]) -> None:
+    """A task code retyped as "t101" or "Ｔ１０１" still names task T101 (as for indicator rows)."""
+    known = {code_key(c): c for c in expected}
+    sheet = ctx.content.sheets.tasks.sheet.name if ctx.content.sheets.tasks else None
+    for i, r in enumerate(ctx.content.tasks):
+        code = known.get(code_key(r.task_code))
+        if code is not None and code != r.task_code:
+            ctx.add("row.code-retyped", ctx.loc(sheet=sheet, cell=_cell(ctx, r, L.TASK_CODE_HEADER), indicator=code),
+                    row=r.row, value=r.task_code, code=code)
+            ctx.content.tasks[i] = replace(r, task_code=code)
 
 
 def _cell(ctx: CheckContext, report: TaskReport, header: str) -> str:
