@@ -82,3 +82,34 @@ def test_a_version_1_ledger_is_migrated_and_its_returns_rechecked(tmp_path: Path
         assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert len(ledger.history("ipr")) == 1  # nothing lost
         assert len(ledger.revalidate(plan)) == 1  # not known to be checked against this plan: checked
+
+
+def test_current_loads_each_return_once_and_equals_latest_and_latest_accepted(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    plan = load_plan(project.plan_path)
+    with Ledger.for_project(project) as ledger:
+        ledger.collect_dir(plan, project.returns_dir)
+        latest, accepted = ledger.current(plan)
+        assert [r.sha256 for r in latest] == [r.sha256 for r in ledger.latest(plan)]
+        assert [r.sha256 for r in accepted] == [r.sha256 for r in ledger.latest_accepted(plan)]
+        assert len(latest) == len(accepted) + 1  # the drug office's only return has an error
+
+
+def test_current_keeps_an_older_accepted_return_when_the_newest_has_errors(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    plan = load_plan(project.plan_path)
+    good = project.returns_dir / "鄂城区-2023年中期评估填报表.xlsx"
+    wb = openpyxl.load_workbook(good)
+    ws = wb["指标数据"]
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "编码")
+    col = next(c.column for c in ws[header] if c.value == "2023年")
+    row = next(r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value == "A01")
+    ws.cell(row, col).value = "很多"
+    bad = tmp_path / "鄂城区（再报）.xlsx"
+    wb.save(bad)
+    with Ledger.for_project(project) as ledger:
+        ledger.collect(plan, good, received_at="2024-01-10")
+        ledger.collect(plan, bad, received_at="2024-01-15")
+        latest, accepted = ledger.current(plan)
+    assert [r.path for r in latest] == [str(bad.resolve())]
+    assert [r.path for r in accepted] == [str(good.resolve())]

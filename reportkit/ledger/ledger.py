@@ -332,12 +332,25 @@ class Ledger:
         """The newest return without errors of each unit: what the figures are built from."""
         return self._newest_per_unit(plan, accepted_only=True)
 
-    def _newest_per_unit(self, plan: Plan, accepted_only: bool) -> list[ReturnData]:
+    def current(self, plan: Plan) -> tuple[list[ReturnData], list[ReturnData]]:
+        """(:meth:`latest`, :meth:`latest_accepted`) with each return loaded once: they are the
+        same return for every unit whose newest one has no errors."""
+        latest = self.latest(plan)
+        with_errors = {r.unit for r in latest if r.has_errors}
+        older = {r.unit: r for r in self._newest_per_unit(plan, accepted_only=True, units=with_errors)}
+        accepted = [older[r.unit] if r.unit in with_errors else r for r in latest
+                    if r.unit not in with_errors or r.unit in older]
+        return latest, accepted
+
+    def _newest_per_unit(self, plan: Plan, accepted_only: bool, units: set[str | None] | None = None
+                         ) -> list[ReturnData]:
         chosen: dict[str, sqlite3.Row] = {}
         rows = self.conn.execute(
             "SELECT * FROM submissions WHERE plan_id = ? AND period = ? AND unit IS NOT NULL "
             "ORDER BY received_at, id", (plan.info.id, plan_period(plan))).fetchall()
         for row in rows:
+            if units is not None and row["unit"] not in units:
+                continue
             if not (accepted_only and state_has_errors(row["state"])):
                 chosen[row["unit"]] = row
         return [codec.load_return(self.conn, chosen[u]) for u in _unit_order(plan, chosen)]
