@@ -41,7 +41,10 @@ class _Book:
     """A workbook with the few formats every sheet shares."""
 
     def __init__(self, buf: io.BytesIO) -> None:
-        self.wb: Workbook = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
+        # constant_memory: rows are streamed to a temporary file as they are written, so a
+        # national plan's tens of thousands of unit rows do not sit in memory (rows must be
+        # written in order, and a row's height set before its cells).
+        self.wb: Workbook = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
                                                        "strings_to_formulas": False, "strings_to_urls": False})
         base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
         self.fmt = {
@@ -71,6 +74,11 @@ class _Book:
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
         for r, line in enumerate(values, start=2):
+            # Row heights are not recomputed by every reader for wrapped text: set them.
+            lines = max((-(-text_width(v) // max(widths[c] - 1, 1)) for c, v in enumerate(line)
+                         if isinstance(v, str) and v), default=1)
+            if lines > 1:
+                ws.set_row(r, LINE_HEIGHT * min(lines, 15))
             for c, value in enumerate(line):
                 head, _, key = columns[c]
                 cell_fmt = self.status.get(value, self.fmt["text"]) if head == status_col else self.fmt[key]
@@ -78,11 +86,6 @@ class _Book:
                     ws.write_number(r, c, value, cell_fmt)
                 else:
                     ws.write_string(r, c, str(value), cell_fmt)
-            # Row heights are not recomputed by every reader for wrapped text: set them.
-            lines = max((-(-text_width(v) // max(widths[c] - 1, 1)) for c, v in enumerate(line)
-                         if isinstance(v, str) and v), default=1)
-            if lines > 1:
-                ws.set_row(r, LINE_HEIGHT * min(lines, 15))
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(2, 1)
