@@ -7,7 +7,6 @@ to an equal model.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import xlsxwriter
 
 from ..fileio import write_via_temp
+from ..textwidth import display_width
 from . import schema
 from .model import Aggregation, Indicator, Kind, Plan
 
@@ -36,11 +36,6 @@ INSTRUCTIONS = (
     "8. 标题行以下的空行和以“注”“备注”“说明”开头的行会被忽略；列的顺序可以调整。",
     "填写完成后运行 reportkit plan check 检查，所有问题会连同单元格位置一并列出。",
 )
-
-
-def display_width(text: str) -> int:
-    """Column width in Excel character units, counting CJK (wide/full-width) characters double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _fmt_num(v: float | None) -> Any:

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from functools import lru_cache
+
+from ..textwidth import display_width
 
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
-
-
-@lru_cache(maxsize=8192)  # the same definitions are measured for every unit's form
-def display_width(text: str) -> int:
-    """Width in Excel character units: wide and full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def longest_line(text: str) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ import xlsxwriter
 from ..definitions.model import Plan
 from ..errors import UsageError
 from ..fileio import write_via_temp
+from ..textwidth import display_width
 from .records import state_has_errors, state_label
 
 if TYPE_CHECKING:
@@ -121,8 +121,7 @@ def _write_xlsx(path: Path, headers: tuple[str, ...], rows: list[tuple[Any, ...]
 
 
 def _width(value: Any) -> int:
-    text = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return display_width("" if value is None else str(value))
 
 
 _WRITERS: dict[str, Callable[[Path, tuple[str, ...], list[tuple[Any, ...]]], None]] = {

@@ -8,7 +8,6 @@ Chinese text (a CJK character counts double).
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..evaluation.types import STATUS_ORDER
+from ..textwidth import display_width
 from .context import STATUS_COLORS
 from .formatting import clean_text
 
@@ -25,10 +25,6 @@ TASK_COLORS = {"已完成": "C6EFCE", "按进度推进": "DDEBF7", "滞后": "F8
 Column = tuple[str, Callable[[dict[str, Any]], Any], str]  # header, getter, format key
 WRAP_AT = 30  # column width (CJK counted double) beyond which text wraps
 LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
-
-
-def text_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _clean(value: Any) -> Any:
@@ -66,16 +62,16 @@ class _Book:
         ws = self.wb.add_worksheet(name)
         ws.write(0, 0, clean_text(title), self.fmt["title"])
         values = [[_clean(get(row)) for _, get, _ in columns] for row in rows]
-        widths = [text_width(h) + 2 for h, _, _ in columns]
+        widths = [display_width(h) + 2 for h, _, _ in columns]
         for line in values:
             for c, value in enumerate(line):
                 if isinstance(value, str):
-                    widths[c] = max(widths[c], min(text_width(value) + 2, WRAP_AT))  # longer text wraps
+                    widths[c] = max(widths[c], min(display_width(value) + 2, WRAP_AT))  # longer text wraps
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
         for r, line in enumerate(values, start=2):
             # Row heights are not recomputed by every reader for wrapped text: set them.
-            lines = max((-(-text_width(v) // max(widths[c] - 1, 1)) for c, v in enumerate(line)
+            lines = max((-(-display_width(v) // max(widths[c] - 1, 1)) for c, v in enumerate(line)
                          if isinstance(v, str) and v), default=1)
             if lines > 1:
                 ws.set_row(r, LINE_HEIGHT * min(lines, 15))
