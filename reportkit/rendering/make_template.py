@@ -325,6 +325,26 @@ def tag(doc: Document, text: str) -> None:
     para(doc, text)
 
 
+def text_list(doc: Document, var: str, items: str, empty: str) -> None:
+    """One paragraph per ``{var}.text`` in ``items``, or the ``empty`` text when there are none."""
+    tag(doc, f"{{%p for {var} in {items} %}}")
+    para(doc, f"{{{{ {var}.text }}}}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, f"{{%p if not {items} %}}")
+    para(doc, f"{{{{ {empty} }}}}")
+    tag(doc, "{%p endif %}")
+
+
+def optional_list(doc: Document, lead: str, lead_style: str, var: str, items: str) -> None:
+    """A lead paragraph and one paragraph per ``{var}.text``, all left out when ``items`` is empty."""
+    tag(doc, f"{{%p if {items} %}}")
+    para(doc, lead, lead_style)
+    tag(doc, f"{{%p for {var} in {items} %}}")
+    para(doc, f"{{{{ {var}.text }}}}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
 def cover(doc: Document) -> None:
     for _ in range(4):
         para(doc, "", SUBTITLE)
@@ -350,12 +370,7 @@ def section_overview(doc: Document) -> None:
     para(doc, "{{ overview.reporting }}")
     para(doc, "{{ overview.indicators }}")
     para(doc, "{{ overview.tasks }}")
-    tag(doc, "{%p if overview.achievements %}")
-    para(doc, "各单位报送的主要成效如下。")
-    tag(doc, "{%p for a in overview.achievements %}")
-    para(doc, "{{ a.text }}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endif %}")
+    optional_list(doc, "各单位报送的主要成效如下。", BODY, "a", "overview.achievements")
 
 
 INDICATOR_HEADERS = ("指标", "基期值", "目标值", "当前值", "完成进度", "时间进度", "状态", "预计", "牵头单位")
@@ -395,12 +410,7 @@ def section_tasks(doc: Document) -> None:
     para(doc, "{{ ch.summary }}")
     tag(doc, "{%p for t in ch.tasks %}")
     para(doc, "{{ t.heading }}", ITEM_TITLE)
-    tag(doc, "{%p for rep in t.reports %}")
-    para(doc, "{{ rep.text }}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not t.reports %}")
-    para(doc, "{{ t.no_report }}")
-    tag(doc, "{%p endif %}")
+    text_list(doc, "rep", "t.reports", "t.no_report")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
 
@@ -418,42 +428,17 @@ def section_problems(doc: Document) -> None:
     para(doc, "{{ problems.no_indicator_problems }}")
     tag(doc, "{%p endif %}")
     para(doc, "（二）重点任务方面", HEADING2)
-    tag(doc, "{%p for t in problems.tasks %}")
-    para(doc, "{{ t.text }}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not problems.tasks %}")
-    para(doc, "{{ problems.no_task_problems }}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if problems.reported %}")
-    para(doc, "（三）各单位反映的问题", HEADING2)
-    tag(doc, "{%p for n in problems.reported %}")
-    para(doc, "{{ n.text }}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endif %}")
+    text_list(doc, "t", "problems.tasks", "problems.no_task_problems")
+    optional_list(doc, "（三）各单位反映的问题", HEADING2, "n", "problems.reported")
 
 
 def section_suggestions(doc: Document) -> None:
     para(doc, "五、下一步工作建议", HEADING1)
     para(doc, "（一）加快推进滞后指标和任务", HEADING2)
-    tag(doc, "{%p for s in suggestions.focus %}")
-    para(doc, "{{ s.text }}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not suggestions.focus %}")
-    para(doc, "{{ suggestions.no_focus }}")
-    tag(doc, "{%p endif %}")
+    text_list(doc, "s", "suggestions.focus", "suggestions.no_focus")
     para(doc, "（二）指标调整建议", HEADING2)
-    tag(doc, "{%p for s in suggestions.adjust %}")
-    para(doc, "{{ s.text }}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not suggestions.adjust %}")
-    para(doc, "{{ suggestions.no_adjust }}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if suggestions.reported %}")
-    para(doc, "（三）各单位意见建议", HEADING2)
-    tag(doc, "{%p for s in suggestions.reported %}")
-    para(doc, "{{ s.text }}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endif %}")
+    text_list(doc, "s", "suggestions.adjust", "suggestions.no_adjust")
+    optional_list(doc, "（三）各单位意见建议", HEADING2, "s", "suggestions.reported")
 
 
 def appendices(doc: Document) -> None:
