@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..errors import PlanError
 from ..findings import Finding, Location, Severity, make, register
 from .formula import FormulaError, find_cycle, parse_formula
 from .loader import load_plan_with_findings
@@ -71,6 +72,22 @@ def lint_plan(path: str | Path) -> tuple[Plan, list[Finding]]:
     """Load and check a plan; return the plan and every finding (loading and semantic)."""
     plan, findings = load_plan_with_findings(path)
     return plan, findings + check_plan(plan)
+
+
+SHOWN_ERRORS = 10
+
+
+def require_clean_plan(path: str | Path, stopped: str) -> tuple[Plan, list[Finding]]:
+    """The plan and its findings, or :class:`PlanError` listing its errors: ``stopped`` says
+    what does not happen (``不能生成填报表``)."""
+    plan, findings = lint_plan(path)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        lines = [f"  - {f.location.describe() or '规划定义'}：{f.message}" for f in errors[:SHOWN_ERRORS]]
+        more = f"\n  ……另有 {len(errors) - SHOWN_ERRORS} 个错误" if len(errors) > SHOWN_ERRORS else ""
+        raise PlanError(f"规划定义有 {len(errors)} 个错误，{stopped}。"
+                        "请先修改规划定义（可运行 reportkit plan check 查看全部问题）：\n" + "\n".join(lines) + more)
+    return plan, findings
 
 
 def check_plan(plan: Plan) -> list[Finding]:

@@ -8,15 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..definitions.check import lint_plan
+from ..definitions.check import require_clean_plan
 from ..definitions.model import Plan
 from ..errors import PlanError
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..ledger.ledger import prefill_by_unit
 from ..project import Project
 from .writer import FormInfo, Prefilled, unit_codes, write_forms
-
-SHOWN_ERRORS = 10
 
 
 @dataclass
@@ -39,15 +37,7 @@ def forms_dir(project: Project) -> Path:
 
 def load_checked_plan(plan_path: Path) -> tuple[Plan, list[Finding]]:
     """The plan, if it has no error findings; else PlanError listing them."""
-    plan, findings = lint_plan(plan_path)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        lines = [f"  - {f.location.describe() or '规划定义'}：{f.message}" for f in errors[:SHOWN_ERRORS]]
-        more = f"\n  ……另有 {len(errors) - SHOWN_ERRORS} 个错误" if len(errors) > SHOWN_ERRORS else ""
-        raise PlanError(f"规划定义有 {len(errors)} 个错误，不能生成填报表。"
-                        "请先修改规划定义（可运行 reportkit plan check 查看全部问题）：\n"
-                        + "\n".join(lines) + more)
-    return plan, findings
+    return require_clean_plan(plan_path, "不能生成填报表")
 
 
 def resolve_units(plan: Plan, units: Sequence[str] | None) -> list[str]:

@@ -18,9 +18,8 @@ from typing import Any
 from .. import __version__
 from ..checks.report import JSON_NAME, SUMMARY_NAME, write_summary
 from ..checks.run import ValidationRun
-from ..definitions.check import lint_plan
+from ..definitions.check import require_clean_plan
 from ..definitions.model import Plan
-from ..errors import PlanError
 from ..evaluation import Evaluation, evaluate
 from ..fileio import sha256_file, write_bytes, write_via_temp
 from ..findings import Severity, count_by_severity
@@ -202,13 +201,7 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
 
 def load_checked_plan(project: Project) -> Plan:
     """The project's plan; a plan with errors stops the build before anything is read or written."""
-    plan, findings = lint_plan(project.plan_path)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        lines = "\n".join(f"  {f.location.describe()}：{f.message}" for f in errors[:10])
-        more = f"\n  ……共 {len(errors)} 个错误" if len(errors) > 10 else ""
-        raise PlanError(f"规划定义有 {len(errors)} 个错误，请先运行 reportkit plan check 并修正：\n{lines}{more}")
-    return plan
+    return require_clean_plan(project.plan_path, "未生成报告")[0]
 
 
 def write_validation_summary(run: ValidationRun, path: Path) -> Path:
