@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,23 +78,12 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
 
 
 def _percent_as_text(path: Path, data: WorkbookData) -> None:
-    import openpyxl
+    def visit(name: str, cell: Any) -> None:
+        sheet = data.sheets.get(name)
+        if sheet is not None and "%" in str(getattr(cell, "number_format", "")) and isinstance(cell.value, int | float):
+            _put_percent(sheet, cell.row - 1, cell.column - 1)
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - calamine read it; the formats are best effort
-        return
-    try:
-        for name in wb.sheetnames:
-            sheet = data.sheets.get(name)
-            for row in wb[name].iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS) if sheet else ():
-                for cell in row:
-                    if "%" in str(getattr(cell, "number_format", "")) and isinstance(cell.value, int | float):
-                        _put_percent(sheet, cell.row - 1, cell.column - 1)  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001
-        pass
-    finally:
-        wb.close()
+    _each_cell(path, visit, data_only=True)
 
 
 def _put_percent(sheet: SheetData, r: int, c: int) -> None:
@@ -219,57 +209,47 @@ def _custom_properties(xml: bytes) -> dict[str, str]:
 
 
 def _read_formulas(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...]) -> None:
-    import openpyxl  # local: only workbooks that contain formulas need it
+    def visit(name: str, cell: Any) -> None:
+        if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str):
+            data.formulas[(name, cell.row - 1, cell.column - 1)] = cell.value
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 - calamine read it; the extras are best effort
-        return
-    try:
-        for name in wb.sheetnames:
-            if name not in skip_formulas:
-                _collect_formulas(wb[name], name, data.formulas)
-    except Exception:  # noqa: BLE001
-        pass
-    finally:
-        wb.close()
+    _each_cell(path, visit, data_only=False, skip=skip_formulas)
 
 
 def _read_errors(path: Path, data: WorkbookData) -> None:
     """Put the error values (``#DIV/0!`` …) calamine reads as '' back into the grids."""
+    def visit(name: str, cell: Any) -> None:
+        sheet = data.sheets.get(name)
+        if sheet is not None and getattr(cell, "data_type", None) == "e" and isinstance(cell.value, str):
+            r, c = cell.row - 1, cell.column - 1
+            if 0 <= r < len(sheet.grid) and 0 <= c < len(sheet.grid[r]) and sheet.grid[r][c] == "":
+                sheet.grid[r][c] = cell.value
+
+    _each_cell(path, visit, data_only=True)
+
+
+def _each_cell(path: Path, visit: Callable[[str, Any], None], *, data_only: bool, skip: tuple[str, ...] = ()) -> None:
+    """``visit(sheet name, cell)`` for every stored cell within the read bounds, through read-only
+    openpyxl (imported only for the workbooks that need it). calamine has read the file: what
+    openpyxl adds is best effort, and a file it cannot parse adds nothing."""
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - best effort, as for formulas
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except Exception:  # noqa: BLE001
         return
     try:
         for name in wb.sheetnames:
-            sheet = data.sheets.get(name)
-            if sheet is not None:
-                _collect_errors(wb[name], sheet)
+            if name in skip:
+                continue
+            for row in wb[name].iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS):
+                for cell in row:
+                    if getattr(cell, "row", None) is not None:  # EmptyCell padding has no position
+                        visit(name, cell)
     except Exception:  # noqa: BLE001
         pass
     finally:
         wb.close()
-
-
-def _collect_errors(ws: Any, sheet: SheetData) -> None:
-    for row in ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS):
-        for cell in row:
-            if getattr(cell, "data_type", None) == "e" and isinstance(cell.value, str):
-                r, c = cell.row - 1, cell.column - 1
-                if 0 <= r < len(sheet.grid) and 0 <= c < len(sheet.grid[r]) and sheet.grid[r][c] == "":
-                    sheet.grid[r][c] = cell.value
-
-
-def _collect_formulas(ws: Any, name: str, out: dict[tuple[str, int, int], str]) -> None:
-    for r, row in enumerate(ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS)):
-        for c, cell in enumerate(row):
-            if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str):
-                col = getattr(cell, "column", c + 1)
-                rown = getattr(cell, "row", r + 1)
-                out[(name, rown - 1, col - 1)] = cell.value
 
 
 def is_date(v: Cell) -> bool:
