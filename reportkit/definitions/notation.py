@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -262,6 +263,8 @@ def parse_plan_value(raw: object, conventions: BracketConventions | None = None)
     if isinstance(raw, bool):
         return PlanValue(str(raw), None, error="不是数值")
     if isinstance(raw, int | float):
+        if not usable_number(float(raw)):
+            return PlanValue(str(raw), None, error=f"“{raw}”超出可处理的数值范围")
         return PlanValue(_fmt(float(raw)), float(raw))
     text = str(raw)
     s = normalise(text)
@@ -426,6 +429,8 @@ def _number_and_unit(p: _Parse) -> float:
     value, rest = _leading_number(s)
     if value is None:
         raise _Unreadable("")
+    if not usable_number(value):
+        raise _Unreadable("超出可处理的数值范围")
     _unit(p, rest.strip())
     return value
 
@@ -438,9 +443,16 @@ def _unit(p: _Parse, rest: str) -> None:
         return
     if rest == "个百分点":
         raise _Unreadable("“个百分点”表示相对基期的变化，请写成“提高3个百分点”")
-    if not _UNIT_TEXT.match(rest):
+    if not _UNIT_TEXT.match(rest) or re.match(r"^[eE][+-]?\d", rest):  # 1e308 is not 1 of unit "e308"
         raise _Unreadable(f"数值后的“{rest}”不是单位")
     p.unit = rest
+
+
+def usable_number(v: float) -> bool:
+    """Finite and of a size no plan figure reaches (1e308 becomes inf at the first sum)."""
+    from ..intake.values import MAX_MAGNITUDE
+
+    return math.isfinite(v) and abs(v) < MAX_MAGNITUDE
 
 
 def _norm_pair(pair: str) -> tuple[str, str]:
