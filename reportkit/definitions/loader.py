@@ -35,7 +35,15 @@ from .model import (
     Unit,
     UnitType,
 )
-from .notation import BracketConventions, Direction, Notation, PlanValue, parse_plan_value, split_unit, usable_number
+from .notation import (
+    BracketConventions,
+    Direction,
+    Notation,
+    PlanValue,
+    parse_plan_value,
+    split_unit,
+    usable_number,
+)
 
 register("plan.sheet-missing", Severity.ERROR, "缺少工作表", "规划定义中缺少“{sheet}”工作表",
          "请补充该工作表（可用 reportkit init 生成的模板对照）")
