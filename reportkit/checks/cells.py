@@ -38,6 +38,8 @@ register("value.percent-scale", W, "百分数写法", "“{value}”按小数读
          "百分比指标请直接填写百分数的数值，如 98.5 表示 98.5%；如确为 {value}%，请在“说明”中注明。")
 register("value.not-a-number", E, "不是数值", "“{value}”不是数值，未采用。",
          "请只填写数字（如 98.5）；无数据时填“—”并在“说明”中写明原因。")
+register("value.too-large", E, "数值超出可处理范围", "“{value}”超出可处理的数值范围（绝对值应小于 10 的 15 次方），未采用。",
+         "请检查是否多输了数字或误用了科学计数法，填写实际数值。")
 register("value.no-data", W, "标记为无数据", "{year}年填写了“{value}”（无数据）。",
          "无数据须在本行“说明”中写明原因；有数据请填写数字。")
 register("value.missing", E, "未填写", "{year}年数据未填写。",
@@ -74,8 +76,9 @@ def check_cells(ctx: CheckContext) -> None:
         previous: float | None = spec.baseline if spec.sole_reporter else None
         for year in years:
             cell = row.cells.get(year)
-            if year == ctx.plan.info.baseline_year and _optional_blank(cell, (row.code, year) in prefilled):
-                no_baseline.append(row.code)
+            if year <= _base_year(ctx, row.code) and _optional_blank(cell, (row.code, year) in prefilled):
+                if year == _base_year(ctx, row.code):
+                    no_baseline.append(row.code)
                 ctx.observations.append(_blank(ctx, spec, cell, year))
                 continue
             obs = _check_cell(ctx, spec, row, cell, year, (row.code, year) in prefilled, previous)
@@ -93,8 +96,15 @@ def report_years(ctx: CheckContext) -> list[int]:
         return list(meta_years)
     table = ctx.content.indicators
     present = table.table.year_columns if table is not None else {}
-    form_years = ctx.plan.info.form_years
+    form_years = ctx.plan.form_years
     return [y for y in form_years if y in present] or list(ctx.plan.info.years)
+
+
+def _base_year(ctx: CheckContext, code: str) -> int:
+    """The row's baseline year: an indicator's own (2019 in a 2020 plan), else the plan's.
+    Cells up to it may be left blank; an earlier column belongs to another indicator's years."""
+    ind = ctx.plan.indicator(code)
+    return ctx.plan.base_year(ind) if ind is not None else ctx.plan.info.baseline_year
 
 
 def _optional_blank(cell: InputCell | None, prefilled: bool) -> bool:
@@ -166,6 +176,9 @@ def _judge(ctx: CheckContext, loc, spec: RowSpec, parsed: ParsedValue, year: int
         return None
     if kind is ValueKind.INVALID:
         ctx.add("value.not-a-number", loc, value=parsed.raw)
+        return None
+    if kind is ValueKind.OUT_OF_RANGE:
+        ctx.add("value.too-large", loc, value=parsed.raw.strip())
         return None
     return _number(ctx, loc, spec, parsed, previous)
 

@@ -16,7 +16,7 @@ from xlsxwriter.workbook import Workbook
 
 from ..definitions.model import Plan, Task
 from ..errors import UsageError
-from ..fileio import write_via_temp
+from ..fileio import safe_file_name, write_via_temp
 from .layout import year_header
 from .meta import PlanIdentity, form_metadata, period_of, set_document_properties, write_meta_sheet
 from .rows import FormRow, form_rows
@@ -25,7 +25,6 @@ from .sheet_instructions import Instructions, write_instruction_sheet
 from .sheet_narrative import write_narrative_sheet
 from .sheet_tasks import TaskSheet, write_task_sheet
 from .styles import FONT, FONT_SIZE, make_styles
-from .text import safe_filename
 
 Prefilled = Mapping[tuple[str, int], float]
 
@@ -61,7 +60,7 @@ class FormInfo:
 
 def form_filename(plan: Plan, unit_code: str) -> str:
     """``鄂城区-2023年中期评估填报表.xlsx``: a name a coordinator can mail as it is."""
-    return safe_filename(f"{plan.unit_name(unit_code)}-{plan.info.period_label}填报表") + ".xlsx"
+    return safe_file_name(f"{plan.unit_name(unit_code)}-{plan.info.period_label}填报表", ".xlsx")
 
 
 def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
@@ -77,13 +76,13 @@ def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
     _refuse_input(plan, target)
     rows = form_rows(plan, unit.code)
     codes = {r.code for r in rows}
-    known = {**{k: v for k, v in (prefilled or {}).items() if k[0] in codes and k[1] in plan.info.form_years},
+    known = {**{k: v for k, v in (prefilled or {}).items() if k[0] in codes and k[1] in plan.form_years},
              **plan_baselines(plan, rows)}
     tasks = plan.tasks_for(unit.code)
     meta = form_metadata(plan, unit.code, rows, known, identity)
     write_via_temp(target, lambda tmp: _build(plan, unit.code, unit.name, str(tmp), rows, tasks, known, meta))
     return FormInfo(path=target, unit=unit.code, unit_name=unit.name, rows=tuple(r.code for r in rows),
-                    years=tuple(plan.info.form_years), tasks=len(tasks), period=meta["period"],
+                    years=tuple(plan.form_years), tasks=len(tasks), period=meta["period"],
                     fingerprint=meta["fingerprint"], prefilled=len(known))
 
 
@@ -100,7 +99,7 @@ def write_forms(plan: Plan, out_dir: str | os.PathLike[str], *, units: Iterable[
     for code in codes:
         name = form_filename(plan, code)
         if name in used:  # two units with one name: keep both forms
-            name = name.removesuffix(".xlsx") + f"（{safe_filename(code)}）.xlsx"
+            name = safe_file_name(f"{name.removesuffix('.xlsx')}（{code}）", ".xlsx")
         used.add(name)
         info = write_form(plan, code, directory / name, prefilled=(prefilled_by_unit or {}).get(code),
                           identity=identity)
@@ -113,8 +112,12 @@ def write_forms(plan: Plan, out_dir: str | os.PathLike[str], *, units: Iterable[
 def plan_baselines(plan: Plan, rows: Iterable[FormRow]) -> dict[tuple[str, int], float]:
     """Baseline-year cells pre-filled from the plan: the rows whose plan baseline is the
     unit's own value. They win over a ledger value: the plan is what progress is judged from."""
-    year = plan.info.baseline_year
-    return {(r.code, year): r.own_baseline for r in rows if r.own_baseline is not None}
+    out: dict[tuple[str, int], float] = {}
+    for r in rows:
+        ind = plan.indicator(r.code)
+        if r.own_baseline is not None and ind is not None:
+            out[(r.code, plan.base_year(ind))] = r.own_baseline
+    return out
 
 
 def unit_codes(plan: Plan, units: Iterable[str] | None) -> list[str]:
@@ -141,7 +144,7 @@ def _build(plan: Plan, code: str, name: str, path: str, rows: list[FormRow], tas
         write_instruction_sheet(wb, st, plan, Instructions(code, name, title, tuple(rows), len(tasks)))
         write_indicator_sheet(wb, st, IndicatorSheet(
             code, name, f"{short}指标数据填报表", _indicator_subtitle(plan, name, bool(rows)),
-            tuple(plan.info.form_years), tuple(rows), prefilled, plan.info.baseline_year))
+            tuple(plan.form_years), tuple(rows), prefilled, plan.info.baseline_year))
         write_task_sheet(wb, st, plan, TaskSheet(name, f"{short}重点任务进展情况", tasks))
         write_narrative_sheet(wb, st, name, f"{short}总体情况")
         write_meta_sheet(wb, meta)

@@ -21,6 +21,9 @@ STATUS_PHRASES = {
     Status.ON_TRACK: "进度基本符合预期",
     Status.LAGGING: "进度滞后",
     Status.UNKNOWN: "暂无法评估",
+    Status.NOT_DUE: "尚未到完成时限",
+    Status.MET: "已实现规划目标",
+    Status.NOT_MET: "未实现规划目标",
 }
 
 # Methods where 完成进度 is a share of the planned change; the others are met / not met.
@@ -43,10 +46,11 @@ def plan_fig(r: IndicatorResult, value: float | None) -> str:
     return fmt.with_unit(fmt.trimmed(value, max(ind.decimals, 0)), ind.unit)
 
 
-def baseline_year(r: IndicatorResult, default: int) -> int:
-    """The indicator's own base year where the plan gives one, else the plan's."""
-    year = getattr(r.indicator, "baseline_year", None)
-    return year if isinstance(year, int) else default
+def baseline_year(r: IndicatorResult, default: int | None = None) -> int:
+    """The indicator's own base year (from the evaluation), else ``default``."""
+    if r.baseline_year is not None:
+        return r.baseline_year
+    return default if default is not None else min((ru.year for ru in r.rollups), default=0)
 
 
 def series_phrase(r: IndicatorResult, base_year: int) -> str:
@@ -102,8 +106,12 @@ def progress_phrase(r: IndicatorResult) -> str:
 
 def schedule_phrase(r: IndicatorResult) -> str:
     """``快于时间进度（60%）25.2个百分点`` / ``慢于……`` / ``与时间进度（60%）持平``: the
-    indicator's own schedule (a 2022 figure is compared with 40%, not 60%)."""
-    if r.gap is None or r.method not in SHARE_METHODS:
+    indicator's own schedule (a 2022 figure is compared with 40%, not 60%); for a growth-rate
+    target, the yearly growth achieved against the one required."""
+    if r.growth_required is not None and r.growth_achieved is not None:
+        return (f"{r.baseline_year}年以来年均增长{fmt.percent(r.growth_achieved)}，"
+                f"规划要求年均增长{fmt.percent(r.growth_required)}")
+    if r.gap is None or r.method not in SHARE_METHODS or r.final:
         return ""
     schedule = f"时间进度（{fmt.percent(r.time_progress)}）"
     if round(r.gap, 1) == 0:
@@ -111,8 +119,31 @@ def schedule_phrase(r: IndicatorResult) -> str:
     return f"{'快于' if r.gap > 0 else '慢于'}{schedule}{fmt.points_text(r.gap)}"
 
 
+def milestone_phrase(r: IndicatorResult) -> str:
+    """``2022年已完成`` / ``截至评估时尚未完成`` / ``暂无完成情况报告``."""
+    m = r.milestone
+    if m is None:
+        return ""
+    if m.done_year is not None:
+        return f"{m.done_year}年已完成"
+    return "截至评估时尚未完成" if r.current is not None else "暂无完成情况报告"
+
+
 def status_phrase(r: IndicatorResult) -> str:
-    text = STATUS_PHRASES[r.status]
+    m = r.milestone
+    if m is not None and m.state.value == "已完成":
+        text = {"提前": f"早于完成时限（{m.due.label}）", "按期": f"在完成时限（{m.due.label}）内按期完成",
+                "逾期": f"晚于完成时限（{m.due.label}）"}.get(m.timing, "已完成")
+    elif m is not None and m.state.value == "逾期未完成":
+        text = f"已超过完成时限（{m.due.label}），逾期未完成"
+    elif m is not None and m.state.value == "未到期":
+        text = f"完成时限为{m.due.label}，尚未到期"
+    elif r.maintained and r.broken_years:
+        text = f"{'、'.join(str(y) for y in r.broken_years)}年未达到，未能保持规划目标"
+    elif r.maintained and r.status is Status.ACHIEVED and r.years_checked:
+        text = "各年均保持规划目标"
+    else:
+        text = STATUS_PHRASES[r.status]
     if r.alert:
         text += "，作为约束性指标需予以预警"
     return text
@@ -133,7 +164,19 @@ def coverage_phrase(r: IndicatorResult, unit_names: dict[str, str]) -> str:
     return f"（{r.coverage}个单位报送，{missing}未报送，为不完全汇总数）"
 
 
-def sentence_parts(r: IndicatorResult, unit_names: dict[str, str], base_year: int,
+def baseline_phrase(r: IndicatorResult) -> str:
+    """Where the baseline came from when it is not the plan's printed value, and how a relative
+    target was resolved (``基期值为各单位填报的2020年数据合计``)."""
+    o = r.baseline_origin
+    parts = []
+    if o is not None and o.source == "returns" and o.value is not None:
+        parts.append(o.text)
+    if r.target_note:
+        parts.append(r.target_note)
+    return "；".join(parts)
+
+
+def sentence_parts(r: IndicatorResult, unit_names: dict[str, str], base_year: int | None = None,
                    caveat: str = "") -> dict[str, str]:
     year = baseline_year(r, base_year)
     return {
@@ -146,6 +189,8 @@ def sentence_parts(r: IndicatorResult, unit_names: dict[str, str], base_year: in
         "projection": projection_phrase(r),
         "coverage": coverage_phrase(r, unit_names),
         "reason": r.reason.strip().rstrip("。"),
+        "baseline": baseline_phrase(r),
+        "milestone": milestone_phrase(r),
         "caveat": caveat,
     }
 
@@ -157,9 +202,16 @@ def compose(r: IndicatorResult, parts: dict[str, str]) -> str:
         head = f"{parts['subject']}{parts['coverage']}"
         series = f"{parts['series']}，" if parts["series"] else ""
         return f"{head}{series}暂无法评估{reason}。{parts['caveat']}"
+    if r.milestone is not None:
+        return f"{parts['subject']}{parts['milestone']}，{parts['status']}。{parts['caveat']}"
     first = "，".join(p for p in (parts["series"] + parts["coverage"], parts["movement"]) if p)
-    second = "，".join(p for p in (parts["progress"], parts["schedule"], parts["status"]) if p)
+    if r.maintained or (r.final and r.status is not Status.NOT_MET):
+        second = parts["status"]
+    else:
+        second = "，".join(p for p in (parts["progress"], parts["schedule"], parts["status"]) if p)
     text = parts["subject"] + "；".join(p for p in (first, second) if p) + "。"
-    if parts["projection"]:
+    if parts["baseline"]:
+        text += f"{parts['baseline']}。"
+    if parts["projection"] and not r.final:
         text += f"{parts['projection']}。"
     return text + parts["caveat"]

@@ -30,7 +30,8 @@ MAX_GROUPS = 5  # grouped points (一是…五是) in one paragraph
 MAX_HIGHLIGHTS = 3  # notable results per chapter
 MAX_MOVEMENTS = 5  # achievements against the base year in section 一
 ORDINALS = "一二三四五六七八九十"
-GOOD = (Status.ACHIEVED, Status.AHEAD, Status.ON_TRACK)
+GOOD = (Status.MET, Status.ACHIEVED, Status.AHEAD, Status.ON_TRACK)
+BEHIND = (Status.LAGGING, Status.NOT_MET)
 
 
 def names_list(names: Sequence[str], measure: str = "项", limit: int = MAX_LISTED) -> str:
@@ -88,7 +89,9 @@ def counts_sentence(ev: Evaluation) -> str:
     judged = [r for r in ev.indicators if r.status is not Status.UNKNOWN]
     if not judged:
         return f"纳入评估的{total}项主要指标{attr}暂均无法评估（原因见各指标说明）。"
-    head = f"纳入评估的{total}项主要指标{attr}中，{len(good)}项达到或快于时间进度。"
+    final = all(r.final for r in judged)
+    head = (f"纳入评估的{total}项主要指标{attr}中，{len(good)}项"
+            f"{'已实现规划目标' if final else '达到或快于时间进度'}。")
     parts = []
     for status in STATUS_ORDER:
         members = [r.indicator.name for r in ev.indicators if r.status is status]
@@ -96,11 +99,12 @@ def counts_sentence(ev: Evaluation) -> str:
             verb = "暂无法评估" if status is Status.UNKNOWN else status.value
             parts.append(f"{names_list(members)}{verb}")
     text = head + "其中，" + "；".join(parts) + "。"
-    lagging = [r for r in ev.indicators if r.status is Status.LAGGING]
+    lagging = [r for r in ev.indicators if r.status in BEHIND]
     lag_binding = [r.indicator.name for r in lagging if r.indicator.attribute is Attribute.BINDING]
+    word = "未实现" if final else "滞后"
     if lagging and binding:
-        text += (f"滞后的{len(lagging)}项指标中有{len(lag_binding)}项约束性指标（{'、'.join(lag_binding)}），需予以预警。"
-                 if lag_binding else f"滞后的{len(lagging)}项指标均为预期性指标。")
+        text += (f"{word}的{len(lagging)}项指标中有{len(lag_binding)}项约束性指标（{'、'.join(lag_binding)}），需予以预警。"
+                 if lag_binding else f"{word}的{len(lagging)}项指标均为预期性指标。")
     return text
 
 
@@ -114,17 +118,18 @@ def judgement(ev: Evaluation, received: int) -> str:
     total = len(ev.indicators)
     counts = ev.counts
     good = sum(counts[s] for s in GOOD)
-    lagging, unknown = counts[Status.LAGGING], counts[Status.UNKNOWN]
+    lagging, unknown = sum(counts[s] for s in BEHIND), counts[Status.UNKNOWN]
     judged = total - unknown
     alerts = len(ev.alerts)
     if total and judged == 0:
         return f"现有数据不足以评估主要指标：{total}项主要指标均暂无法评估，需补齐数据后再作判断。"
     if not total:
         text = ""
-    elif lagging == 0 and unknown == 0:
+    elif lagging == 0 and unknown == 0 and good == total:
         text = f"总体看，规划实施进展顺利，{total}项主要指标均达到或快于时间进度。"
     elif lagging == 0:
-        text = f"已评估的{judged}项主要指标均达到或快于时间进度，另有{unknown}项暂无法评估，总体判断有待数据补齐后确认。"
+        rest = f"，另有{unknown}项暂无法评估，总体判断有待数据补齐后确认" if unknown else ""
+        text = f"已评估的{judged}项主要指标中{good}项达到或快于时间进度，暂无滞后指标{rest}。"
     elif good >= lagging:
         warn = f"，其中约束性指标{alerts}项" if alerts else ""
         text = (f"总体看，规划实施基本符合预期，已评估的{judged}项主要指标中{good}项达到或快于时间进度，"
@@ -176,8 +181,7 @@ def movements(ev: Evaluation, base_year: int, flagged: Mapping[str, Any]) -> lis
 
 
 def _base_year(r: IndicatorResult, default: int) -> int:
-    year = getattr(r.indicator, "baseline_year", None)
-    return year if isinstance(year, int) else default
+    return r.baseline_year if r.baseline_year is not None else default
 
 
 def achievements_text(items: Sequence[tuple[str, str]], names: Sequence[str]) -> str:
@@ -302,7 +306,7 @@ def projects(ev: Evaluation, names: Mapping[str, str], unit_names: Sequence[str]
 def at_risk(ev: Evaluation) -> list[IndicatorResult]:
     """Binding indicators lagging now or projected to miss (预警), plan order."""
     return [r for r in ev.indicators if r.indicator.attribute is Attribute.BINDING
-            and (r.status is Status.LAGGING or (r.projection is not None and r.projection.will_meet is False))]
+            and (r.status in BEHIND or (r.projection is not None and r.projection.will_meet is False))]
 
 
 def _lagging_unit_names(r: IndicatorResult, names: Mapping[str, str]) -> list[str]:
@@ -312,7 +316,11 @@ def _lagging_unit_names(r: IndicatorResult, names: Mapping[str, str]) -> list[st
 def indicator_problem(r: IndicatorResult, names: Mapping[str, str], flagged: Mapping[str, Any]) -> str:
     """``全市市场主体数量滞后于时间进度8.2个百分点，鄂城区等3个单位进度滞后；原因：……``"""
     ind = r.indicator
-    if r.status is Status.LAGGING and r.gap is not None:
+    if r.milestone is not None and r.status in BEHIND:
+        text = f"{ind.name}已超过完成时限（{r.milestone.due.label}），逾期未完成"
+    elif r.status is Status.NOT_MET:
+        text = f"{ind.name}未实现规划目标（{fig(r, r.current)}，目标{ind.target.display()}）"
+    elif r.status is Status.LAGGING and r.gap is not None and not r.maintained:
         text = f"{ind.name}滞后于时间进度{fmt.points_text(r.gap)}"
     elif r.status is Status.LAGGING:
         text = f"{ind.name}进度滞后（当前{fig(r, r.current)}，目标{ind.target.display()}）"
@@ -336,7 +344,7 @@ def problems(ev: Evaluation, names: Mapping[str, str], narrative: Sequence[tuple
              flagged: Mapping[str, Any]) -> dict[str, Any]:
     risk = at_risk(ev)
     risk_codes = {r.code for r in risk}
-    lagging = [r for r in ev.indicators if r.status is Status.LAGGING and r.code not in risk_codes]
+    lagging = [r for r in ev.indicators if r.status in BEHIND and r.code not in risk_codes]
     task_problems = [(unit, text) for res in ev.tasks.lagging for unit, text in res.problems]
     common = group_texts([*narrative, *task_problems])
     lag_tasks = list(ev.tasks.lagging)
@@ -362,8 +370,10 @@ def required_effort(r: IndicatorResult, target_year: int, base_year: int) -> str
     compared with the pace so far."""
     ind = r.indicator
     c, t, b, y = r.current, r.target, r.baseline, r.current_year
-    if c is None or t is None or y is None or ind.kind is Kind.MILESTONE:
+    if c is None or t is None or y is None or ind.kind is Kind.MILESTONE or r.final or r.maintained:
         return ""
+    if r.target_year is not None:
+        target_year = r.target_year
     left = target_year - y
     if left <= 0:
         return ""
@@ -426,7 +436,7 @@ def task_suggestion(res: TaskResult, names: Mapping[str, str]) -> str:
 def adjustment(r: IndicatorResult, flagged: Mapping[str, Any]) -> str:
     """A target adjustment only with a reason the data gives, never for a bottom-line target."""
     ind = r.indicator
-    if is_bottom_line(ind) or r.progress is None or r.method not in (ProgressMethod.FLOOR, ProgressMethod.CEILING,
+    if r.final or r.maintained or is_bottom_line(ind) or r.progress is None or r.method not in (ProgressMethod.FLOOR, ProgressMethod.CEILING,
                                                                       ProgressMethod.NEW):
         return ""
     caveat = unverified_phrase(r, flagged)
@@ -447,11 +457,12 @@ def suggestions(ev: Evaluation, names: Mapping[str, str], next_steps: Sequence[t
     info = ev.info
     risk = at_risk(ev)
     risk_codes = {r.code for r in risk}
-    lagging = risk + [r for r in ev.indicators if r.status is Status.LAGGING and r.code not in risk_codes]
+    lagging = risk + [r for r in ev.indicators if r.status in BEHIND and r.code not in risk_codes]
     plans = group_texts(next_steps)
     views = group_texts(reported)
     return {
-        "indicators": [{"code": r.code, "text": indicator_suggestion(r, names, info.target_year, info.baseline_year)}
+        "indicators": [{"code": r.code, "text": indicator_suggestion(r, names, r.target_year or info.target_year,
+                                                                     info.baseline_year)}
                        for r in lagging],
         "tasks": [{"code": r.task.code, "text": task_suggestion(r, names)} for r in ev.tasks.lagging],
         "adjust": [{"code": r.code, "text": t} for r in ev.indicators if (t := adjustment(r, flagged))],
