@@ -149,3 +149,29 @@ def test_huge_numbers_in_a_return_are_findings_and_never_reach_json(filled: Path
     result = CliRunner().invoke(main, ["validate", str(p), str(filled), "--json"], catch_exceptions=False)
     strict = json.loads(result.output, parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
     assert strict["files"] == 2
+
+
+def test_one_sanitizer_caps_names_by_bytes() -> None:
+    from reportkit.fileio import MAX_NAME_BYTES, safe_file_name
+
+    long = "鄂城区" * 60  # 540 bytes of UTF-8
+    name = safe_file_name(long, "-审核意见.xlsx")
+    assert name.endswith("-审核意见.xlsx") and len(name.encode()) <= MAX_NAME_BYTES
+    assert name.startswith("鄂城区鄂城区")
+    assert safe_file_name('a/b\\c:d*e?"f<g>h|\x01', ".xlsx") == "a_b_c_d_e__f_g_h__.xlsx"
+    assert safe_file_name("..隐藏. ", ".docx") == "隐藏.docx"
+    assert safe_file_name("CON", ".xlsx") == "_CON.xlsx"
+    assert safe_file_name("  ", ".xlsx", fallback="未识别") == "未识别.xlsx"
+
+
+def test_long_received_file_name_does_not_abort_the_outputs(tmp_path: Path) -> None:
+    from reportkit.checks.report import write_outputs
+
+    # 80 CJK characters: 240 bytes, a name the file system accepts; with "-审核意见" added it would not
+    stem = ("关于报送鄂城区市场监管十四五规划中期评估填报表的函" * 4)[:80]
+    bad = tmp_path / f"{stem}.xlsx"
+    bad.write_bytes(b"PK\x03\x04broken")
+    run = validate_paths(PLAN, [bad])
+    out = write_outputs(run, tmp_path / "out")
+    assert len(out.feedback) == 1 and out.feedback[0].exists()
+    assert len(out.feedback[0].name.encode()) <= 255 and out.feedback[0].name.endswith("-审核意见.xlsx")
