@@ -75,29 +75,30 @@ def plan_import(source: Path, out: Path | None, as_json: bool) -> None:
 
 
 def _print_import(result: ImportResult) -> None:
+    # Plan text goes out as literal text: a name or cell with [brackets] is not console markup.
     facts = result.facts
     if facts.name:
-        console.print(f"规划：[bold]{facts.name.value}[/bold]（{result.source.name}）")
-    for line in result.tables:
-        console.print(f"主要指标表：{line}")
+        console.print(line("规划：", (facts.name.value, "bold"), f"（{result.source.name}）"))
+    for table in result.tables:
+        console.print(styled(f"主要指标表：{table}"))
     if result.indicators or result.tasks:
-        console.print(f"导入指标 {len(result.indicators)} 项，候选重点任务 {len(result.tasks)} 项，"
-                      f"正文中的目标表述 {len(result.targets)} 处。")
+        console.print(styled(f"导入指标 {len(result.indicators)} 项，候选重点任务 {len(result.tasks)} 项，"
+                             f"正文中的目标表述 {len(result.targets)} 处。"))
     for f in result.findings:
         if f.code != "import.not-stated":
-            style = SEVERITY_STYLE[f.severity]
             where = f.location.describe()
-            console.print(f"[{style}]{f.severity.label}[/{style}] {where}：{f.message}。{f.hint}", soft_wrap=True)
+            console.print(line((f.severity.label, SEVERITY_STYLE[f.severity]), f" {where}：{f.message}。{f.hint}"),
+                          soft_wrap=True)
     missing = [f.message for f in result.findings if f.code == "import.not-stated"]
     if missing and result.out:
-        console.print("规划原文没有载明、需要补填：" + "；".join(m.removeprefix("规划原文没有载明").removesuffix("，已留空")
-                                                     for m in missing) + "。", soft_wrap=True)
+        console.print(styled("规划原文没有载明、需要补填：" + "；".join(
+            m.removeprefix("规划原文没有载明").removesuffix("，已留空") for m in missing) + "。"), soft_wrap=True)
     if result.out:
-        console.print(f"[green]已写出[/green] {result.out}：黄色单元格为导入值，批注中有原文和位置，"
-                      "请逐项核对（“导入核对”工作表列出全部导入内容）。\n"
-                      f"下一步：补填后运行 reportkit plan check {result.out}")
+        console.print(line(("已写出", "green"), f" {result.out}：黄色单元格为导入值，批注中有原文和位置，"
+                           "请逐项核对（“导入核对”工作表列出全部导入内容）。\n"
+                           f"下一步：补填后运行 reportkit plan check {result.out}"))
     else:
-        console.print("[red]未写出规划定义工作簿。[/red]")
+        console.print(styled("未写出规划定义工作簿。", "red"))
 
 
 def _print_findings(name: str, target: Path, findings: list[Finding], counts: dict[str, int]) -> None:
