@@ -16,7 +16,7 @@ import xlsxwriter
 from ..fileio import write_via_temp
 from ..textwidth import display_width
 from . import schema
-from .model import Aggregation, Indicator, Kind, Plan
+from .model import Aggregation, BaselineSource, Indicator, Kind, Plan
 
 INSTRUCTIONS = (
     "规划定义工作簿填写说明",
@@ -55,6 +55,9 @@ def _row_indicator(plan: Plan, ind: Indicator) -> dict[str, Any]:
         "direction": {"floor": "≥", "ceiling": "≤", "exact": "持平"}[ind.direction_override.value]
         if ind.direction_override else "",
         "note": ind.note,
+        "baseline_year": ind.baseline_year or "", "target_year": ind.target_year or "",
+        "baseline_source": ind.baseline_source.label if ind.baseline_source is not BaselineSource.PLAN else "",
+        "due": ind.due, "parent": ind.parent, "integer": "是" if ind.integer else "否",
     }
 
 
@@ -69,7 +72,7 @@ def plan_rows(plan: Plan) -> dict[str, list[dict[str, Any]]]:
         "units": [{"code": u.code, "name": u.name, "type": u.type.label, "parent": u.parent, "contact": u.contact}
                   for u in plan.units],
         "tasks": [{"code": t.code, "chapter": t.chapter, "section": t.section, "title": t.title, "kind": t.kind,
-                   "milestone": t.milestone, "due_year": t.due_year or "", "lead_unit": t.lead_unit,
+                   "milestone": t.milestone, "due_year": t.due or t.due_year or "", "lead_unit": t.lead_unit,
                    "reporters": "、".join(t.reporters)} for t in plan.tasks],
         "rules": [{"code": r.code, "left": r.left, "operator": r.operator, "right": r.right,
                    "severity": {"error": "强制性", "warning": "核实性", "info": "提示性"}.get(r.severity, r.severity),
