@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..findings import Severity, register
 from ..forms import layout as L
+from ..forms.meta import period_of
 from ..forms.rows import form_rows
 from ..intake.extent import MAX_COLS, MAX_ROWS
 from ..intake.form import norm
@@ -33,6 +34,9 @@ register("form.not-a-form", E, "不是填报表", "文件是电子表格，但�
          "请使用下发的填报表填写，不要复制到新建的工作簿中。")
 register("form.other-plan", E, "其他规划的填报表", "该填报表属于规划“{other}”（编号 {plan_id}），不是本次的“{plan}”。",
          "请确认报送的是本次下发的填报表。")
+register("form.other-period", E, "其他期次的填报表",
+         "该填报表是本规划{period}的填报表，本次为{current}，其中的数据不作为本期数据使用。",
+         "请使用本期下发的填报表填写；如为补报往期数据，请与牵头部门联系。")
 register("form.unknown-unit", E, "未知填报单位", "填报表中的填报单位编码“{unit}”不在本规划的填报单位中。",
          "请使用本单位的填报表；如单位有调整，请联系牵头部门重新下发。")
 register("form.outdated", W, "表样已过期",
@@ -92,9 +96,19 @@ def check_plan(ctx: CheckContext) -> None:
         ctx.add("form.other-plan", other=meta.get("plan_name") or meta.get("plan_id"),
                 plan_id=meta.get("plan_id"), plan=info.name)
         ctx.stop = True
+    elif meta.get("period") and meta.get("period") != period_of(ctx.plan):
+        ctx.add("form.other-period", period=period_text(meta.get("period")),
+                current=period_text(period_of(ctx.plan)))
+        ctx.stop = True
     elif ctx.plan.unit(meta.get("unit")) is None:
         ctx.add("form.unknown-unit", unit=meta.get("unit"))
         ctx.stop = True
+
+
+def period_text(period: str) -> str:
+    """``2023-中期评估`` as a person says it: ``“2023年中期评估”``."""
+    year, sep, kind = period.partition("-")
+    return f"“{year}年{kind}”" if sep and year.isdigit() else f"“{period}”"
 
 
 def check_fingerprint(ctx: CheckContext) -> None:
