@@ -48,3 +48,33 @@ def test_earlier_period_returns_keep_their_verdict_when_the_plan_moves_on(tmp_pa
         assert ledger.revalidate(PLAN) == []
         assert ledger.find(ledger.submissions()[0].sha256).state == "accepted"
         assert ledger.prefill(PLAN, "D01")[("A01", 2022)] == 12.37
+
+
+def _claim_name(path: Path, name: str) -> Path:
+    from builders import edit
+
+    from reportkit.forms import layout as L
+
+    def change(wb: object) -> None:
+        ws = wb[L.SHEET_META]  # type: ignore[index]
+        for row in ws.iter_rows():
+            if row[0].value == "unit_name":
+                row[1].value = name
+                row[1].data_type = "s"  # openpyxl would store a text starting with "=" as a formula
+    return edit(path, change)
+
+
+def test_unit_name_shown_comes_from_the_plan(tmp_path: Path) -> None:
+    from reportkit.checks.report import write_outputs
+
+    renamed = _claim_name(fill(generate(PLAN, "D01", tmp_path / "f"), tmp_path / "a.xlsx"), "=HYPERLINK(\"x\")某区")
+    other = _claim_name(fill(generate(PLAN, "D02", tmp_path / "g"), tmp_path / "b.xlsx"), "鄂城区")
+    run = validate_paths(PLAN, [renamed, other])
+    first, second = run.returns
+    assert first.meta.unit_name == "鄂城区" and second.meta.unit_name == "华容区"
+    assert [f.code for f in first.findings] == ["form.unit-name-differs"]
+    assert "以规划为准" in first.findings[0].message and first.state == "accepted"
+    conflict = [f for f in second.findings if f.code == "form.identity-conflict"]
+    assert conflict and "另一单位“鄂城区”（D01）" in conflict[0].message and second.has_errors
+    out = write_outputs(run, tmp_path / "out")
+    assert sorted(p.name for p in out.feedback) == ["华容区-审核意见.xlsx", "鄂城区-审核意见.xlsx"]

@@ -47,6 +47,9 @@ register("form.version", W, "表样版本不同", "填报表版式版本为 {ver
 register("form.identity-conflict", E, "标识信息不一致",
          "填报表标识的填报单位为“{unit_name}”（{unit}），但{evidence}。标识信息可能被改动过，本表数据可能不属于该单位。",
          "请使用本单位下发的原表填写，不要修改隐藏的标识信息；如确属本单位数据，请与牵头部门联系。")
+register("form.unit-name-differs", INFO, "单位名称与规划不同",
+         "填报表标识中的单位名称为“{claimed}”，本规划中编码 {unit} 的单位为“{name}”，以规划为准。",
+         "如单位名称有调整，请以规划定义为准；今后请使用最新下发的填报表。")
 register("form.meta-sheet-missing", INFO, "标识表被删除",
          "填报表中隐藏的标识表已被删除，已按文件属性识别为“{unit_name}”的填报表，锁定内容按当前规划核对。",
          "今后请直接在下发的填报表中填写，不要删除或复制工作表。")
@@ -176,9 +179,24 @@ def check_identity(ctx: CheckContext) -> None:
     name = ctx.plan.unit_name(unit)
     if meta.source == "properties":
         ctx.add("form.meta-sheet-missing", unit_name=name)
-    evidence = _property_conflicts(ctx) + _rows_conflict(ctx) + _title_conflict(ctx, name)
+    evidence = (_property_conflicts(ctx) + _name_conflict(ctx, unit, name) + _rows_conflict(ctx)
+                + _title_conflict(ctx, name))
     if evidence:
         ctx.add("form.identity-conflict", unit=unit, unit_name=name, evidence="；".join(evidence))
+
+
+def _name_conflict(ctx: CheckContext, unit: str, name: str) -> list[str]:
+    """The unit name stored in the form is never shown (names come from the plan); naming another
+    unit of the plan is evidence of an edit, any other difference only a note."""
+    meta = ctx.content.meta
+    claimed = meta.get("unit_name") if meta else ""
+    if not claimed or not name or norm(claimed) == norm(name):
+        return []
+    other = next((u for u in ctx.plan.units if u.code != unit and norm(u.name) == norm(claimed)), None)
+    if other is not None:
+        return [f"标识中的单位名称为另一单位“{other.name}”（{other.code}）"]
+    ctx.add("form.unit-name-differs", unit=unit, claimed=claimed, name=name)
+    return []
 
 
 _PROPERTY_LABELS = {"plan_id": "规划编号", "fingerprint": "指标定义指纹", "form_version": "表样版本",
