@@ -145,12 +145,18 @@ def _check_cell(ctx: CheckContext, spec: RowSpec, row: IndicatorRow, cell: Input
         _merged(ctx, loc, cell)
         if not cell.merged.startswith(cell.address + ":"):
             return Observation(unit, spec.code, year, None, "", cell.address, prefilled=prefilled)
-    if cell.formula and (parsed.kind is ValueKind.BLANK or parsed.value == 0):
+    if cell.formula and (parsed.kind is ValueKind.BLANK or (parsed.value == 0 and not _computed(ctx))):
         ctx.add("value.formula-no-cache", loc, value=parsed.raw or "空", formula=cell.formula)
         return Observation(unit, spec.code, year, None, parsed.raw, cell.address, prefilled=prefilled)
     value = _judge(ctx, loc, spec, parsed, year, previous, cell.formula)
     no_data = parsed.kind is ValueKind.NO_DATA
     return Observation(unit, spec.code, year, value, parsed.raw, cell.address, no_data, prefilled)
+
+
+def _computed(ctx: CheckContext) -> bool:
+    """Were formula results stored by a spreadsheet application (so a stored 0 is a real 0)?"""
+    wb = ctx.content.workbook
+    return wb is not None and wb.computed
 
 
 def _merged(ctx: CheckContext, loc, cell: InputCell) -> None:  # noqa: ANN001
