@@ -225,3 +225,57 @@ def test_same_content_same_verdict_in_xlsx_xls_and_ods(filled: Path, tmp_path: P
     # as written by a library (recalculate-on-open, nothing computed), a stored 0 proves nothing
     library_written = validate_return(PLAN, sources[0])
     assert sorted(f.code for f in library_written.findings) == ["value.formula-no-cache", "value.formula-no-cache"]
+
+
+def _rezip(src: Path, out: Path, change: object) -> Path:
+    """Copy an .xlsx part by part, letting ``change(name, data)`` rewrite parts (or add them)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info.filename))  # type: ignore[operator]
+            if data is not None:
+                zout.writestr(info, data)
+        extra = change("", b"")  # type: ignore[operator]
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
+    return out
+
+
+def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Path, tmp_path: Path) -> None:
+    import re
+
+    from builders import address
+
+    def links(wb: object) -> None:
+        ws = wb[L.SHEET_INDICATORS]  # type: ignore[index]
+        ws[address(ws, "A01", 2023)] = f"='{tmp_path}/[other.xlsx]Sheet1'!A1"
+        ws[address(ws, "A03", 2023)] = "=cmd|' /C calc'!A0"
+
+    linked = tmp_path / "src" / "linked.xlsx"
+    linked.parent.mkdir()
+    linked.write_bytes(filled.read_bytes())
+    edit(linked, links)
+    saved = _convert(linked, "xlsx", tmp_path)  # Calc keeps the link as an externalLink part
+
+    def add_macros(name: str, data: bytes) -> object:
+        return {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 508} if name == "" else data
+
+    def hide_all(name: str, data: bytes) -> object:
+        if name == "xl/workbook.xml":
+            data = data.replace(b'state="visible"', b'state="hidden"')
+            return re.sub(rb"<sheet (?![^>]*state=)", b'<sheet state="hidden" ', data)
+        return None if name == "" else data
+
+    macros = _rezip(filled, tmp_path / "macros.xlsm", add_macros)
+    hidden = _rezip(filled, tmp_path / "hidden.xlsx", hide_all)
+    run = validate_paths(PLAN, [linked, saved, macros, hidden, filled])
+    found = {Path(r.path).parent.name + "/" + Path(r.path).name: r for r in run.returns}
+    direct, calc, macro_return, hidden_return, good = run.returns
+    cells = sorted(f.location.indicator for f in direct.findings if f.code == "value.external-link")
+    assert cells == ["A01", "A03"] and direct.value("A01", 2023) is None and direct.has_errors
+    assert "file.external-links" in [f.code for f in calc.findings]
+    assert sorted(f.location.indicator for f in calc.findings if f.code == "value.external-link") == ["A01", "A03"]
+    assert "file.macros" in [f.code for f in macro_return.findings]
+    assert "file.no-visible-sheet" in [f.code for f in hidden_return.findings]
+    assert good.state == "accepted" and len(found) == 5

@@ -46,6 +46,16 @@ def xls_errors(path: Path) -> Errors:
     return out
 
 
+def xls_has_macros(path: Path) -> bool:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return any(entry and entry[0] in ("_VBA_PROJECT_CUR", "Macros") for entry in ole.listdir(storages=True))
+    except Exception:  # noqa: BLE001
+        return False
+
+
 _USER_DEFINED_FMTID = bytes.fromhex("05d5cdd59c2e1b10939708002b2cf9ae")
 VT_I2, VT_I4, VT_BOOL, VT_LPSTR, VT_LPWSTR = 2, 3, 11, 30, 31
 
@@ -134,6 +144,14 @@ _NS = {
 
 def _q(prefix: str, name: str) -> str:
     return f"{{{_NS[prefix]}}}{name}"
+
+
+def ods_has_macros(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.startswith(("Basic/", "Scripts/")) for n in zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def ods_properties(path: Path) -> dict[str, str]:

@@ -64,6 +64,13 @@ class WorkbookData:
     # False when the file asks to be recalculated on opening (``fullCalcOnLoad``): it was written
     # by a library, not saved by Excel/WPS/Calc, and a formula's stored 0 was never computed.
     computed: bool = True
+    macros: bool = False  # VBA / Basic code inside (never run; noted)
+    external_links: int = 0  # links to other workbooks (values not refreshed; not trusted)
+    dde: bool = False  # a DDE link among them (a command another program would run)
+
+    @property
+    def visible_sheets(self) -> list[str]:
+        return [n for n, s in self.sheets.items() if s.visible == "visible"]
 
 
 def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (), *,
@@ -81,9 +88,11 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
     elif kind is FileKind.LEGACY:
         _put_errors(data, legacy.xls_errors(path))
         data.doc_properties.update(legacy.xls_properties(path))
+        data.macros = legacy.xls_has_macros(path)
     elif kind is FileKind.ODS:
         _put_errors(data, legacy.ods_errors(path))
         data.doc_properties.update(legacy.ods_properties(path))
+        data.macros = legacy.ods_has_macros(path)
     return data
 
 
@@ -205,6 +214,10 @@ def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[s
                 data.doc_properties.update(_custom_properties(zf.read("docProps/custom.xml")))
             if "xl/workbook.xml" in names:
                 data.computed = not _RECALC_ON_LOAD.search(zf.read("xl/workbook.xml"))
+            data.macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+            links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
+            data.external_links = len(links)
+            data.dde = any(b"ddeLink" in zf.read(n) for n in links)
             sheets = [zf.read(n) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return
