@@ -59,7 +59,7 @@ def links_cmd(base_url: str, renew: tuple[str, ...], revoke: tuple[str, ...], ou
     if result.revoked:
         console.print(f"已收回 {len(result.revoked)} 个单位的链接：{'、'.join(result.revoked)}。")
     if result.table:
-        console.print(f"本次新发放 {len(result.issued)} 个链接，链接表：{result.table}")
+        console.print(f"本次新发放 {len(result.issued)} 个链接，链接表：{result.table}", soft_wrap=True)
         console.print("请把链接分别发给各单位（链接只对本单位有效，请提醒勿转发）。")
     else:
         console.print("没有新发放的链接。单位遗失链接的，请用 --renew 单位 重新发放。")

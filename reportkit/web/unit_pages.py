@@ -57,14 +57,13 @@ def routes(pages: Pages) -> list[Route]:
 
     async def upload(request: Request) -> Response:
         plan, unit = await run_in_threadpool(unit_of, request)
-        limit_mb = intake.max_upload // (1024 * 1024)
         folder = await run_in_threadpool(staging_dir, intake.project)
         try:
             try:
                 staged, form = await receive_file(limited(request, intake.max_upload + 64 * 1024), folder,
                                                   intake.max_upload)
             except TooLarge:
-                return await run_in_threadpool(page, request, None, f"文件超过 {limit_mb} MB 的上限，未受理。"
+                return await run_in_threadpool(page, request, None, f"文件超过 {size_label(intake.max_upload)} 的上限，未受理。"
                                                "填报表一般不超过 1 MB，请检查是否上传错了文件。", 413)
             if not pages.form_ok(request, form):
                 return pages.error(request, 403)
@@ -98,6 +97,11 @@ def routes(pages: Pages) -> list[Route]:
         Route("/u/{token}/form", form, methods=["GET"]),
         Route("/u/{token}/feedback/{sha}", feedback, methods=["GET"]),
     ]
+
+
+def size_label(size: int) -> str:
+    mb = size / (1024 * 1024)
+    return f"{mb:.0f} MB" if mb >= 1 else f"{size / 1024:.0f} KB"
 
 
 def _download(path: Path, folder: Path) -> FileResponse:
