@@ -244,7 +244,7 @@ def test_security_headers_and_escaping(client: TestClient, links: dict[str, str]
     page = client.get(links["鄂城区"])
     h = page.headers
     assert "default-src 'none'" in h["content-security-policy"] and h["x-frame-options"] == "DENY"
-    assert h["referrer-policy"] == "no-referrer" and h["x-content-type-options"] == "nosniff"
+    assert h["referrer-policy"] == "same-origin" and h["x-content-type-options"] == "nosniff"
     assert h["cache-control"] == "no-store"
     assert "http://" not in page.text.replace(BASE, "") and "https://" not in page.text  # nothing from elsewhere
     assert client.get("/static/style.css").status_code == 200

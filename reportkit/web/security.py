@@ -18,8 +18,9 @@ HEADERS = {
                                "frame-ancestors 'none'; base-uri 'none'",
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    # A unit's link is its credential: never send it on to another site.
-    "referrer-policy": "no-referrer",
+    # A unit's link is its credential: never send it on to another site. (``no-referrer`` would
+    # also make browsers post ``Origin: null``, leaving nothing to compare.)
+    "referrer-policy": "same-origin",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
@@ -65,12 +66,12 @@ def set_csrf_cookie(response: Any, nonce: str, secure: bool) -> None:
 
 
 def same_origin(request: Request) -> bool:
-    """False when the browser says the form was posted from another site."""
+    """False when the browser says the form was posted from another site. An absent or
+    ``null`` origin proves nothing either way; the form token decides then."""
     origin = request.headers.get("origin")
     if origin is None or origin == "null":
-        return origin is None
-    host = request.headers.get("host", "")
-    return origin.split("://", 1)[-1] == host
+        return True
+    return origin.split("://", 1)[-1] == request.headers.get("host", "")
 
 
 class TooLarge(Exception):

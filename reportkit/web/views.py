@@ -13,7 +13,8 @@ from .submit import UploadResult, Verdict
 
 @dataclass(frozen=True)
 class FindingRow:
-    where: str
+    where: str  # sheet!cell
+    detail: str  # indicator or task code and year, on a line of its own
     message: str
     hint: str
     explanation: str = ""
@@ -22,9 +23,8 @@ class FindingRow:
     def of(cls, f: Finding) -> FindingRow:
         loc = f.location
         where = f"{loc.sheet}!{loc.cell}" if loc.sheet and loc.cell else (loc.sheet or loc.cell or "整个文件")
-        if loc.year and loc.indicator:
-            where += f"（{loc.indicator}，{loc.year}年）"
-        return cls(where, f.message, f.hint, f.explanation if f.explained else "")
+        detail = " · ".join(x for x in (loc.indicator or "", f"{loc.year}年" if loc.year else "") if x)
+        return cls(where, detail, f.message, f.hint, f.explanation if f.explained else "")
 
 
 @dataclass(frozen=True)
