@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .commands import register_all
-from .commands._common import err_console
+from .commands._common import err_console, line
 from .errors import ReportkitError
 
 
@@ -22,7 +22,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ReportkitError as exc:
-            err_console.print(f"[red]错误：[/red]{exc}", markup=True, soft_wrap=True)
+            err_console.print(line(("错误：", "red"), str(exc)), soft_wrap=True)
             sys.exit(exc.exit_code)
 
 

@@ -8,10 +8,36 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+# Most file systems cap a name at 255 bytes; names we make stay well below, leaving room for
+# a "（2）" added to keep two names apart and for the temporary-file prefix.
+MAX_NAME_BYTES = 180
+TEMP_PREFIX = ".~"  # temporary files being written; a killed run's leftovers are removed by the next
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                     *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_file_name(name: str, suffix: str = "", *, fallback: str = "未命名", max_bytes: int = MAX_NAME_BYTES) -> str:
+    """``name`` (from a plan, a unit or a received file: untrusted) made into a file name every
+    system accepts, followed by ``suffix`` (our own text, such as ``-审核意见.xlsx``).
+
+    Forbidden and control characters become ``_``; no leading or trailing dots or spaces (no
+    hidden files, nothing Windows strips); Windows device names get a ``_``; the whole name is
+    cut to ``max_bytes`` of UTF-8 at a character boundary."""
+    cleaned = _FORBIDDEN.sub("_", name).strip().strip(". ") or fallback
+    if cleaned.split(".", 1)[0].upper() in _WINDOWS_RESERVED:
+        cleaned = f"_{cleaned}"
+    budget = max(max_bytes - len(suffix.encode("utf-8")), 1)
+    data = cleaned.encode("utf-8")
+    if len(data) > budget:
+        cleaned = data[:budget].decode("utf-8", "ignore").rstrip(". ")
+    return cleaned + suffix
 
 
 def write_via_temp(target: Path, write: Callable[[Path], None], *, shared: bool = True) -> Path:
@@ -20,7 +46,8 @@ def write_via_temp(target: Path, write: Callable[[Path], None], *, shared: bool 
     ``shared``: readable by others like any file the user saves (mkstemp makes it private)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".~{target.stem[:40]}-", suffix=target.suffix, dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{safe_file_name(target.stem, max_bytes=60)}-",
+                                suffix=target.suffix[:16], dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:

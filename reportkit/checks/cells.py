@@ -38,6 +38,8 @@ register("value.percent-scale", W, "百分数写法", "“{value}”按小数读
          "百分比指标请直接填写百分数的数值，如 98.5 表示 98.5%；如确为 {value}%，请在“说明”中注明。")
 register("value.not-a-number", E, "不是数值", "“{value}”不是数值，未采用。",
          "请只填写数字（如 98.5）；无数据时填“—”并在“说明”中写明原因。")
+register("value.too-large", E, "数值超出可处理范围", "“{value}”超出可处理的数值范围（绝对值应小于 10 的 15 次方），未采用。",
+         "请检查是否多输了数字或误用了科学计数法，填写实际数值。")
 register("value.no-data", W, "标记为无数据", "{year}年填写了“{value}”（无数据）。",
          "无数据须在本行“说明”中写明原因；有数据请填写数字。")
 register("value.missing", E, "未填写", "{year}年数据未填写。",
@@ -166,6 +168,9 @@ def _judge(ctx: CheckContext, loc, spec: RowSpec, parsed: ParsedValue, year: int
         return None
     if kind is ValueKind.INVALID:
         ctx.add("value.not-a-number", loc, value=parsed.raw)
+        return None
+    if kind is ValueKind.OUT_OF_RANGE:
+        ctx.add("value.too-large", loc, value=parsed.raw.strip())
         return None
     return _number(ctx, loc, spec, parsed, previous)
 

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..fileio import write_via_temp
+from ..fileio import safe_file_name, write_via_temp
 from ..findings import Finding, Severity
 from ..intake.types import ReturnData
 
@@ -49,11 +49,7 @@ def status_label(f: Finding) -> str:
 
 def feedback_name(data: ReturnData) -> str:
     name = data.meta.unit_name if data.meta and data.meta.unit_name else Path(data.path).stem
-    return _safe(name) + "-审核意见.xlsx"
-
-
-def _safe(name: str) -> str:
-    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in name).strip() or "未识别"
+    return safe_file_name(name, "-审核意见.xlsx", fallback="未识别")
 
 
 def write_feedback(data: ReturnData, out_dir: Path, name: str | None = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..findings import Severity, register
 from ..forms import layout as L
 from ..forms.rows import form_rows
+from ..intake.extent import MAX_COLS, MAX_ROWS
 from ..intake.form import norm
 from ..intake.sniff import FileKind
 from .context import CheckContext
@@ -24,6 +25,10 @@ register("file.too-large", E, "文件过大", "文件过大（{detail}），不�
 register("file.unreadable", E, "无法读取文件", "无法读取文件：{detail}。", "请检查文件是否存在且有读取权限。")
 register("file.legacy-format", INFO, "旧版格式", "文件为旧版 Excel（.xls）或 WPS（.et）格式，已按内容读取。",
          "今后请直接在下发的 .xlsx 填报表中填写并保存为 .xlsx。")
+register("sheet.far-cells", W, "表格范围外有内容",
+         "工作表“{sheet}”在远离表格的 {cell} 单元格处还有内容，超出填报表的读取范围"
+         "（{max_rows} 行 × {max_cols} 列），这些内容未读取。",
+         "请删除表格以外误输入的内容（按 Ctrl+End 可定位到最后一个单元格）后重新报送。")
 register("form.not-a-form", E, "不是填报表", "文件是电子表格，但不是本系统下发的填报表（找不到表样标识信息）。",
          "请使用下发的填报表填写，不要复制到新建的工作簿中。")
 register("form.other-plan", E, "其他规划的填报表", "该填报表属于规划“{other}”（编号 {plan_id}），不是本次的“{plan}”。",
@@ -63,6 +68,10 @@ def check_readable(ctx: CheckContext) -> None:
         ctx.stop = True
     elif ctx.content.kind is FileKind.LEGACY:
         ctx.add("file.legacy-format")
+    wb = ctx.content.workbook
+    for e in wb.clipped if wb else []:
+        ctx.add("sheet.far-cells", ctx.loc(sheet=e.sheet, cell=e.far_cell), sheet=e.sheet, cell=e.far_cell,
+                max_rows=MAX_ROWS, max_cols=MAX_COLS)
 
 
 def _short(text: str, limit: int = 120) -> str:

@@ -9,11 +9,24 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from ..project import Project, find_project
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Markup is off: file names, unit names and cell texts are printed as they are (a cell holding
+# "[/b]" must neither crash a command nor lose its brackets). Styled pieces are Text objects.
+console = Console(highlight=False, markup=False)
+err_console = Console(stderr=True, highlight=False, markup=False)
+
+
+def styled(text: str, style: str | None = None) -> Text:
+    """``text`` as literal text, in ``style`` when given."""
+    return Text(text, style=style or "")
+
+
+def line(*parts: str | tuple[str, str]) -> Text:
+    """One printed line of literal pieces; a ``(text, style)`` pair is styled."""
+    return Text.assemble(*parts)
 
 project_option = click.option(
     "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -11,7 +11,7 @@ from rich.table import Table
 from ..evaluation.types import STATUS_ORDER
 from ..findings import Severity
 from ..rendering.build import BuildResult, build
-from ._common import console, err_console, get_project, json_option, print_json, project_option
+from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 
 STATUS_STYLE = {"提前实现": "green", "快于预期": "cyan", "基本符合预期": "yellow", "滞后": "red", "无法评估": "dim"}
 
@@ -42,7 +42,7 @@ def _status_table(result: BuildResult) -> Table:
         prog = "—" if r.progress is None else f"{r.progress:.1f}%"
         style = STATUS_STYLE.get(r.status.value, "")
         table.add_row(r.code, r.indicator.label, cur, prog, f"{r.time_progress:.1f}%",
-                      f"[{style}]{r.status.value}{'（预警）' if r.alert else ''}[/{style}]", proj)
+                      styled(f"{r.status.value}{'（预警）' if r.alert else ''}", style), proj)
     return table
 
 
@@ -62,11 +62,11 @@ def _summary(result: BuildResult) -> None:
     for r in result.run.active:
         if id(r) not in excluded and r.has_errors:  # unreadable, or not a return of this plan
             first = next(f for f in r.findings if f.severity is Severity.ERROR)
-            console.print(f"[yellow]无法受理：[/yellow]{Path(r.path).name}：{first.message}")
+            console.print(line(("无法受理：", "yellow"), f"{Path(r.path).name}：{first.message}"))
     for r in result.excluded:
         who = result.plan.unit_name(r.unit) if r.unit else "未识别单位"
-        console.print(f"[yellow]未纳入汇总：[/yellow]{Path(r.path).name}（{who}）存在强制性审核问题，"
-                      "请运行 reportkit validate 查看并退回修改。")
+        console.print(line(("未纳入汇总：", "yellow"), f"{Path(r.path).name}（{who}）存在强制性审核问题，"
+                           "请运行 reportkit validate 查看并退回修改。"))
 
 
 @click.command("build")
@@ -107,13 +107,13 @@ def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: P
         print_json(result.to_dict())
         raise SystemExit(result.exit_code)
     if result.strict_failed:
-        err_console.print("[red]有填报表存在强制性审核问题，按 --strict 要求未生成报告。[/red]")
+        err_console.print(styled("有填报表存在强制性审核问题，按 --strict 要求未生成报告。", "red"))
         _summary(result)
         raise SystemExit(1)
     console.print(_status_table(result))
     _summary(result)
     for path in result.written:
-        console.print(f"[green]已生成[/green] {path}")
+        console.print(line(("已生成", "green"), f" {path}"))
     if dry_run:
         console.print("（--dry-run：未写入任何文件）")
 

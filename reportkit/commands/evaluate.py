@@ -9,6 +9,7 @@ import click
 from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..definitions.model import Plan
 from ..evaluation import Evaluation, IndicatorResult, Status, evaluate
@@ -16,7 +17,7 @@ from ..evaluation.projection import format_value
 from ..intake.types import ReturnData
 from ..pipeline import Gathered, gather_from_files
 from ..project import Project
-from ._common import console, err_console, get_project, json_option, print_json, project_option
+from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 
 STATUS_STYLE = {Status.ACHIEVED: "bold green", Status.AHEAD: "green", Status.ON_TRACK: "cyan",
                 Status.LAGGING: "bold red", Status.UNKNOWN: "yellow"}
@@ -68,12 +69,12 @@ def evaluate_cmd(tolerance: float | None, project_dir: Path | None, as_json: boo
 
 def print_evaluation(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData] = ()) -> None:
     info = result.info
-    console.print(f"[bold]{info.name}[/bold]  {info.period_label}  截至 {info.cutoff.isoformat()}  "
-                  f"时间进度 {result.time_progress:.1f}%（±{result.tolerance:g} 个百分点为基本符合预期）")
+    console.print(line((info.name, "bold"), f"  {info.period_label}  截至 {info.cutoff.isoformat()}  "
+                       f"时间进度 {result.time_progress:.1f}%（±{result.tolerance:g} 个百分点为基本符合预期）"))
     console.print(indicator_table(result))
     console.print(result.summary_text())
     for r in result.alerts:
-        console.print(f"[bold red]预警[/bold red]：约束性指标“{r.indicator.name}”滞后（{r.reason}）")
+        console.print(line(("预警", "bold red"), f"：约束性指标“{r.indicator.name}”滞后（{r.reason}）"))
     _print_coverage(plan, result, rejected)
     _print_tasks(result)
 
@@ -91,16 +92,14 @@ def indicator_table(result: Evaluation) -> Table:
     return table
 
 
-def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str]:
+def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str | Text]:
     ind = r.indicator
     current = format_value(r.current, ind.decimals)
     if r.current is not None and r.current_year != result.info.cutoff_year:
         current += f"（{r.current_year}）"
-    coverage = r.coverage if r.rollups else "—"
-    if r.partial:
-        coverage = f"[yellow]{coverage}[/yellow]"
+    coverage = styled(r.coverage if r.rollups else "—", "yellow" if r.partial else None)
     style = STATUS_STYLE[r.status]
-    status = f"[{style}]{r.status.value}[/{style}]" + (" [bold red]预警[/bold red]" if r.alert else "")
+    status = line((r.status.value, style), *([" ", ("预警", "bold red")] if r.alert else []))
     return [
         f"{ind.code} {ind.label}", ind.baseline.display(), ind.target.display(), current,
         _percent(r.progress), f"{r.time_progress:.1f}%", status, coverage, _projection(r),
@@ -124,14 +123,14 @@ def _projection(r: IndicatorResult) -> str:
 def _print_coverage(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData]) -> None:
     cov = result.coverage
     with_errors = {r.unit for r in rejected if r.unit}
-    line = f"纳入评估的单位：{cov.label}"
+    text = f"纳入评估的单位：{cov.label}"
     not_reported = [u for u in cov.missing if u not in with_errors]
     if not_reported:
-        line += "，未报送：" + "、".join(plan.unit_name(u) for u in not_reported)
-    console.print(line)
+        text += "，未报送：" + "、".join(plan.unit_name(u) for u in not_reported)
+    console.print(text)
     if rejected:
         names = "、".join(Path(r.path).name for r in rejected)
-        console.print(f"[yellow]以下填报表存在错误，未纳入评估：[/yellow]{names}（请运行 reportkit validate 查看）")
+        console.print(line(("以下填报表存在错误，未纳入评估：", "yellow"), f"{names}（请运行 reportkit validate 查看）"))
 
 
 def _print_tasks(result: Evaluation) -> None:
@@ -142,7 +141,7 @@ def _print_tasks(result: Evaluation) -> None:
     console.print(f"重点任务 {len(tasks.results)} 项：{counts}")
     for t in tasks.lagging:
         problems = "；".join(f"{u}：{p}" for u, p in t.problems) or "未说明原因"
-        console.print(f"  [red]{t.status}[/red] {t.task.code} {t.task.title}（{problems}）")
+        console.print(line("  ", (str(t.status), "red"), f" {t.task.code} {t.task.title}（{problems}）"))
 
 
 COMMANDS = [evaluate_cmd]

@@ -18,7 +18,7 @@ from ..forms.run import (
     load_checked_plan,
     resolve_units,
 )
-from ._common import console, err_console, get_project, json_option, print_json, project_option
+from ._common import console, err_console, get_project, json_option, print_json, project_option, styled
 
 
 @click.command("forms")
@@ -50,7 +50,7 @@ def forms_command(project_dir: Path | None, units: tuple[str, ...], out_dir: Pat
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     prefilled = {} if no_prefill else earlier_values(project, plan, codes)
     with Progress(TextColumn("生成填报表"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=err_console, transient=True,
+                  TextColumn("{task.description}", markup=False), console=err_console, transient=True,
                   disable=as_json) as bar:
         task = bar.add_task("", total=len(codes))
         result = generate_forms(plan, codes, target, warnings=warnings, prefilled_by_unit=prefilled,
@@ -74,7 +74,7 @@ def _print_summary(result: FormsResult) -> None:
     console.print(table)
     console.print(f"共生成 {len(result.forms)} 份填报表，保存在 {result.out_dir}，用时 {result.seconds:.2f} 秒。")
     if result.warnings:
-        console.print(f"[yellow]规划定义有 {result.warnings} 个警告，建议运行 reportkit plan check 查看。[/yellow]")
+        console.print(styled(f"规划定义有 {result.warnings} 个警告，建议运行 reportkit plan check 查看。", "yellow"))
 
 
 COMMANDS = [forms_command]

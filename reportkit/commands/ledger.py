@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..checks.run import collect_files
 from ..definitions.model import Plan
@@ -17,7 +18,7 @@ from ..findings import Finding, Severity
 from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord
 from ..ledger.collecting import CollectRun, collect_returns
 from ..project import Project
-from ._common import console, err_console, get_project, json_option, print_json, project_option
+from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 
 OUTCOME_STYLE = {Outcome.NEW: "green", Outcome.SUPERSEDED: "cyan", Outcome.ALREADY: "dim",
                  Outcome.OUTDATED: "yellow", Outcome.REJECTED: "red"}
@@ -72,7 +73,7 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
 
 def _collect_with_progress(ledger: Ledger, plan: Plan, files: list[Path], received_at: str | None,
                            quiet: bool) -> CollectRun:
-    columns = (TextColumn("登记填报表"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
+    columns = (TextColumn("登记填报表"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}", markup=False))
     with Progress(*columns, console=err_console, transient=True,
                   disable=quiet or not err_console.is_terminal) as progress:
         task = progress.add_task("", total=len(files))
@@ -106,7 +107,7 @@ def _print_collect(results: list[CollectResult]) -> None:
 
 def _state_cell(rec: SubmissionRecord) -> str:
     if not rec.current:
-        return f"[dim]{rec.state_label}（已被替换）[/dim]"
+        return styled(f"{rec.state_label}（已被替换）", "dim")
     return _styled(rec.state_label, STATE_STYLE.get(rec.state))
 
 
@@ -124,13 +125,13 @@ def _print_problems(result: CollectResult) -> None:
     unexplained = [f for f in findings if f.severity is Severity.WARNING and not f.explained]
     name = Path(result.path).name
     if errors:
-        _print_findings(f"[red]{name}[/red] 有 {len(errors)} 处错误，需退回修改：", errors)
+        _print_findings(line((name, "red"), f" 有 {len(errors)} 处错误，需退回修改："), errors)
     if unexplained:
-        _print_findings(f"[yellow]{name}[/yellow] 有 {len(unexplained)} 处需核实，请填报单位在“说明”栏说明：",
+        _print_findings(line((name, "yellow"), f" 有 {len(unexplained)} 处需核实，请填报单位在“说明”栏说明："),
                         unexplained)
 
 
-def _print_findings(title: str, findings: list[Finding]) -> None:
+def _print_findings(title: Text, findings: list[Finding]) -> None:
     console.print(title)
     for f in findings[:MAX_FINDINGS_SHOWN]:
         where = f.location.describe()
@@ -143,8 +144,8 @@ def _when(iso: str) -> str:
     return iso[:16].replace("T", " ") if iso else "—"
 
 
-def _styled(text: str, style: str | None) -> str:
-    return f"[{style}]{text}[/{style}]" if style else text
+def _styled(text: str, style: str | None) -> Text:
+    return styled(text, style)
 
 
 # status ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from rich.table import Table
 from ..definitions.check import lint_plan, sort_findings
 from ..findings import Finding, Severity, count_by_severity
 from ..scaffold import example_names, init_project
-from ._common import console, get_project, json_option, print_json, project_option
+from ._common import console, get_project, json_option, line, print_json, project_option, styled
 
 SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -47,16 +47,16 @@ def plan_check(path: Path | None, project_dir: Path | None, as_json: bool) -> No
 
 
 def _print_findings(name: str, target: Path, findings: list[Finding], counts: dict[str, int]) -> None:
-    console.print(f"规划：[bold]{name}[/bold]（{target}）")
+    console.print(line("规划：", (name, "bold"), f"（{target}）"))
     if not findings:
-        console.print("[green]检查通过：未发现问题。[/green]")
+        console.print(styled("检查通过：未发现问题。", "green"))
         return
     table = Table(show_lines=False)
     for col in ("类别", "位置", "问题", "处理建议"):
         table.add_column(col, overflow="fold")
     for f in findings:
         style = SEVERITY_STYLE[f.severity]
-        table.add_row(f"[{style}]{f.severity.label}[/{style}]", f.location.describe(), f.message, f.hint)
+        table.add_row(styled(f.severity.label, style), f.location.describe(), f.message, f.hint)
     console.print(table)
     console.print(f"共 {len(findings)} 个问题：错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个。")
 
@@ -82,9 +82,9 @@ def init_command(directory: Path, example: str | None, as_json: bool) -> None:
         print_json(result.to_dict())
         return
     for p in result.created:
-        console.print(f"[green]已创建[/green] {p.relative_to(result.root)}")
+        console.print(line(("已创建", "green"), f" {p.relative_to(result.root)}"))
     for p in result.skipped:
-        console.print(f"[yellow]已存在，未覆盖[/yellow] {p.relative_to(result.root)}")
+        console.print(line(("已存在，未覆盖", "yellow"), f" {p.relative_to(result.root)}"))
     console.print(f"项目目录：{result.root}\n下一步：编辑 inputs/plan.xlsx，然后运行 reportkit plan check")
 
 

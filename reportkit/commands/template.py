@@ -9,7 +9,7 @@ import click
 from ..rendering.context import build_context
 from ..rendering.docx_report import check_template
 from ..rendering.sample import sample_inputs
-from ._common import console, err_console, json_option, print_json
+from ._common import console, err_console, json_option, line, print_json
 
 
 @click.group("template")
@@ -33,10 +33,10 @@ def check_cmd(path: Path, as_json: bool) -> None:
     if as_json:
         print_json(result.to_dict())
     elif result.ok:
-        console.print(f"[green]模板可用：[/green]{path}")
+        console.print(line(("模板可用：", "green"), str(path)))
     else:
         for message in result.messages():
-            err_console.print(f"[red]问题：[/red]{message}", soft_wrap=True)
+            err_console.print(line(("问题：", "red"), message), soft_wrap=True)
     raise SystemExit(0 if result.ok else 1)
 
 

@@ -14,7 +14,7 @@ from ..checks.run import ValidationRun, collect_files, validate_paths
 from ..definitions.loader import load_plan
 from ..errors import UsageError
 from ..intake.types import STATE_LABELS
-from ._common import console, err_console, get_project, json_option, print_json, project_option
+from ._common import console, err_console, get_project, json_option, print_json, project_option, styled
 
 PROGRESS_FROM = 5  # files; fewer are done before a bar would be seen
 
@@ -72,12 +72,12 @@ def _print_summary(run: ValidationRun, outputs: ValidationOutputs) -> None:
         state = STATE_LABELS.get(row["state"], row["state"])
         style = "red" if row["error"] else ("yellow" if row["warning"] > row["accepted"] else "green")
         table.add_row(row["unit_name"] or row["unit"], str(row["files"]), str(row["error"]), str(row["warning"]),
-                      str(row["accepted"]), str(row["info"]), f"[{style}]{state}[/{style}]")
+                      str(row["accepted"]), str(row["info"]), styled(state, style))
     console.print(table)
     missing = [run.units[code] for code in run.missing_units]
     if missing:
         # One line, not a row per unit: validating a single file must not bury its result.
-        console.print(f"[dim]未报送（{len(missing)} 个单位）：{'、'.join(missing)}[/dim]")
+        console.print(styled(f"未报送（{len(missing)} 个单位）：{'、'.join(missing)}", "dim"))
     totals = run.to_dict()["totals"]
     console.print(f"共审核 {len(run.returns)} 个文件：强制性 {totals['error']} 条，核实性 {totals['warning']} 条"
                   f"（已说明 {totals['accepted']} 条），提示性 {totals['info']} 条。")
@@ -85,7 +85,7 @@ def _print_summary(run: ValidationRun, outputs: ValidationOutputs) -> None:
     if outputs.feedback:
         console.print(f"反馈给单位的审核意见（{len(outputs.feedback)} 份）：{outputs.feedback[0].parent}")
     if run.has_errors:
-        console.print("[red]存在强制性错误，请将审核意见发回相关单位修改后重新报送。[/red]")
+        console.print(styled("存在强制性错误，请将审核意见发回相关单位修改后重新报送。", "red"))
 
 
 COMMANDS = [validate_command]

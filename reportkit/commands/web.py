@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from ..errors import UsageError
-from ._common import console, get_project, json_option, print_json, project_option
+from ._common import console, get_project, json_option, line, print_json, project_option, styled
 
 DEFAULT_BASE = "http://127.0.0.1:8000"
 
@@ -54,7 +54,8 @@ def links_cmd(base_url: str, renew: tuple[str, ...], revoke: tuple[str, ...], ou
     for col in ("单位编码", "单位名称", "链接", "发放时间"):
         table.add_column(col, overflow="fold")
     for row in result.rows:
-        table.add_row(row.unit, row.name, row.url or "[dim]已发放（不再显示）[/dim]", row.issued_at.replace("T", " "))
+        table.add_row(row.unit, row.name, styled(row.url) if row.url else styled("已发放（不再显示）", "dim"),
+                      row.issued_at.replace("T", " "))
     console.print(table)
     if result.revoked:
         console.print(f"已收回 {len(result.revoked)} 个单位的链接：{'、'.join(result.revoked)}。")
@@ -94,7 +95,7 @@ def serve_cmd(host: str, port: int, max_upload_mb: int, set_pw: bool, project_di
         return
     prepared = server.prepare(project)
     if prepared.first_password:
-        console.print(f"牵头单位登录密码（只显示这一次，请记下）：[bold]{prepared.first_password}[/bold]")
+        console.print(line("牵头单位登录密码（只显示这一次，请记下）：", (prepared.first_password, "bold")))
         console.print("如需更换，请停止服务后运行 reportkit serve --set-password。")
 
     def announce(url: str) -> None:

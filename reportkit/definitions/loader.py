@@ -33,7 +33,7 @@ from .model import (
     Unit,
     UnitType,
 )
-from .notation import BracketConventions, Direction, Notation, parse_plan_value, split_unit
+from .notation import BracketConventions, Direction, Notation, parse_plan_value, split_unit, usable_number
 
 register("plan.sheet-missing", Severity.ERROR, "缺少工作表", "规划定义中缺少“{sheet}”工作表",
          "请补充该工作表（可用 reportkit init 生成的模板对照）")
@@ -156,13 +156,8 @@ def _yaml_key(k: Any) -> str:
 
 
 def _read_workbook(p: Path) -> _Sheets:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(p))
-    except Exception as exc:  # calamine raises several private error types
-        raise PlanError(f"无法打开规划定义工作簿 {p.name}：{exc}") from None
-    by_norm = {schema.norm_header(n): n for n in wb.sheet_names}
+    grids = _workbook_grids(p)
+    by_norm = {schema.norm_header(n): n for n in grids}
     tables: dict[str, list[_Raw]] = {}
     titles: dict[str, str] = {}
     missing: list[str] = []
@@ -177,7 +172,7 @@ def _read_workbook(p: Path) -> _Sheets:
             tables[spec.key] = []
             continue
         titles[spec.key] = name
-        grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        grid = grids[name]
         if spec.key == "plan":
             plan_raw = _plan_rows(grid, name, p.name)
         else:
@@ -186,6 +181,23 @@ def _read_workbook(p: Path) -> _Sheets:
             header_problems.extend((code, name, header) for code, header in table.problems)
             unknown.extend((name, cell, header) for cell, header in table.unknown)
     return _Sheets(plan_raw, tables, titles, missing, header_problems, unknown)
+
+
+def _workbook_grids(p: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet's cells, read like a return (bounded in memory and time, whatever the file
+    holds); a percent-formatted number reads as the percent typed ("98%", not 0.98)."""
+    from ..intake.isolate import IsolationFailed, run_isolated
+    from ..intake.sniff import sniff
+    from ..intake.workbook import WorkbookReadError, read_workbook
+
+    kind = sniff(p)
+    if not kind.readable:
+        raise PlanError(f"无法打开规划定义工作簿 {p.name}：文件为空、已损坏、已加密或不是电子表格（{kind.value}）")
+    try:
+        data = run_isolated(lambda: read_workbook(p, kind, percent_text=True))
+    except (WorkbookReadError, IsolationFailed) as exc:
+        raise PlanError(f"无法打开规划定义工作簿 {p.name}：{exc}") from None
+    return {name: sheet.grid for name, sheet in data.sheets.items()}
 
 
 def _col_letter(idx: int) -> str:
@@ -324,6 +336,8 @@ def _build_info(rows: list[_Raw], ctx: _Ctx, path: Path) -> PlanInfo:
             return default
         try:
             f = float(_text(raw).replace("%", ""))
+            if not usable_number(f):
+                raise ValueError(f)
             return int(f) if integer else f
         except ValueError:
             ctx.add("plan.bad-value", srcs.get(fieldname), fieldname, what="规划信息", header=hdr[fieldname],
@@ -447,16 +461,31 @@ def _number(raw: Any, r: _Raw, ctx: _Ctx, fieldname: str, sheet: str) -> float |
     if not t:
         return None
     try:
-        return float(t.replace(",", "").replace("%", ""))
+        v = float(t.replace(",", "").replace("%", ""))
     except ValueError:
+        v = None
+    if v is None or not usable_number(v):
         ctx.add("plan.bad-value", r.source, fieldname, what=_what(sheet, r.source, _text(r.values.get("code"))),
-                header=_header(fieldname, sheet), value=t, reason="不是数字", expected="请填写数字或留空")
+                header=_header(fieldname, sheet), value=t, reason="不是数字" if v is None else "超出可处理的数值范围",
+                expected="请填写数字或留空")
         return None
+    return v
+
+
+MAX_DECIMALS = 6
 
 
 def _int(raw: Any, r: _Raw, ctx: _Ctx, fieldname: str, sheet: str, default: int) -> int:
+    """A count of decimals: a whole number from 0 to MAX_DECIMALS."""
     v = _number(raw, r, ctx, fieldname, sheet)
-    return default if v is None else int(v)
+    if v is None:
+        return default
+    if v != int(v) or not 0 <= v <= MAX_DECIMALS:
+        ctx.add("plan.bad-value", r.source, fieldname, what=_what(sheet, r.source, _text(r.values.get("code"))),
+                header=_header(fieldname, sheet), value=_text(raw), reason="不在可选范围内",
+                expected=f"请填写 0 到 {MAX_DECIMALS} 的整数")
+        return default
+    return int(v)
 
 
 def _yes(raw: Any) -> bool:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -111,6 +112,8 @@ def parse_plan_value(raw: object, conventions: BracketConventions | None = None)
     if isinstance(raw, bool):
         return PlanValue(str(raw), None, error="不是数值")
     if isinstance(raw, int | float):
+        if not usable_number(float(raw)):
+            return PlanValue(str(raw), None, error=f"“{raw}”超出可处理的数值范围")
         return PlanValue(_fmt(float(raw)), float(raw))
     text = str(raw)
     s = normalise(text)
@@ -146,7 +149,16 @@ def parse_plan_value(raw: object, conventions: BracketConventions | None = None)
         return PlanValue(text, None, direction, notation, percent)
     if not _NUMBER.match(s):
         return PlanValue(text, None, direction, notation, percent, error=f"无法识别“{text}”中的数值")
+    if not usable_number(float(s)):
+        return PlanValue(text, None, direction, notation, percent, error=f"“{text}”超出可处理的数值范围")
     return PlanValue(text, float(s), direction, notation, percent)
+
+
+def usable_number(v: float) -> bool:
+    """Finite and of a size no plan figure reaches (1e308 becomes inf at the first sum)."""
+    from ..intake.values import MAX_MAGNITUDE
+
+    return math.isfinite(v) and abs(v) < MAX_MAGNITUDE
 
 
 def _norm_pair(pair: str) -> tuple[str, str]:

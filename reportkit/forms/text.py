@@ -1,15 +1,10 @@
-"""Text measurement and clean-up for forms: CJK-aware widths, file names, length caps."""
+"""Text measurement and clean-up for forms: CJK-aware widths, length caps."""
 
 from __future__ import annotations
 
 import math
-import re
 
 from ..textwidth import display_width
-
-_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                     *(f"LPT{i}" for i in range(1, 10))}
 
 
 def longest_line(text: str) -> int:
@@ -26,15 +21,6 @@ def wrapped_lines(text: str, width: float) -> int:
     usable = max(1.0, width - 1)
     return sum(max(1, math.ceil(display_width(line) * WRAP_FACTOR / usable))
                for line in (text.splitlines() or [""]))
-
-
-def safe_filename(name: str) -> str:
-    """A file name Windows accepts: forbidden characters replaced, no trailing dot or space."""
-    cleaned = _WINDOWS_FORBIDDEN.sub("_", name).strip().rstrip(". ")
-    stem = cleaned.split(".", 1)[0].upper()
-    if not cleaned or stem in _WINDOWS_RESERVED:
-        cleaned = f"_{cleaned}"
-    return cleaned
 
 
 def truncate(text: str, limit: int) -> str:

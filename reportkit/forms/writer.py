@@ -16,7 +16,7 @@ from xlsxwriter.workbook import Workbook
 
 from ..definitions.model import Plan, Task
 from ..errors import UsageError
-from ..fileio import write_via_temp
+from ..fileio import safe_file_name, write_via_temp
 from .layout import year_header
 from .meta import PlanIdentity, form_metadata, period_of, set_document_properties, write_meta_sheet
 from .rows import FormRow, form_rows
@@ -25,7 +25,6 @@ from .sheet_instructions import Instructions, write_instruction_sheet
 from .sheet_narrative import write_narrative_sheet
 from .sheet_tasks import TaskSheet, write_task_sheet
 from .styles import FONT, FONT_SIZE, make_styles
-from .text import safe_filename
 
 Prefilled = Mapping[tuple[str, int], float]
 
@@ -61,7 +60,7 @@ class FormInfo:
 
 def form_filename(plan: Plan, unit_code: str) -> str:
     """``鄂城区-2023年中期评估填报表.xlsx``: a name a coordinator can mail as it is."""
-    return safe_filename(f"{plan.unit_name(unit_code)}-{plan.info.period_label}填报表") + ".xlsx"
+    return safe_file_name(f"{plan.unit_name(unit_code)}-{plan.info.period_label}填报表", ".xlsx")
 
 
 def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
@@ -100,7 +99,7 @@ def write_forms(plan: Plan, out_dir: str | os.PathLike[str], *, units: Iterable[
     for code in codes:
         name = form_filename(plan, code)
         if name in used:  # two units with one name: keep both forms
-            name = name.removesuffix(".xlsx") + f"（{safe_filename(code)}）.xlsx"
+            name = safe_file_name(f"{name.removesuffix('.xlsx')}（{code}）", ".xlsx")
         used.add(name)
         info = write_form(plan, code, directory / name, prefilled=(prefilled_by_unit or {}).get(code),
                           identity=identity)

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..fileio import sha256_file
 from ..forms import layout as L
 from .form import FormMeta, LocatedSheets, locate_sheets, read_meta
+from .isolate import IsolationFailed, run_isolated
 from .rows import IndicatorTable, read_indicator_table, read_narrative, read_tasks
 from .sniff import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, FileKind, sniff
 from .types import Narrative, TaskReport
@@ -53,9 +54,13 @@ def read_form(path: Path) -> FormContent:
                               else f"解压后超过 {MAX_UNZIPPED_BYTES // 2**20} MB 上限")
         return content
     try:
-        wb = read_workbook(path, kind, skip_formulas=(L.SHEET_META, L.SHEET_INSTRUCTIONS))
+        wb = run_isolated(lambda: read_workbook(path, kind, skip_formulas=(L.SHEET_META, L.SHEET_INSTRUCTIONS)))
     except WorkbookReadError as exc:
         content.problem, content.detail = exc.reason, exc.detail
+        return content
+    except IsolationFailed as exc:
+        content.problem = "corrupt" if exc.reason == "crashed" else FileKind.TOO_LARGE.value
+        content.detail = exc.detail
         return content
     _fill(content, wb)
     return content

@@ -18,6 +18,9 @@ from .workbook import Cell, is_date
 # Explicit "no data" marks; a unit must explain them in the 说明 cell.
 NO_DATA_MARKS = frozenset({"—", "——", "-", "--", "－", "/", "／", "\\", "无", "暂无", "无数据", "不适用",
                            "n/a", "na", "…", "...", "×", "空"})
+# No figure of a plan or a return comes near this; beyond it a value is a typo or an attack
+# (1e308 turns into inf at the first sum) and is not used.
+MAX_MAGNITUDE = 1e15
 # What Excel/WPS show for a formula that failed (or a pasted error value)
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!",
                           "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
@@ -37,6 +40,7 @@ class ValueKind(StrEnum):
     NO_DATA = "no-data"
     DATE = "date"
     ERROR = "error-value"  # an Excel error value such as #DIV/0!
+    OUT_OF_RANGE = "out-of-range"  # a number of magnitude MAX_MAGNITUDE or more
     INVALID = "invalid"
 
 
@@ -78,6 +82,8 @@ def parse_input(raw: Cell) -> ParsedValue:
         v = float(raw)
         if not math.isfinite(v):
             return ParsedValue(ValueKind.INVALID, raw=display(raw))
+        if abs(v) >= MAX_MAGNITUDE:
+            return ParsedValue(ValueKind.OUT_OF_RANGE, raw=display(raw))
         return ParsedValue(ValueKind.NUMBER, v, display(raw))
     return _parse_text(str(raw))
 
@@ -112,6 +118,8 @@ def _parse_text(text: str) -> ParsedValue:
         return ParsedValue(ValueKind.INVALID, raw=text)
     if not math.isfinite(value):
         return ParsedValue(ValueKind.INVALID, raw=text)
+    if abs(value) >= MAX_MAGNITUDE:
+        return ParsedValue(ValueKind.OUT_OF_RANGE, raw=text)
     return ParsedValue(ValueKind.NUMBER, value, text, as_text=True, fullwidth=fullwidth,
                        thousands=thousands, spaces=spaces, percent_sign=percent, unit=rest)
 

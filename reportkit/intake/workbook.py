@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
 
+from .extent import MAX_COLS, MAX_ROWS, SheetExtent, sheet_extents
 from .sniff import FileKind
 
 Cell = Any  # str ('' when empty) | float | int | bool | date | datetime | time | timedelta
@@ -29,9 +31,12 @@ class WorkbookReadError(Exception):
     """calamine or openpyxl could not read the file (turned into a finding by the checks)."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(detail or reason)
+        super().__init__(reason, detail)  # both in args: the error is pickled back from the reader's process
         self.reason = reason  # "encrypted" | "corrupt"
         self.detail = detail
+
+    def __str__(self) -> str:
+        return self.detail or self.reason
 
 
 @dataclass
@@ -54,16 +59,38 @@ class WorkbookData:
     sheets: dict[str, SheetData]
     doc_properties: dict[str, str] = field(default_factory=dict)
     formulas: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (sheet, r0, c0) -> "=..."
+    clipped: list[SheetExtent] = field(default_factory=list)  # sheets with cells beyond the read bounds
 
 
-def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = ()) -> WorkbookData:
+def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (), *,
+                  percent_text: bool = False) -> WorkbookData:
     """Read all sheets; for OOXML also the formulas (except on ``skip_formulas`` sheets) and
-    the custom document properties."""
-    sheets = _read_calamine(path, kind)
-    data = WorkbookData(kind, sheets)
+    the custom document properties. ``percent_text``: a number shown with a percent format
+    (a typed "98%", stored as 0.98) comes back as the text the person sees ("98%")."""
+    clipped = [e for e in sheet_extents(path) if e.oversized] if kind is FileKind.XLSX else []
+    sheets = _read_calamine(path, kind, {e.sheet for e in clipped})
+    data = WorkbookData(kind, sheets, clipped=clipped)
     if kind is FileKind.XLSX:
         _read_openpyxl_extras(path, data, skip_formulas)
+        if percent_text:
+            _percent_as_text(path, data)
     return data
+
+
+def _percent_as_text(path: Path, data: WorkbookData) -> None:
+    def visit(name: str, cell: Any) -> None:
+        sheet = data.sheets.get(name)
+        if sheet is not None and "%" in str(getattr(cell, "number_format", "")) and isinstance(cell.value, int | float):
+            _put_percent(sheet, cell.row - 1, cell.column - 1)
+
+    _each_cell(path, visit, data_only=True)
+
+
+def _put_percent(sheet: SheetData, r: int, c: int) -> None:
+    v = sheet.cell(r, c)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        shown = round(float(v) * 100, 10)
+        sheet.grid[r][c] = f"{int(shown) if shown == int(shown) else shown}%"
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -72,7 +99,9 @@ def _is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def _read_calamine(path: Path, kind: FileKind) -> dict[str, SheetData]:
+def _read_calamine(path: Path, kind: FileKind, bounded: set[str]) -> dict[str, SheetData]:
+    """Every sheet through calamine, except the ``bounded`` ones (cells far beyond any form),
+    which openpyxl reads only up to MAX_ROWS × MAX_COLS."""
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError as exc:
@@ -84,9 +113,12 @@ def _read_calamine(path: Path, kind: FileKind) -> dict[str, SheetData]:
     out: dict[str, SheetData] = {}
     try:
         for meta in wb.sheets_metadata:
-            sheet = wb.get_sheet_by_name(meta.name)
-            grid = _grid(sheet, path, meta.name, kind)
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            if meta.name in bounded:
+                grid, merged = _openpyxl_grid(path, meta.name), []
+            else:
+                sheet = wb.get_sheet_by_name(meta.name)
+                grid = _grid(sheet, path, meta.name, kind)
+                merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             out[meta.name] = SheetData(meta.name, grid, _visibility(meta.visible), merged)
     except WorkbookReadError:
         raise
@@ -119,11 +151,14 @@ def _openpyxl_grid(path: Path, name: str) -> Grid:
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
             try:
-                rows = [["" if v is None else v for v in row] for row in wb[name].iter_rows(values_only=True)]
+                rows = [["" if v is None else v for v in row]
+                        for row in wb[name].iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS, values_only=True)]
             finally:
                 wb.close()
     except Exception as exc:  # noqa: BLE001
         raise WorkbookReadError("corrupt", f"工作表“{name}”无法读取（{exc}）") from None
+    while rows and not any(v != "" for v in rows[-1]):
+        rows.pop()
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]
 
@@ -174,57 +209,47 @@ def _custom_properties(xml: bytes) -> dict[str, str]:
 
 
 def _read_formulas(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...]) -> None:
-    import openpyxl  # local: only workbooks that contain formulas need it
+    def visit(name: str, cell: Any) -> None:
+        if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str):
+            data.formulas[(name, cell.row - 1, cell.column - 1)] = cell.value
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 - calamine read it; the extras are best effort
-        return
-    try:
-        for name in wb.sheetnames:
-            if name not in skip_formulas:
-                _collect_formulas(wb[name], name, data.formulas)
-    except Exception:  # noqa: BLE001
-        pass
-    finally:
-        wb.close()
+    _each_cell(path, visit, data_only=False, skip=skip_formulas)
 
 
 def _read_errors(path: Path, data: WorkbookData) -> None:
     """Put the error values (``#DIV/0!`` …) calamine reads as '' back into the grids."""
+    def visit(name: str, cell: Any) -> None:
+        sheet = data.sheets.get(name)
+        if sheet is not None and getattr(cell, "data_type", None) == "e" and isinstance(cell.value, str):
+            r, c = cell.row - 1, cell.column - 1
+            if 0 <= r < len(sheet.grid) and 0 <= c < len(sheet.grid[r]) and sheet.grid[r][c] == "":
+                sheet.grid[r][c] = cell.value
+
+    _each_cell(path, visit, data_only=True)
+
+
+def _each_cell(path: Path, visit: Callable[[str, Any], None], *, data_only: bool, skip: tuple[str, ...] = ()) -> None:
+    """``visit(sheet name, cell)`` for every stored cell within the read bounds, through read-only
+    openpyxl (imported only for the workbooks that need it). calamine has read the file: what
+    openpyxl adds is best effort, and a file it cannot parse adds nothing."""
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - best effort, as for formulas
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except Exception:  # noqa: BLE001
         return
     try:
         for name in wb.sheetnames:
-            sheet = data.sheets.get(name)
-            if sheet is not None:
-                _collect_errors(wb[name], sheet)
+            if name in skip:
+                continue
+            for row in wb[name].iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS):
+                for cell in row:
+                    if getattr(cell, "row", None) is not None:  # EmptyCell padding has no position
+                        visit(name, cell)
     except Exception:  # noqa: BLE001
         pass
     finally:
         wb.close()
-
-
-def _collect_errors(ws: Any, sheet: SheetData) -> None:
-    for row in ws.iter_rows():
-        for cell in row:
-            if getattr(cell, "data_type", None) == "e" and isinstance(cell.value, str):
-                r, c = cell.row - 1, cell.column - 1
-                if 0 <= r < len(sheet.grid) and 0 <= c < len(sheet.grid[r]) and sheet.grid[r][c] == "":
-                    sheet.grid[r][c] = cell.value
-
-
-def _collect_formulas(ws: Any, name: str, out: dict[tuple[str, int, int], str]) -> None:
-    for r, row in enumerate(ws.iter_rows()):
-        for c, cell in enumerate(row):
-            if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str):
-                col = getattr(cell, "column", c + 1)
-                rown = getattr(cell, "row", r + 1)
-                out[(name, rown - 1, col - 1)] = cell.value
 
 
 def is_date(v: Cell) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from ..checks.run import ValidationRun
 from ..definitions.check import require_clean_plan
 from ..definitions.model import Plan
 from ..evaluation import Evaluation, evaluate
-from ..fileio import sha256_file, write_bytes, write_via_temp
+from ..fileio import safe_file_name, sha256_file, write_bytes, write_via_temp
 from ..findings import Severity, count_by_severity
 from ..intake.types import ReturnData
 from ..pipeline import Progress, gather_from_files, gather_from_ledger, stepper
@@ -81,16 +80,10 @@ class BuildResult:
 
 
 # ---------------------------------------------------------------- files
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-def safe_file_name(name: str) -> str:
-    return _UNSAFE.sub("_", name).strip(" .") or "报告"
-
-
 def report_names(plan: Plan) -> tuple[str, str]:
-    base = safe_file_name(plan.info.name)
-    return f"{base}{plan.info.evaluation_kind.value}报告.docx", f"{base}汇总表.xlsx"
+    name = plan.info.name
+    return (safe_file_name(name, f"{plan.info.evaluation_kind.value}报告.docx", fallback="规划"),
+            safe_file_name(name, "汇总表.xlsx", fallback="规划"))
 
 
 def find_template(project: Project, template: Path | None = None) -> Path:

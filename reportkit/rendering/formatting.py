@@ -89,15 +89,36 @@ CHINESE_NUMERALS = "零一二三四五六七八九十"
 
 
 def chinese_ordinal(n: int) -> str:
-    """1 → 一, 12 → 十二, 20 → 二十 (for （一）-style headings up to 99)."""
+    """1 → 一, 12 → 十二, 20 → 二十, 105 → 一百零五, 110 → 一百一十, 10010 → 一万零一十 (for
+    （一）-style headings: a plan may have more than 99 tasks or indicator groups)."""
+    if n < 0:
+        return "负" + chinese_ordinal(-n)
     if n <= 10:
         return CHINESE_NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CHINESE_NUMERALS[tens]
-    return f"{head}十{CHINESE_NUMERALS[ones] if ones else ''}"
+    if n < 20:
+        return "十" + CHINESE_NUMERALS[n - 10]
+    high, low = divmod(n, 10_000)
+    if not high:
+        return _chinese_section(n)
+    tail = ("零" if low < 1000 else "") + _chinese_section(low) if low else ""
+    return chinese_ordinal(high) + "万" + tail
 
 
-_HEADING_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百0-9]+[章节部分篇]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.、．])\s*")
+def _chinese_section(n: int) -> str:
+    """1 … 9999 with 千/百/十 and one 零 for each run of zeros inside (1010 → 一千零一十)."""
+    out, gap = "", False
+    for unit, size in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        digit, n = divmod(n, size)
+        if digit:
+            out += ("零" if gap else "") + CHINESE_NUMERALS[digit] + unit
+            gap = False
+        elif out:
+            gap = True
+    return out
+
+
+_HEADING_NUMBER = re.compile(r"^\s*(第[零一二三四五六七八九十百千万0-9]+[章节部分篇]|[零一二三四五六七八九十百千万]+、"
+                             r"|[（(][零一二三四五六七八九十百千万]+[)）]|\d+[.、．])\s*")
 
 
 def strip_heading_number(text: str) -> str:

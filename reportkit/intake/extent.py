@@ -1,0 +1,120 @@
+"""How far each worksheet of an OOXML workbook reaches, found before any reader loads it.
+
+python-calamine allocates the whole rectangle from A1 to the last cell of a sheet: one
+stray cell (even an empty string) at XFD1048576 makes it request hundreds of gigabytes and
+the process aborts. A figure typed a million rows down costs tens of seconds. So the
+largest cell and row reference actually in every worksheet's XML is measured here, streaming the decompressed part in chunks, and a sheet with a cell beyond
+:data:`MAX_ROWS` × :data:`MAX_COLS` is read by a bounded reader instead. (calamine ignores
+the declared dimension, so a ``<dimension ref="A1:XFD1048576"/>`` alone is harmless and
+the cells themselves decide.)
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# A return form has a few hundred rows and a dozen or two columns; far more is never content.
+MAX_ROWS = 5_000
+MAX_COLS = 200
+_CHUNK = 1 << 20
+
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"")
+# a row that holds cells (``<row r="9" …>`` not self-closed); its cells may omit their own r=
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d{1,7})\"[^>]*(?<!/)>")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
+_ATTR = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    sheet: str
+    rows: int  # 1-based number of the last row with a cell
+    cols: int  # 1-based number of the last column with a cell
+    far_cell: str = ""  # A1 reference of the farthest cell outside the bounds ("" when none)
+
+    @property
+    def oversized(self) -> bool:
+        return self.rows > MAX_ROWS or self.cols > MAX_COLS
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out or "A"
+
+
+def sheet_extents(path: Path) -> list[SheetExtent]:
+    """The extent of every worksheet of an OOXML file, by sheet name (empty when unreadable)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [_measure(zf, name, part) for name, part in _sheet_parts(zf)]
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
+        return []
+
+
+def _attrs(tag: bytes) -> dict[str, str]:
+    return {k.decode().rpartition(":")[2] if k.startswith(b"r:") or b":" not in k else k.decode():
+            v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip part) for each worksheet listed in the workbook."""
+    names = set(zf.namelist())
+    book = next((n for n in ("xl/workbook.xml", "xl/workbook2.xml") if n in names), None)
+    rels_name = "xl/_rels/workbook.xml.rels"
+    if book is None or rels_name not in names:
+        return [(n, n) for n in sorted(names) if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    targets = {}
+    for tag in _RELATIONSHIP.findall(zf.read(rels_name)):
+        a = _attrs(tag)
+        target = a.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[a.get("Id", "")] = part
+    out = []
+    for tag in _SHEET.findall(zf.read(book)):
+        a = _attrs(tag)
+        part = targets.get(a.get("id", ""), "")
+        if part in names:
+            out.append((_unescape(a.get("name", part)), part))
+    return out
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def _measure(zf: zipfile.ZipFile, name: str, part: str) -> SheetExtent:
+    rows = cols = 0
+    far = (0, 0)
+    tail = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(_CHUNK):
+            data = tail + chunk
+            for letters, digits in _CELL_REF.findall(data):
+                row, col = int(digits), column_number(letters.decode())
+                rows, cols = max(rows, row), max(cols, col)
+                if (row > MAX_ROWS or col > MAX_COLS) and (row, col) > far:
+                    far = (row, col)
+            for digits in _ROW_REF.findall(data):
+                rows = max(rows, int(digits))
+                if int(digits) > max(MAX_ROWS, far[0]):
+                    far = (int(digits), 1)
+            # keep the end of the chunk: a tag may straddle the boundary (counted twice, harmless)
+            tail = data[-512:]
+    return SheetExtent(name, rows, cols, f"{column_letters(far[1])}{far[0]}" if far[0] else "")
