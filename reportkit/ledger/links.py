@@ -12,6 +12,8 @@ import datetime as dt
 import hashlib
 import secrets
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 TOKEN_BYTES = 24  # 192 bits of randomness; the URL form is 32 characters
@@ -54,32 +56,30 @@ class LinkStore:
         """A new link for each of ``units`` that has none (with ``renew``: for each, replacing
         the one it has). One transaction: either every link is issued or none."""
         issued = []
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             for unit in units:
                 if renew:
                     self._revoke(unit)
                 elif self._active_row(unit) is not None:
                     continue
                 issued.append(self._insert(unit))
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
         return issued
 
     def revoke(self, unit: str) -> bool:
         """Close the unit's link; False when it had none."""
+        with self._transaction():
+            return self._revoke(unit)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            done = self._revoke(unit)
+            yield
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        return done
 
     def resolve(self, token: str) -> str | None:
         """The unit whose active link carries ``token``, or None."""

@@ -151,10 +151,10 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
-        # WAL: readers (the web intake's pages) never wait for a collect in progress, and a
-        # collect waits for another only for the length of its commit.
-        conn.execute("PRAGMA journal_mode = WAL")
         migrate(conn, path)
+        # WAL (once the file is known to be a ledger this code may write): readers, such as
+        # the web intake's pages, never wait for a collect in progress.
+        conn.execute("PRAGMA journal_mode = WAL")
     except BaseException:
         conn.close()
         raise
