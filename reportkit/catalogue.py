@@ -11,7 +11,7 @@ from __future__ import annotations
 from .fileio import generated_doc_main
 from .findings import CodeSpec, catalogue
 
-CHECK_MODULES = ("reportkit.definitions.check", "reportkit.checks.run", "reportkit.ledger")
+CHECK_MODULES = ("reportkit.definitions.check", "reportkit.definitions.importing", "reportkit.checks.run", "reportkit.ledger")
 
 
 def all_codes() -> list[CodeSpec]:

@@ -97,7 +97,8 @@ CASES = [
     # milestone: 1 = done
     ("milestone-done", "0", "1", {"kind": Kind.MILESTONE}, {2023: 1}, 100.0, Status.ACHIEVED,
      ProgressMethod.MILESTONE),
-    ("milestone-open", "0", "1", {"kind": Kind.MILESTONE}, {2023: 0}, 0.0, Status.LAGGING,
+    # not done, due at the end of 2025 (the target year): 未到期, never 滞后 for not being done yet
+    ("milestone-open", "0", "1", {"kind": Kind.MILESTONE}, {2023: 0}, 0.0, Status.NOT_DUE,
      ProgressMethod.MILESTONE),  # gap 0 − 60
     # target already met at baseline: judged by whether it is still met
     ("met-at-baseline-kept", "99.2", "≥99", {}, {2023: 99.5}, 100.0, Status.ACHIEVED, ProgressMethod.MAINTAIN),

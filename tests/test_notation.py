@@ -50,7 +50,7 @@ def test_plan_notation(text, value, direction, notation, percent):
     assert v.percent is percent
 
 
-@pytest.mark.parametrize("text", ["abc", "约5", "≥", "〔x〕", "5-6"])
+@pytest.mark.parametrize("text", ["abc", "约5", "≥", "〔x〕", "10-6", "十三五期间", "在“十三五”的基础上翻一番"])
 def test_unparseable_values_are_errors_not_exceptions(text):
     v = parse_plan_value(text)
     assert v.value is None

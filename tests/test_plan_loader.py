@@ -155,3 +155,49 @@ def test_repository_returns_are_the_ezhou_example_returns():
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
 
     assert digests(root / "inputs" / "returns") == digests(packaged)
+
+
+def test_plan_model_round_trips_through_its_workbook_unchanged(tmp_path):
+    """A plan built as a model, written as plan.xlsx and read back is the same plan with the same
+    fingerprint: the integer flag, own years, baseline source, due dates and parts are written
+    out, not inferred again differently (a count unit with a non-integer plan number stayed
+    integer on read-back before)."""
+    from reportkit.definitions.model import BaselineSource, Indicator, Plan, PlanInfo, Task, Unit
+    from reportkit.definitions.notation import parse_plan_value
+
+    def ind(code: str, baseline: str, target: str, **kw: object) -> Indicator:
+        kw.setdefault("reporters", ("d1",))
+        return Indicator(code=code, name=f"指标{code}", baseline=parse_plan_value(baseline),
+                         target=parse_plan_value(target), **kw)  # type: ignore[arg-type]
+
+    plan = Plan(
+        PlanInfo(id="rt", name="往返测试规划"),
+        (ind("A1", "12.5", "≥15", unit="件", integer=False),  # per-10,000 ratio in 件: not integer
+         ind("A2", "9", "12件以上", unit="件", integer=True),
+         ind("A3", "3000", "在2019年基础上翻一番", unit="件", integer=True, baseline_year=2019, target_year=2024),
+         ind("A4", "—", "≥98", unit="%", baseline_source=BaselineSource.RETURNS),
+         ind("A5", "0", "1", kind=Kind.MILESTONE, due="2023年底前"),
+         ind("A6", "—", "≥5", unit="项", parent="A2", integer=True)),
+        units=(Unit("d1", "甲区"),),
+        tasks=(Task("T1", "一、", "建成平台", due_year=2023, due="2023年二季度", lead_unit="d1", reporters=("d1",)),),
+    )
+    out = write_plan_workbook(plan, tmp_path / "plan.xlsx")
+    again, findings = load_plan_with_findings(out)
+    assert findings == []
+    assert again == plan
+    assert again.fingerprint() == plan.fingerprint()
+
+
+@pytest.mark.parametrize(("unit", "baseline", "target", "integer"), [
+    ("件", "9", "12件以上", True),  # counts printed as whole numbers
+    ("件", "12.5", "≥15", False),  # 每万人口发明专利拥有量: a ratio although its unit is 件
+    ("户", "0.8", "1.2", False),
+    ("万户", "11", "20", False),  # not a count unit
+    ("%", "90", "95", False),
+])
+def test_integer_flag_follows_the_plans_own_numbers(tmp_path, unit, baseline, target, integer):
+    y = tmp_path / "p.yaml"
+    y.write_text(YAML.replace('name: 全市市场主体数量(万户), baseline: "11.59", target: "20"',
+                              f'name: 全市市场主体数量, unit: "{unit}", baseline: "{baseline}", target: "{target}"'),
+                 encoding="utf-8")
+    assert load_plan(y).indicators[0].integer is integer

@@ -76,8 +76,9 @@ def check_cells(ctx: CheckContext) -> None:
         previous: float | None = spec.baseline if spec.sole_reporter else None
         for year in years:
             cell = row.cells.get(year)
-            if year == ctx.plan.info.baseline_year and _optional_blank(cell, (row.code, year) in prefilled):
-                no_baseline.append(row.code)
+            if year <= _base_year(ctx, row.code) and _optional_blank(cell, (row.code, year) in prefilled):
+                if year == _base_year(ctx, row.code):
+                    no_baseline.append(row.code)
                 ctx.observations.append(_blank(ctx, spec, cell, year))
                 continue
             obs = _check_cell(ctx, spec, row, cell, year, (row.code, year) in prefilled, previous)
@@ -95,8 +96,15 @@ def report_years(ctx: CheckContext) -> list[int]:
         return list(meta_years)
     table = ctx.content.indicators
     present = table.table.year_columns if table is not None else {}
-    form_years = ctx.plan.info.form_years
+    form_years = ctx.plan.form_years
     return [y for y in form_years if y in present] or list(ctx.plan.info.years)
+
+
+def _base_year(ctx: CheckContext, code: str) -> int:
+    """The row's baseline year: an indicator's own (2019 in a 2020 plan), else the plan's.
+    Cells up to it may be left blank; an earlier column belongs to another indicator's years."""
+    ind = ctx.plan.indicator(code)
+    return ctx.plan.base_year(ind) if ind is not None else ctx.plan.info.baseline_year
 
 
 def _optional_blank(cell: InputCell | None, prefilled: bool) -> bool:

@@ -20,7 +20,8 @@ from ..project import Project
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 
 STATUS_STYLE = {Status.ACHIEVED: "bold green", Status.AHEAD: "green", Status.ON_TRACK: "cyan",
-                Status.LAGGING: "bold red", Status.UNKNOWN: "yellow"}
+                Status.LAGGING: "bold red", Status.UNKNOWN: "yellow",
+                Status.NOT_DUE: "white", Status.MET: "bold green", Status.NOT_MET: "bold red"}
 
 
 def gather_returns(plan: Plan, project: Project, *, quiet: bool = False) -> Gathered:

@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from ..definitions.check import lint_plan, sort_findings
+from ..definitions.importing import ImportResult, import_plan
 from ..findings import Finding, Severity, count_by_severity
 from ..scaffold import example_names, init_project
 from ._common import console, get_project, json_option, line, print_json, project_option, styled
@@ -44,6 +45,60 @@ def plan_check(path: Path | None, project_dir: Path | None, as_json: bool) -> No
     else:
         _print_findings(plan.info.name, target, findings, counts)
     sys.exit(1 if counts["error"] else 0)
+
+
+@plan_group.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写出的规划定义工作簿（默认 inputs/plan.xlsx；已存在的文件不会被覆盖）。")
+@json_option
+def plan_import(source: Path, out: Path | None, as_json: bool) -> None:
+    """从已印发的规划原文（.docx、带文字的 .pdf、.html/.htm 网页或 .txt）导入规划定义工作簿。
+
+    读取规划名称、印发机关、规划期、括号含义、主要指标表（类别、名称、单位、基期值、目标值、属性）
+    和各章节的重点任务、专栏项目；导入的单元格都标黄并附批注（原文和位置），请逐项核对。
+    规划没有载明的牵头单位、填报单位、汇总方式、计算公式和口径留空，编辑后运行 reportkit plan check。
+
+    \b
+    示例：
+      reportkit plan import 规划.docx
+      reportkit plan import 规划.pdf --out inputs/plan.xlsx
+      reportkit plan import 规划.html --json
+    退出码：0 已导入；1 无法导入（文件无法读取、没有可导入内容或输出文件已存在）。
+    """
+    result = import_plan(source, out or Path("inputs") / "plan.xlsx")
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _print_import(result)
+    sys.exit(0 if result.ok else 1)
+
+
+def _print_import(result: ImportResult) -> None:
+    # Plan text goes out as literal text: a name or cell with [brackets] is not console markup.
+    facts = result.facts
+    if facts.name:
+        console.print(line("规划：", (facts.name.value, "bold"), f"（{result.source.name}）"))
+    for table in result.tables:
+        console.print(styled(f"主要指标表：{table}"))
+    if result.indicators or result.tasks:
+        console.print(styled(f"导入指标 {len(result.indicators)} 项，候选重点任务 {len(result.tasks)} 项，"
+                             f"正文中的目标表述 {len(result.targets)} 处。"))
+    for f in result.findings:
+        if f.code != "import.not-stated":
+            where = f.location.describe()
+            console.print(line((f.severity.label, SEVERITY_STYLE[f.severity]), f" {where}：{f.message}。{f.hint}"),
+                          soft_wrap=True)
+    missing = [f.message for f in result.findings if f.code == "import.not-stated"]
+    if missing and result.out:
+        console.print(styled("规划原文没有载明、需要补填：" + "；".join(
+            m.removeprefix("规划原文没有载明").removesuffix("，已留空") for m in missing) + "。"), soft_wrap=True)
+    if result.out:
+        console.print(line(("已写出", "green"), f" {result.out}：黄色单元格为导入值，批注中有原文和位置，"
+                           "请逐项核对（“导入核对”工作表列出全部导入内容）。\n"
+                           f"下一步：补填后运行 reportkit plan check {result.out}"))
+    else:
+        console.print(styled("未写出规划定义工作簿。", "red"))
 
 
 def _print_findings(name: str, target: Path, findings: list[Finding], counts: dict[str, int]) -> None:

@@ -18,9 +18,11 @@ from typing import Any
 from ..errors import PlanError
 from ..findings import Finding, Location, Severity, make, register
 from . import schema
+from .dates import DateError, Resolution, parse_date, parse_due
 from .model import (
     Aggregation,
     Attribute,
+    BaselineSource,
     DataItem,
     EvaluationKind,
     Indicator,
@@ -33,7 +35,15 @@ from .model import (
     Unit,
     UnitType,
 )
-from .notation import BracketConventions, Direction, Notation, parse_plan_value, split_unit, usable_number
+from .notation import (
+    BracketConventions,
+    Direction,
+    Notation,
+    PlanValue,
+    parse_plan_value,
+    split_unit,
+    usable_number,
+)
 
 register("plan.sheet-missing", Severity.ERROR, "缺少工作表", "规划定义中缺少“{sheet}”工作表",
          "请补充该工作表（可用 reportkit init 生成的模板对照）")
@@ -64,6 +74,7 @@ class _Raw:
 class _Ctx:
     file: str
     findings: list[Finding] = field(default_factory=list)
+    default_year: int | None = None  # the year a date without one (二季度, 年初) falls in
 
     def add(self, code: str, source: Source | None, fieldname: str = "", **params: Any) -> None:
         loc = Location(file=self.file, sheet=source.sheet if source else None,
@@ -286,6 +297,7 @@ def build_plan(sheets: _Sheets, path: Path) -> tuple[Plan, list[Finding]]:
         ctx.findings.append(make("plan.unknown-column", Location(file=path.name, sheet=title, cell=cell),
                                  sheet=title, header=header))
     info = _build_info(sheets.plan, ctx, path)
+    ctx.default_year = info.target_year
     units = tuple(u for u in (_build_unit(r, ctx) for r in sheets.tables.get("units", [])) if u)
     resolver = _UnitResolver(units)
     items = tuple(x for x in (_build_item(r, ctx, resolver) for r in sheets.tables.get("items", [])) if x)
@@ -384,23 +396,12 @@ def _build_info(rows: list[_Raw], ctx: _Ctx, path: Path) -> PlanInfo:
 def _date(raw: Any, ctx: _Ctx, source: Source | None, header: str) -> dt.date | None:
     if raw is None or raw == "":
         return None
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    s = _text(raw)
-    m = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", s)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
-    m = re.match(r"^(\d{4})\s*年?$", s)
-    if m:
-        return dt.date(int(m.group(1)), 12, 31)
-    ctx.add("plan.bad-value", source, "cutoff" if header == "评估截止日期" else "deadline", what="规划信息",
-            header=header, value=s, reason="不是日期", expected="请按 2023-12-31 的格式填写日期")
-    return None
+    try:
+        return parse_date(raw)
+    except DateError:
+        ctx.add("plan.bad-value", source, "cutoff" if header == "评估截止日期" else "deadline", what="规划信息",
+                header=header, value=_text(raw), reason="不是日期", expected="请按 2023-12-31 的格式填写日期")
+        return None
 
 
 class _UnitResolver:
@@ -560,6 +561,12 @@ def _build_indicator(r: _Raw, ctx: _Ctx, units: _UnitResolver, conv: BracketConv
     else:
         resolved_agg = Aggregation.SUM
     percent = unit in {"%", "％"} or target.percent or baseline.percent
+    if not unit and (target.unit or baseline.unit):
+        unit = target.unit or baseline.unit  # "6000件以上" with no 单位 column: 件
+    source = _vocab(v.get("baseline_source"), schema.BASELINE_SOURCE_WORDS, r, ctx, "baseline_source", "指标",
+                    "plan", "规划 / 填报汇总")
+    integer_text = _text(v.get("integer"))
+    integer = _yes(integer_text) if integer_text else infer_integer(unit, resolved_kind, baseline, target)
     return Indicator(
         code=_text(v["code"]), name=name, unit=unit or ("%" if percent else ""), category=_text(v.get("category")),
         baseline=baseline, target=target, attribute=Attribute(attribute), kind=resolved_kind,
@@ -567,9 +574,31 @@ def _build_indicator(r: _Raw, ctx: _Ctx, units: _UnitResolver, conv: BracketConv
         lower=_number(v.get("lower"), r, ctx, "lower", "指标"), upper=_number(v.get("upper"), r, ctx, "upper", "指标"),
         definition=_text(v.get("definition")), lead_unit=lead, reporters=reporters, aggregation=resolved_agg,
         formula=formula, direction_override=Direction(direction) if direction else None,
-        integer=resolved_kind is not Kind.RATE and unit in {"件", "个", "项", "户", "家", "人", "批次", "张"},
-        note=_text(v.get("note")), source=r.source,
+        integer=integer, note=_text(v.get("note")), source=r.source,
+        baseline_year=_year(v.get("baseline_year"), r, ctx, "baseline_year", target.base_year),
+        target_year=_year(v.get("target_year"), r, ctx, "target_year", None),
+        due=_text(v.get("due")), baseline_source=BaselineSource(source), parent=_text(v.get("parent")),
     )
+
+
+def infer_integer(unit: str, kind: Kind, baseline: PlanValue, target: PlanValue) -> bool:
+    """A count unit (件, 户) makes an indicator whole-numbered only when the plan's own numbers
+    are whole: 每万人口发明专利拥有量 12.5 件 is a ratio, not a count."""
+    if kind is Kind.RATE or unit not in schema.COUNT_UNITS:
+        return False
+    numbers = [x for x in (baseline.value, target.value, target.upper, baseline.upper) if x is not None]
+    return all(float(x).is_integer() for x in numbers)
+
+
+def _year(raw: Any, r: _Raw, ctx: _Ctx, fieldname: str, default: int | None) -> int | None:
+    t = _text(raw).removesuffix("年")
+    if not t:
+        return default
+    if re.fullmatch(r"\d{4}", t):
+        return int(t)
+    ctx.add("plan.bad-value", r.source, fieldname, what=_what("指标", r.source, _text(r.values.get("code"))),
+            header=_header(fieldname, "指标"), value=_text(raw), reason="不是年份", expected="请填写四位年份，如 2019")
+    return default
 
 
 def _infer_kind(unit: str, formula: str, tn: Notation, bn: Notation, target: Any) -> Kind:
@@ -587,13 +616,27 @@ def _build_task(r: _Raw, ctx: _Ctx, units: _UnitResolver) -> Task | None:
         return None
     v = r.values
     lead = units.one(_text(v.get("lead_unit"))) if _text(v.get("lead_unit")) else ""
-    due = _number(v.get("due_year"), r, ctx, "due_year", "重点任务")
+    due_year, due_text = _task_due(v.get("due_year"), r, ctx)
     return Task(
         code=_text(v["code"]), chapter=_text(v["chapter"]), title=_text(v["title"]), section=_text(v.get("section")),
-        milestone=_text(v.get("milestone")), due_year=int(due) if due else None, lead_unit=lead,
+        milestone=_text(v.get("milestone")), due_year=due_year, due=due_text, lead_unit=lead,
         reporters=units.many(v.get("reporters"), lead) or ((lead,) if lead else ()),
         kind=_text(v.get("kind")) or "重点任务", source=r.source,
     )
+
+
+def _task_due(raw: Any, r: _Raw, ctx: _Ctx) -> tuple[int | None, str]:
+    """完成年限 as a year (2023) or finer (2023年二季度, 年初): (year, text when finer)."""
+    t = _text(raw)
+    if not t:
+        return None, ""
+    try:
+        due = parse_due(raw if isinstance(raw, int | float) else t, ctx.default_year)
+    except DateError as exc:
+        ctx.add("plan.bad-value", r.source, "due_year", what=_what("重点任务", r.source, _text(r.values.get("code"))),
+                header="完成年限", value=t, reason=str(exc), expected="请写成 2023、2023年底前、2023年二季度 或 2023-06-30")
+        return None, ""
+    return due.date.year, ("" if due.resolution is Resolution.YEAR else t)
 
 
 def _build_rule(r: _Raw, ctx: _Ctx) -> Rule | None:

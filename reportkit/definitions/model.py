@@ -83,6 +83,17 @@ class EvaluationKind(StrEnum):
     FINAL = "总结评估"
 
 
+class BaselineSource(StrEnum):
+    """Where an indicator's baseline comes from."""
+
+    PLAN = "plan"  # as printed in the plan (基期值 column)
+    RETURNS = "returns"  # the units' reported base-year figures, combined by the indicator's rule
+
+    @property
+    def label(self) -> str:
+        return {"plan": "规划文本", "returns": "填报汇总"}[self.value]
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a definition came from, for findings: sheet and row (or YAML path)."""
@@ -151,6 +162,11 @@ class Indicator:
     integer: bool = False
     note: str = ""
     source: Source = field(default=NO_SOURCE, compare=False, repr=False)
+    baseline_year: int | None = None  # the indicator's own baseline year (None: the plan's)
+    target_year: int | None = None  # the indicator's own target year (None: the plan's)
+    due: str = ""  # a milestone's due date as written (2023年底前, 二季度); "" → end of the target year
+    baseline_source: BaselineSource = BaselineSource.PLAN
+    parent: str = ""  # code of the indicator this one is a part (分指标) of
 
     @property
     def computed(self) -> bool:
@@ -172,6 +188,8 @@ class Indicator:
             return self.direction_override
         if self.target.direction is not Direction.EXACT:
             return self.target.direction
+        if self.target.is_range:
+            return Direction.FLOOR
         b, t = self.baseline.value, self.target.value
         if b is not None and t is not None and t < b:
             return Direction.CEILING
@@ -204,6 +222,7 @@ class Task:
     reporters: tuple[str, ...] = ()
     kind: str = "重点任务"  # 重点任务 / 专栏项目
     source: Source = field(default=NO_SOURCE, compare=False, repr=False)
+    due: str = ""  # the deadline as written when finer than a year (2023年二季度, 年初)
 
 
 @dataclass(frozen=True)
@@ -263,16 +282,27 @@ class PlanInfo:
     def elapsed_years(self) -> float:
         """Years from the end of the baseline year to the cut-off date, counted in months
         (2023-06-30 → 2.5, 2023-12-31 → 3.0)."""
+        return self.elapsed_since(self.baseline_year)
+
+    def elapsed_since(self, baseline_year: int) -> float:
+        """Years from the end of ``baseline_year`` to the cut-off date, counted in months."""
         c = self.cutoff
         month_len = calendar.monthrange(c.year, c.month)[1]
         frac = (c.month - 1 + c.day / month_len) / 12
-        return max(0.0, c.year - self.baseline_year - 1 + frac)
+        return max(0.0, c.year - baseline_year - 1 + frac)
 
     @property
     def time_progress(self) -> float:
         """时间进度 as a percentage (0–100)."""
-        span = self.target_year - self.baseline_year
-        return round(100.0 * self.elapsed_years / span, 4) if span > 0 else 0.0
+        return self.time_progress_between(self.baseline_year, self.target_year)
+
+    def time_progress_between(self, baseline_year: int, target_year: int) -> float:
+        """时间进度 of an indicator with its own years (2019 → 2024 at the end of 2023: 80%),
+        never above 100."""
+        span = target_year - baseline_year
+        if span <= 0:
+            return 0.0
+        return round(min(100.0, 100.0 * self.elapsed_since(baseline_year) / span), 4)
 
 
 @dataclass(frozen=True)
@@ -284,6 +314,30 @@ class Plan:
     tasks: tuple[Task, ...] = ()
     rules: tuple[Rule, ...] = ()
     path: str = field(default="", compare=False)
+
+    # an indicator's own years ------------------------------------------------
+    def base_year(self, indicator: Indicator) -> int:
+        return indicator.baseline_year or self.info.baseline_year
+
+    def goal_year(self, indicator: Indicator) -> int:
+        return indicator.target_year or self.info.target_year
+
+    def years_of(self, indicator: Indicator) -> list[int]:
+        """The years an indicator's progress is read from: after its own baseline year up to
+        the cut-off year, and not past its own target year."""
+        last = min(self.info.cutoff_year, self.goal_year(indicator))
+        return list(range(self.base_year(indicator) + 1, last + 1))
+
+    @property
+    def form_years(self) -> list[int]:
+        """The year columns of the return forms: from the earliest baseline year (the plan's,
+        or an indicator's own, e.g. 2019) to the cut-off year."""
+        first = min([self.info.baseline_year, *(i.baseline_year for i in self.indicators if i.baseline_year)])
+        return list(range(first, self.info.cutoff_year + 1))
+
+    def parts_of(self, indicator: Indicator) -> list[Indicator]:
+        """The sub-indicators (分指标) of an indicator, in plan order."""
+        return [i for i in self.indicators if i.parent == indicator.code]
 
     # lookups -------------------------------------------------------------
     def indicator(self, code: str) -> Indicator | None:
@@ -378,11 +432,28 @@ class Plan:
         return _digest(self._fingerprint_parts)
 
 
+# Fields that do not shape a return form: how a milestone's due date is written, where the
+# baseline comes from, which indicator a part belongs to. Changing them must not make the
+# returns already collected outdated, so the fingerprint leaves them out.
+_EVALUATION_ONLY = {"due", "baseline_source", "parent"}
+# Fields added after forms were first issued: left out while at their default, so a plan
+# that does not use them keeps its fingerprint.
+_OPTIONAL = {"baseline_year": None, "target_year": None}
+# What a printed baseline/target contributes: its text decides everything else parsed from it.
+_VALUE_KEYS = {"text", "value", "direction", "notation", "percent", "error"}
+
+
 def _plain(obj: Any, exclude: set[str] | None = None) -> Any:
     d = asdict(obj)
     d.pop("source", None)
-    for k in exclude or ():
+    for k in (exclude or set()) | _EVALUATION_ONLY:
         d.pop(k, None)
+    for k, default in _OPTIONAL.items():
+        if k in d and d[k] == default:
+            d.pop(k)
+    for k in ("baseline", "target"):
+        if isinstance(d.get(k), dict):
+            d[k] = {key: v for key, v in d[k].items() if key in _VALUE_KEYS}
     return d
 
 

@@ -70,6 +70,18 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("formula", "计算公式", ("formula", "公式"), 30, "用数据项名称，如 合格批次 / 抽检批次 * 100"),
     Column("direction", "方向", ("direction", "目标方向"), 8, "不填则按目标值的 ≥/≤ 或基期与目标比较确定"),
     Column("note", "备注", ("note", "说明"), 20),
+    Column("baseline_year", "基期年", ("baseline_year", "指标基期年", "基期年份"), 8,
+           "本指标自己的基期年，不填则为规划基期年；如规划写“到2024年……在2019年基础上翻一番”填 2019"),
+    Column("target_year", "目标年", ("target_year", "指标目标年", "目标年份"), 8,
+           "本指标自己的目标年，不填则为规划目标年；如“到2024年”填 2024"),
+    Column("baseline_source", "基期值来源", ("baseline_source", "基期来源"), 10,
+           "规划 / 填报汇总。规划未列基期值（—）时填“填报汇总”：按汇总方式合计各单位填报的基期年数值作为基期值"),
+    Column("due", "完成时限", ("due", "时限", "截止时间"), 12,
+           "里程碑指标的完成时限，如 2023年底前、2023年二季度、2023-06-30；不填则为目标年年底"),
+    Column("parent", "上级指标", ("parent", "所属指标", "分指标of"), 10,
+           "分指标填所属指标的编码，如“标准”下的“国家标准”填标准指标的编码"),
+    Column("integer", "整数", ("integer", "是否整数"), 7,
+           "是 / 否：填报值是否必须为整数；不填则按单位（件、户、个……）且规划数值均为整数时视为整数"),
 )
 
 ITEM_COLUMNS: tuple[Column, ...] = (
@@ -100,7 +112,8 @@ TASK_COLUMNS: tuple[Column, ...] = (
     Column("title", "任务名称", ("title", "任务", "名称", "项目名称"), 36, required=True),
     Column("kind", "任务类型", ("kind", "类型"), 10, "重点任务 / 专栏项目"),
     Column("milestone", "目标要求", ("milestone", "里程碑", "预期目标"), 40),
-    Column("due_year", "完成年限", ("due_year", "完成年份", "时限"), 9),
+    Column("due_year", "完成年限", ("due_year", "完成年份", "时限", "完成时限"), 12,
+           "如 2023、2023年底前、2023年二季度、2023-06-30；年度工作要点可只写“二季度”“年初”"),
     Column("lead_unit", "牵头单位", ("lead_unit", "牵头部门"), 16),
     Column("reporters", "填报单位", ("reporters", "责任单位", "配合单位"), 20),
 )
@@ -167,3 +180,7 @@ NO_WORDS = {"否", "no", "false", "0", "n", "×", ""}
 ALL_DISTRICTS = {"全部区县", "各区县", "各区", "所有区县", "全部区", "各镇街", "全部镇街", "all_districts", "districts"}
 ALL_DEPARTMENTS = {"全部部门", "各部门", "all_departments", "departments"}
 LEAD_ONLY = {"牵头单位", "lead"}
+BASELINE_SOURCE_WORDS = {"规划": "plan", "规划文本": "plan", "plan": "plan", "规划值": "plan",
+                         "填报汇总": "returns", "填报": "returns", "各单位填报": "returns", "汇总": "returns",
+                         "returns": "returns", "填报数据": "returns"}
+COUNT_UNITS = frozenset({"件", "个", "项", "户", "家", "人", "批次", "张", "次", "所", "辆", "起", "名", "座"})

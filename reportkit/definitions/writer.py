@@ -7,7 +7,7 @@ to an equal model.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import xlsxwriter
 from ..fileio import write_via_temp
 from ..textwidth import display_width
 from . import schema
-from .model import Aggregation, Indicator, Kind, Plan
+from .model import Aggregation, BaselineSource, Indicator, Kind, Plan
 
 INSTRUCTIONS = (
     "规划定义工作簿填写说明",
@@ -55,6 +55,9 @@ def _row_indicator(plan: Plan, ind: Indicator) -> dict[str, Any]:
         "direction": {"floor": "≥", "ceiling": "≤", "exact": "持平"}[ind.direction_override.value]
         if ind.direction_override else "",
         "note": ind.note,
+        "baseline_year": ind.baseline_year or "", "target_year": ind.target_year or "",
+        "baseline_source": ind.baseline_source.label if ind.baseline_source is not BaselineSource.PLAN else "",
+        "due": ind.due, "parent": ind.parent, "integer": "是" if ind.integer else "否",
     }
 
 
@@ -69,7 +72,7 @@ def plan_rows(plan: Plan) -> dict[str, list[dict[str, Any]]]:
         "units": [{"code": u.code, "name": u.name, "type": u.type.label, "parent": u.parent, "contact": u.contact}
                   for u in plan.units],
         "tasks": [{"code": t.code, "chapter": t.chapter, "section": t.section, "title": t.title, "kind": t.kind,
-                   "milestone": t.milestone, "due_year": t.due_year or "", "lead_unit": t.lead_unit,
+                   "milestone": t.milestone, "due_year": t.due or t.due_year or "", "lead_unit": t.lead_unit,
                    "reporters": "、".join(t.reporters)} for t in plan.tasks],
         "rules": [{"code": r.code, "left": r.left, "operator": r.operator, "right": r.right,
                    "severity": {"error": "强制性", "warning": "核实性", "info": "提示性"}.get(r.severity, r.severity),
@@ -94,19 +97,33 @@ def plan_info_rows(plan: Plan) -> list[tuple[str, Any]]:
 def write_plan_workbook(plan: Plan | None, path: str | Path, *, example_rows: bool = False) -> Path:
     """Write the definitions workbook atomically; ``plan=None`` writes an empty template
     (with one commented example row per sheet when ``example_rows``)."""
-    return write_via_temp(Path(path), lambda tmp: _write(plan, str(tmp), example_rows))
-
-
-def _write(plan: Plan | None, target: str, example_rows: bool) -> None:
-    wb = xlsxwriter.Workbook(target)
-    fmt = _Formats(wb)
-    _write_instructions(wb, fmt)
     info_rows = plan_info_rows(plan) if plan else [(c.field, _EXAMPLE_INFO.get(c.field, "")) for c in schema.PLAN_FIELDS]
-    _write_info(wb, fmt, info_rows)
     rows = plan_rows(plan) if plan else (_EXAMPLE_ROWS if example_rows else {})
-    for spec in schema.SHEETS[1:]:
-        _write_table(wb, fmt, spec, rows.get(spec.key, []))
-    wb.close()
+    return write_definitions(info_rows, rows, path)
+
+
+# (sheet key, row index from 0, field) → the comment that asks for a review of that cell;
+# the plan-information sheet uses row index 0.
+ReviewNotes = Mapping[tuple[str, int, str], str]
+
+
+def write_definitions(info_rows: Sequence[tuple[str, Any]], rows: Mapping[str, Sequence[dict[str, Any]]],
+                      path: str | Path, *, review: ReviewNotes | None = None,
+                      extra: Callable[[xlsxwriter.Workbook], None] | None = None) -> Path:
+    """Write a definitions workbook from row dicts (the :func:`plan_rows` shape). Cells named in
+    ``review`` are shaded and carry the note as a comment; ``extra`` adds sheets after the last."""
+    def write(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(str(tmp))
+        fmt = _Formats(wb)
+        _write_instructions(wb, fmt)
+        _write_info(wb, fmt, info_rows, review or {})
+        for spec in schema.SHEETS[1:]:
+            _write_table(wb, fmt, spec, rows.get(spec.key, []), review or {})
+        if extra is not None:
+            extra(wb)
+        wb.close()
+
+    return write_via_temp(Path(path), write)
 
 
 class _Formats:
@@ -120,6 +137,7 @@ class _Formats:
                                        "align": "center"})
         self.cell = wb.add_format({**base, "border": 1, "text_wrap": True, "num_format": "@"})
         self.number = wb.add_format({**base, "border": 1})
+        self.review = wb.add_format({**base, "border": 1, "text_wrap": True, "num_format": "@", "bg_color": "#FFF2CC"})
 
 
 def _write_instructions(wb: xlsxwriter.Workbook, fmt: _Formats) -> None:
@@ -132,14 +150,14 @@ def _write_instructions(wb: xlsxwriter.Workbook, fmt: _Formats) -> None:
     ws.fit_to_pages(1, 0)
 
 
-def _write_info(wb: xlsxwriter.Workbook, fmt: _Formats, rows: Sequence[tuple[str, Any]]) -> None:
+def _write_info(wb: xlsxwriter.Workbook, fmt: _Formats, rows: Sequence[tuple[str, Any]], review: ReviewNotes) -> None:
     ws = wb.add_worksheet("规划信息")
     ws.write_row(0, 0, ["项目", "内容", "说明"], fmt.header)
     cols = {c.field: c for c in schema.PLAN_FIELDS}
     for r, (f, value) in enumerate(rows, start=1):
         c = cols[f]
         ws.write(r, 0, c.header, fmt.required if c.required else fmt.cell)
-        _write_value(ws, r, 1, value, fmt)
+        _write_value(ws, r, 1, value, fmt, review.get(("plan", 0, f)))
         ws.write(r, 2, c.help, fmt.cell)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 60)
@@ -147,15 +165,18 @@ def _write_info(wb: xlsxwriter.Workbook, fmt: _Formats, rows: Sequence[tuple[str
     ws.freeze_panes(1, 1)
 
 
-def _write_value(ws: Any, r: int, c: int, value: Any, fmt: _Formats) -> None:
+def _write_value(ws: Any, r: int, c: int, value: Any, fmt: _Formats, note: str | None = None) -> None:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        ws.write_number(r, c, value, fmt.number)
+        ws.write_number(r, c, value, fmt.review if note else fmt.number)
     else:
         # Always as text, so "0.6712" or "〔3.12〕" is kept exactly as typed in the plan.
-        ws.write_string(r, c, "" if value is None else str(value), fmt.cell)
+        ws.write_string(r, c, "" if value is None else str(value), fmt.review if note else fmt.cell)
+    if note:
+        ws.write_comment(r, c, note, {"x_scale": 2.5, "y_scale": 2})
 
 
-def _write_table(wb: xlsxwriter.Workbook, fmt: _Formats, spec: schema.SheetSpec, rows: Iterable[dict[str, Any]]) -> None:
+def _write_table(wb: xlsxwriter.Workbook, fmt: _Formats, spec: schema.SheetSpec, rows: Iterable[dict[str, Any]],
+                 review: ReviewNotes) -> None:
     ws = wb.add_worksheet(spec.title)
     widths = [max(c.width, display_width(c.header) + 2) for c in spec.columns]
     for j, c in enumerate(spec.columns):
@@ -167,7 +188,7 @@ def _write_table(wb: xlsxwriter.Workbook, fmt: _Formats, spec: schema.SheetSpec,
             value = row.get(c.field, "")
             if c.field in {"baseline", "target"}:
                 value = "" if value is None else str(value)
-            _write_value(ws, r, j, value, fmt)
+            _write_value(ws, r, j, value, fmt, review.get((spec.key, r - 1, c.field)))
             widths[j] = min(60, max(widths[j], display_width(str(value)) + 2))
     for j, w in enumerate(widths):
         ws.set_column(j, j, w)

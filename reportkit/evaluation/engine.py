@@ -5,19 +5,24 @@ Pure functions over the plan model and the accepted :class:`ReturnData` values; 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..definitions.model import Aggregation, Indicator, Plan
+from ..definitions.dates import DateError, Due, Resolution, parse_due
+from ..definitions.model import Aggregation, BaselineSource, EvaluationKind, Indicator, Kind, Plan, PlanInfo
 from ..intake.types import ReturnData
-from .progress import Judgement, Target, judge, target_of
-from .projection import no_projection, project
+from .progress import EPS, Judgement, Target, judge, meets_frame, target_of
+from .projection import format_value, no_projection, project
 from .rollup import ValueIndex, rollup_indicator, unit_value
 from .tasks import summarise_tasks
 from .types import (
+    BaselineOrigin,
     Evaluation,
     Explanation,
     IndicatorResult,
+    MilestoneResult,
+    MilestoneState,
     ProgressMethod,
     Projection,
     Provenance,
@@ -76,17 +81,28 @@ class _Context:
         self.tolerance = tolerance
         self.time_progress = plan.info.time_progress
 
-    def judge(self, frame: Target, current: float | None, year: int | None = None) -> Judgement:
+    def judge(self, frame: Target, current: float | None, year: int | None = None,
+              own: PlanInfo | None = None) -> Judgement:
         """Judge a value against the schedule as of its own year: a 2022 figure (the 2023 one not
         yet available) is compared with the time elapsed by the end of 2022, not by the cut-off."""
-        return judge(frame, current, self.time_progress_at(year), self.tolerance)
+        return judge(frame, current, self.time_progress_at(year, own), self.tolerance)
 
-    def time_progress_at(self, year: int | None) -> float:
-        info = self.plan.info
+    def time_progress_at(self, year: int | None, own: PlanInfo | None = None) -> float:
+        """时间进度 at the end of ``year`` (at the cut-off for the cut-off year), on the
+        indicator's own baseline → target years when ``own`` gives them."""
+        info = own or self.plan.info
         if year is None or year >= info.cutoff_year:
-            return self.time_progress
+            return info.time_progress
         span = info.target_year - info.baseline_year
-        return round(100.0 * max(year - info.baseline_year, 0) / span, 4) if span > 0 else 0.0
+        return round(min(100.0, 100.0 * max(year - info.baseline_year, 0) / span), 4) if span > 0 else 0.0
+
+    def own_info(self, ind: Indicator) -> PlanInfo:
+        """The plan frame with the indicator's own baseline and target years."""
+        info = self.plan.info
+        base, goal = self.plan.base_year(ind), self.plan.goal_year(ind)
+        if (base, goal) == (info.baseline_year, info.target_year):
+            return info
+        return replace(info, baseline_year=base, target_year=goal)
 
     def names(self, codes: Sequence[str]) -> str:
         return "、".join(self.plan.unit_name(c) for c in codes)
@@ -94,17 +110,41 @@ class _Context:
 
 def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
     plan = ctx.plan
-    rollups = tuple(rollup_indicator(plan, ind, y, ctx.index) for y in plan.info.years)
-    frame = target_of(ind)
+    own = ctx.own_info(ind)
+    rollups = tuple(rollup_indicator(plan, ind, y, ctx.index) for y in plan.years_of(ind))
+    origin = baseline_origin(ctx, ind)
+    frame = target_of(ind, origin.value, own.target_year - own.baseline_year,
+                      from_returns=ind.baseline_source is BaselineSource.RETURNS)
     current, current_year, used = _current(frame, rollups)
-    judgement = ctx.judge(frame, current, current_year)
+    final = is_final(plan.info, own)
+    judgement = ctx.judge(frame, current, current_year, own)
+    milestone = None
+    growth_achieved = None
+    broken: tuple[int, ...] = ()
+    checked: tuple[int, ...] = ()
+    if frame.milestone:
+        judgement, milestone = judge_milestone(ctx, ind, [(r.year, r.value) for r in rollups])
+    elif frame.growth is not None:
+        judgement, growth_achieved = judge_growth(frame, current, current_year, own, ctx.tolerance)
+    if frame.maintained and frame.target is not None and not frame.milestone:
+        judgement, checked, broken = judge_maintained(frame, rollups, judgement)
+    if final and not frame.milestone:
+        judgement = final_judgement(frame, current, judgement)
     status, reason = _status_with_coverage(ctx, ind, judgement, used, rollups)
+    if origin.text and origin.source == BaselineSource.RETURNS.value:
+        reason = "；".join(x for x in (reason, origin.text) if x)
+    if origin.value is None and ind.baseline_source is BaselineSource.RETURNS and status is not Status.UNKNOWN \
+            and not frame.new_in_period and not frame.milestone and judgement.method is not ProgressMethod.TARGET_ONLY:
+        status = Status.UNKNOWN
     series = projection_series(rollups, frame)
-    projection = _caveat(project(ind, frame, series, plan.info), used)
+    if final:
+        projection = no_projection(own.target_year, "按期末是否达到目标评价，不作预计")
+    else:
+        projection = _caveat(project(ind, frame, series, own), used)
     if _incomplete(plan, ind, used):
         # A total over some of the units is not comparable with the plan-wide target.
         judgement = replace(judgement, progress=None, gap=None)
-        projection = no_projection(plan.info.target_year, "汇总缺少部分单位的数据，不作预计")
+        projection = no_projection(own.target_year, "汇总缺少部分单位的数据，不作预计")
     return IndicatorResult(
         indicator=ind,
         rollups=rollups,
@@ -113,7 +153,7 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
         baseline=frame.baseline,
         target=frame.target,
         progress=judgement.progress,
-        time_progress=ctx.time_progress_at(current_year),
+        time_progress=ctx.time_progress_at(current_year, own),
         gap=judgement.gap,
         status=status,
         reason=reason,
@@ -122,7 +162,156 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
         units=unit_results(ctx, ind, frame),
         explanations=explanations(ctx, ind),
         provenance=Provenance.merge(r.provenance for r in used),
+        baseline_year=own.baseline_year,
+        target_year=own.target_year,
+        baseline_origin=origin,
+        milestone=milestone,
+        final=final,
+        maintained=frame.maintained,
+        years_checked=checked,
+        broken_years=broken,
+        growth_required=frame.growth,
+        growth_achieved=growth_achieved,
+        target_note=_target_note(ind, frame),
+        parts=tuple(p.code for p in plan.parts_of(ind)),
+        parent=ind.parent,
     )
+
+
+def is_final(info: PlanInfo, own: PlanInfo) -> bool:
+    """总结评估, or the indicator's own target year has ended by the cut-off (a 2023 target
+    in a mid-term review at the end of 2023): judged achieved or not, without a schedule."""
+    return info.evaluation_kind is EvaluationKind.FINAL or info.cutoff >= dt.date(own.target_year, 12, 31)
+
+
+def baseline_origin(ctx: _Context, ind: Indicator) -> BaselineOrigin:
+    """The baseline and where it came from: as printed, or the units' reported base-year
+    figures combined by the indicator's own rule (sum, ratio of summed items, …)."""
+    plan = ctx.plan
+    year = plan.base_year(ind)
+    if ind.baseline_source is not BaselineSource.RETURNS:
+        return BaselineOrigin(ind.baseline.value, year, BaselineSource.PLAN.value,
+                              f"基期值为规划值{ind.baseline.display()}" if ind.baseline.value is not None else "")
+    r = rollup_indicator(plan, ind, year, ctx.index)
+    how = "按公式由各单位数据项合计计算" if ind.computed else ind.aggregation.label
+    source = BaselineSource.RETURNS.value
+    if r.value is None:
+        return BaselineOrigin(None, year, source, f"基期值取自各单位填报的{year}年数据，但无单位填报，无法评估",
+                              r.coverage)
+    if r.partial and _incomplete(plan, ind, [r]):
+        names = ctx.names(r.missing)
+        return BaselineOrigin(None, year, source,
+                              f"基期值取自各单位填报的{year}年数据，但{names}未填报（{r.coverage}），汇总不完整，无法作为基期值",
+                              r.coverage)
+    shown = format_value(r.value, ind.decimals, ind.unit)
+    return BaselineOrigin(r.value, year, source,
+                          f"规划未列基期值，以各单位填报的{year}年数据{how}所得的{shown}作为基期值（{r.coverage}个单位）",
+                          r.coverage)
+
+
+def _target_note(ind: Indicator, frame: Target) -> str:
+    printed = ind.target
+    if printed.relative.value == "" or frame.target is None or frame.baseline is None:
+        return ""
+    base = format_value(frame.baseline, ind.decimals, ind.unit)
+    if frame.growth is not None:
+        return (f"目标“{printed.display()}”按基期值{base}年均增长{frame.growth:g}%推算，"
+                f"期末应达到{format_value(frame.target, ind.decimals, ind.unit)}")
+    return f"目标“{printed.display()}”以基期值{base}为基数，即{format_value(frame.target, ind.decimals, ind.unit)}"
+
+
+def milestone_due(plan: Plan, ind: Indicator) -> Due:
+    """A milestone's due date: as written (2023年底前, 二季度), else the end of its target year."""
+    goal = plan.goal_year(ind)
+    if ind.due:
+        try:
+            return parse_due(ind.due, goal)
+        except DateError:
+            pass  # plan check reports it; judged by the target year meanwhile
+    return Due(dt.date(goal, 12, 31), Resolution.YEAR, f"{goal}年")
+
+
+def judge_milestone(ctx: _Context, ind: Indicator, values: Sequence[tuple[int, float | None]]
+                    ) -> tuple[Judgement, MilestoneResult]:
+    """Done, not yet due, or overdue at the cut-off: never 滞后 merely because it is not done.
+    ``values`` are (year, 1 done / 0 not done) in ascending years."""
+    due = milestone_due(ctx.plan, ind)
+    cutoff = ctx.plan.info.cutoff
+    done_year = next((y for y, v in values if v is not None and v >= 1 - EPS), None)
+    reported = any(v is not None for _, v in values)
+    if done_year is not None:
+        timing = "提前" if done_year < due.date.year else ("按期" if done_year == due.date.year else "逾期")
+        m = MilestoneResult(due, MilestoneState.DONE, timing, done_year)
+        status = Status.MET if timing != "提前" else Status.ACHIEVED
+        return Judgement(100.0, None, status, ProgressMethod.MILESTONE,
+                         f"{done_year}年已完成（完成时限{due.label}，{timing}完成）"), m
+    if cutoff < due.date:
+        m = MilestoneResult(due, MilestoneState.NOT_DUE)
+        why = "尚未完成，" if reported else "尚无完成情况报告，"
+        return Judgement(0.0 if reported else None, None, Status.NOT_DUE, ProgressMethod.MILESTONE,
+                         f"{why}完成时限为{due.label}，未到期"), m
+    m = MilestoneResult(due, MilestoneState.OVERDUE)
+    if not reported:
+        return Judgement(None, None, Status.UNKNOWN, ProgressMethod.MILESTONE,
+                         f"完成时限{due.label}已到，但无完成情况报告"), m
+    return Judgement(0.0, None, Status.LAGGING, ProgressMethod.MILESTONE,
+                     f"逾期未完成（完成时限{due.label}）"), m
+
+
+def judge_growth(frame: Target, current: float | None, year: int | None, own: PlanInfo, tolerance: float
+                 ) -> tuple[Judgement, float | None]:
+    """年均增长7%: the average yearly growth from the baseline to the latest year, against 7%."""
+    required = frame.growth
+    assert required is not None
+    b = frame.baseline
+    if current is None or year is None:
+        return Judgement(None, None, Status.UNKNOWN, ProgressMethod.NONE, "无数据"), None
+    if b is None or b <= 0 or current <= 0:
+        why = frame.unresolved or "基期值或当前值不大于0，无法计算年均增速"
+        return Judgement(None, None, Status.UNKNOWN, ProgressMethod.NONE, why), None
+    years = (own.elapsed_since(own.baseline_year) if year >= own.cutoff_year else year - own.baseline_year)
+    if years <= 0:
+        return Judgement(None, None, Status.UNKNOWN, ProgressMethod.NONE, "尚无基期以后的数据"), None
+    achieved = ((current / b) ** (1 / years) - 1) * 100
+    text = f"{own.baseline_year}年以来年均增长{achieved:.1f}%，规划要求年均增长{required:g}%"
+    if frame.target is not None and meets_frame(frame, current):
+        return Judgement(100.0, None, Status.ACHIEVED, ProgressMethod.GROWTH,
+                         f"{text}，当前值已达到按规划增速推算的期末水平"), achieved
+    status = Status.ON_TRACK if achieved >= required - EPS else Status.LAGGING
+    return Judgement(None, achieved - required, status, ProgressMethod.GROWTH,
+                     text + ("，增速达到要求" if status is Status.ON_TRACK else "，增速低于要求")), achieved
+
+
+def judge_maintained(frame: Target, rollups: Sequence[RollUp], j: Judgement
+                     ) -> tuple[Judgement, tuple[int, ...], tuple[int, ...]]:
+    """A target to hold every year (稳定在85%以上, 确保不发生): every year so far is judged,
+    and a year that broke it is named."""
+    present = [r for r in rollups if r.value is not None]
+    checked = tuple(r.year for r in present)
+    broken = tuple(r.year for r in present if r.value is not None and not meets_frame(frame, r.value))
+    if not present:
+        return j, checked, broken
+    if broken:
+        years = "、".join(str(y) for y in broken)
+        return (Judgement(j.progress, None, Status.LAGGING, j.method,
+                          f"目标须每年保持，{years}年未达到"), checked, broken)
+    years = f"{checked[0]}—{checked[-1]}年" if len(checked) > 1 else f"{checked[0]}年"
+    return (Judgement(100.0, None, Status.ACHIEVED, j.method, f"目标须每年保持，{years}各年均已达到"),
+            checked, broken)
+
+
+def final_judgement(frame: Target, current: float | None, j: Judgement) -> Judgement:
+    """At the end of the period: achieved or not, no schedule share and no projection."""
+    if j.status is Status.UNKNOWN or current is None or frame.target is None:
+        return j
+    if frame.maintained:
+        met = j.status is Status.ACHIEVED
+    elif frame.growth is not None:
+        met = j.status is Status.ACHIEVED or (j.gap is not None and j.gap >= -EPS)
+    else:
+        met = meets_frame(frame, current)
+    status = Status.MET if met else Status.NOT_MET
+    return Judgement(j.progress, None, status, j.method, ("期末已达到目标；" if met else "期末未达到目标；") + j.reason)
 
 
 def _incomplete(plan: Plan, ind: Indicator, used: Sequence[RollUp]) -> str:
@@ -196,13 +385,15 @@ def _status_with_coverage(ctx: _Context, ind: Indicator, j: Judgement, used: Seq
 
 def _year_notes(ctx: _Context, ind: Indicator, used: Sequence[RollUp], rollups: Sequence[RollUp]) -> list[str]:
     last = used[-1].year
-    schedule = (f"，与{last}年末时间进度（{ctx.time_progress_at(last):.1f}%）比较"
-                if last < ctx.plan.info.cutoff_year else "")
+    own = ctx.own_info(ind)
+    latest = rollups[-1].year if rollups else ctx.plan.info.cutoff_year
+    schedule = (f"，与{last}年末时间进度（{ctx.time_progress_at(last, own):.1f}%）比较"
+                if last < ctx.plan.info.cutoff_year and ind.kind is not Kind.MILESTONE else "")
     if target_of(ind).new_in_period:
         empty = [str(r.year) for r in rollups if r.value is None]
         return [f"{'、'.join(empty)}年无人填报，未计入{schedule}"] if empty else []
-    if last != ctx.plan.info.cutoff_year:
-        return [f"{ctx.plan.info.cutoff_year}年无数据，采用{last}年数据{schedule}"]
+    if last != latest and ind.kind is not Kind.MILESTONE:
+        return [f"{latest}年无数据，采用{last}年数据{schedule}"]
     return []
 
 
@@ -216,8 +407,8 @@ def unit_results(ctx: _Context, ind: Indicator, frame: Target) -> tuple[UnitIndi
 
 
 def unit_result(ctx: _Context, ind: Indicator, frame: Target, unit: str) -> UnitIndicatorResult:
-    plan, info = ctx.plan, ctx.plan.info
-    values = tuple((y, unit_value(plan, ind, unit, y, ctx.index)) for y in info.years)
+    plan = ctx.plan
+    values = tuple((y, unit_value(plan, ind, unit, y, ctx.index)) for y in plan.years_of(ind))
     present = [(y, v) for y, v in values if v is not None]
     unit_frame, how = unit_target(ctx, ind, frame, unit)
     if frame.new_in_period:
@@ -228,12 +419,14 @@ def unit_result(ctx: _Context, ind: Indicator, frame: Target, unit: str) -> Unit
     if unit_frame is None:
         method = ProgressMethod.NEW if frame.new_in_period else ProgressMethod.NONE
         j = Judgement(None, None, Status.UNKNOWN, method, how)
+    elif frame.milestone:
+        j, _ = judge_milestone(ctx, ind, values)
     else:
-        j = ctx.judge(unit_frame, current, current_year)
+        j = ctx.judge(unit_frame, current, current_year, ctx.own_info(ind))
         j = replace(j, reason="；".join(x for x in (j.reason, how) if x))
     years = [y for y, _ in present]
     prov = ctx.index.provenance([unit], years) if present else Provenance((unit,))
-    base = unit_frame.baseline if unit_frame else unit_value(plan, ind, unit, info.baseline_year, ctx.index)
+    base = unit_frame.baseline if unit_frame else unit_value(plan, ind, unit, plan.base_year(ind), ctx.index)
     return UnitIndicatorResult(unit, plan.unit_name(unit), values, current, current_year,
                                j.progress, j.gap, j.status, j.reason, prov, base,
                                unit_frame.target if unit_frame else None)
@@ -248,7 +441,7 @@ def unit_target(ctx: _Context, ind: Indicator, frame: Target, unit: str) -> tupl
     proportion to the unit's baseline (a unit with 30% of the baseline carries 30% of the
     target). New-in-period sums are not shared out (no basis), so they are not judged.
     """
-    base_year = ctx.plan.info.baseline_year
+    base_year = ctx.plan.base_year(ind)
     unit_base = unit_value(ctx.plan, ind, unit, base_year, ctx.index)
     summed = not ind.computed and ind.aggregation is Aggregation.SUM
     if frame.milestone:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..definitions.model import Indicator, Kind
-from ..definitions.notation import Direction, Notation
+from ..definitions.notation import Direction, Notation, Relative
 from .types import ProgressMethod, Status
 
 EPS = 1e-9
@@ -37,6 +37,11 @@ class Target:
     milestone: bool = False
     baseline_is_bound: bool = False  # the baseline was printed as "≥95%" (a bound, not a value)
     decimals: int = 2
+    strict: bool = False  # ">95": the bound itself does not meet the target
+    upper: float | None = None  # a range target 6-10: ``target`` is 6, ``upper`` 10
+    growth: float | None = None  # 年均增长7%: 7.0; ``target`` is then the level it implies
+    maintained: bool = False  # must hold every year (稳定在, 保持, 确保不发生)
+    unresolved: str = ""  # why a relative target has no number (no baseline)
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,23 @@ class Judgement:
     reason: str
 
 
-def target_of(indicator: Indicator) -> Target:
-    """The plan's target frame of an indicator."""
-    b, t = indicator.baseline.value, indicator.target.value
+def target_of(indicator: Indicator, baseline: float | None = None, span: int | None = None,
+              from_returns: bool = False) -> Target:
+    """The plan's target frame of an indicator. ``baseline`` overrides the printed one (a
+    baseline taken from the returns); relative targets (翻一番, 下降10%, 提高3个百分点) are
+    resolved against it, and a growth-rate target (年均增长7%) becomes the level it implies
+    after ``span`` years (the indicator's own baseline → target years)."""
+    printed = indicator.target
+    b = indicator.baseline.value if baseline is None and not from_returns else baseline
+    t = printed.resolve(b)
+    growth = None
+    unresolved = ""
+    if printed.relative is Relative.GROWTH:
+        growth = printed.amount
+        if b is not None and growth is not None and span:
+            t = b * (1 + growth / 100) ** span
+    if printed.relative is not Relative.NONE and t is None:
+        unresolved = f"目标“{printed.display()}”是相对基期的目标，缺少基期值无法换算"
     direction = indicator.direction
     if direction is Direction.EXACT:
         direction = Direction.CEILING if (b is not None and t is not None and t < b) else Direction.FLOOR
@@ -60,19 +79,36 @@ def target_of(indicator: Indicator) -> Target:
         target=t,
         new_in_period=indicator.kind is Kind.NEW or indicator.notation is Notation.NEW,
         milestone=indicator.kind is Kind.MILESTONE,
-        baseline_is_bound=indicator.baseline.direction is not Direction.EXACT,
+        baseline_is_bound=indicator.baseline.direction is not Direction.EXACT and not from_returns,
         decimals=max(indicator.decimals, 0),
+        strict=printed.strict,
+        upper=printed.upper,
+        growth=growth,
+        maintained=printed.maintained,
+        unresolved=unresolved,
     )
 
 
-def meets(value: float, target: float, direction: Direction, decimals: int = 6) -> bool:
+def meets(value: float, target: float, direction: Direction, decimals: int = 6, strict: bool = False) -> bool:
     """Does ``value`` meet ``target`` at the displayed precision (half a unit of the last
     shown decimal counts: 97.996 shown as 98.00 meets ≥98)? Never coarser than two decimals,
-    so 19.6 does not meet 20 because an indicator is shown without decimals."""
+    so 19.6 does not meet 20 because an indicator is shown without decimals. A strict
+    target (>95, <2) is not met by the bound itself."""
+    if strict:
+        return value < target - EPS if direction is Direction.CEILING else value > target + EPS
     slack = 0.5 * 10.0 ** -max(decimals, 2) + EPS
     if direction is Direction.CEILING:
         return value <= target + slack
     return value >= target - slack
+
+
+def meets_frame(frame: Target, value: float) -> bool:
+    """Does ``value`` meet the target of ``frame`` (within a range target's both ends)?"""
+    assert frame.target is not None
+    if frame.upper is not None:
+        return (meets(value, frame.target, Direction.FLOOR, frame.decimals)
+                and meets(value, frame.upper, Direction.CEILING, frame.decimals))
+    return meets(value, frame.target, frame.direction, frame.decimals, frame.strict)
 
 
 def status_from_gap(gap: float, tolerance: float) -> Status:
@@ -90,7 +126,8 @@ def judge(frame: Target, current: float | None, time_progress: float, tolerance:
     if frame.milestone:
         return _milestone(current, time_progress, tolerance)
     if frame.target is None:
-        return Judgement(None, None, Status.UNKNOWN, ProgressMethod.NONE, "规划未设定可计算的目标值")
+        return Judgement(None, None, Status.UNKNOWN, ProgressMethod.NONE,
+                         frame.unresolved or "规划未设定可计算的目标值")
     if frame.new_in_period:
         return _new_in_period(frame, current, time_progress, tolerance)
     return _level(frame, current, time_progress, tolerance)
@@ -125,7 +162,15 @@ def _new_in_period(frame: Target, current: float, time_progress: float, toleranc
 def _level(frame: Target, current: float, time_progress: float, tolerance: float) -> Judgement:
     target, baseline, d = frame.target, frame.baseline, frame.direction
     assert target is not None
-    met = meets(current, target, d, frame.decimals)
+    met = meets_frame(frame, current)
+    if frame.upper is not None and current > frame.upper:
+        return Judgement(None, None, Status.LAGGING, ProgressMethod.RANGE,
+                         f"当前值超出目标区间上限{_num(frame.upper)}")
+    if frame.upper is not None and (met or baseline is None or baseline >= target):
+        if met:
+            return Judgement(100.0, None, Status.ACHIEVED, ProgressMethod.RANGE, "当前值处于目标区间内")
+        return Judgement(None, None, Status.LAGGING if baseline is not None else Status.UNKNOWN,
+                         ProgressMethod.RANGE, f"当前值低于目标区间下限{_num(target)}")
     if baseline is None:
         return _target_only(met)
     if abs(target - baseline) <= EPS:

@@ -2,14 +2,18 @@
 
 A task reported by several units gets one merged status: 滞后 if any unit says so,
 已完成 only when every unit says so, 未启动 when nobody has started, else 按进度推进.
-Tasks nobody reported count as 未填报.
+Tasks nobody reported count as 未填报. A task whose deadline (完成年限: a year, 二季度, a
+date) has passed by the cut-off and that is not reported done is overdue: its status is
+滞后 whatever the units declared (the declared status is kept beside it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import PurePath
 
+from ..definitions.dates import DateError, Due, Resolution, parse_due
 from ..definitions.model import Plan, Task
 from ..intake.types import ReturnData, TaskReport
 from .types import (
@@ -71,16 +75,32 @@ def _reports_by_task(plan: Plan, returns: Sequence[ReturnData]) -> dict[str, lis
     return out
 
 
-def task_result(task: Task, reports: Sequence[UnitTaskReport]) -> TaskResult:
+def task_due(task: Task, default_year: int | None = None) -> Due | None:
+    """The task's deadline at the resolution it was written (None when it has none)."""
+    if task.due:
+        try:
+            return parse_due(task.due, task.due_year or default_year)
+        except DateError:
+            pass  # plan check reports it; the year, if any, still applies
+    if task.due_year:
+        return Due(dt.date(task.due_year, 12, 31), Resolution.YEAR, str(task.due_year))
+    return None
+
+
+def task_result(task: Task, reports: Sequence[UnitTaskReport], cutoff: dt.date | None = None,
+                default_year: int | None = None) -> TaskResult:
     expected = _expected(task)
     order = {u: i for i, u in enumerate(expected)}
     reports = sorted(reports, key=lambda r: order.get(r.report.unit, len(order)))
     reported_units = {r.report.unit for r in reports}
     missing = tuple(u for u in expected if u not in reported_units)
+    due = task_due(task, default_year)
     if not reports:
-        return TaskResult(task, (), UNREPORTED_TASK_STATUS, missing)
-    status = merge_status([normalise_status(r.report.status) for r in reports])
-    return TaskResult(task, tuple(reports), status, missing)
+        overdue = due is not None and cutoff is not None and cutoff >= due.date
+        return TaskResult(task, (), UNREPORTED_TASK_STATUS, missing, due, overdue, "")
+    declared = merge_status([normalise_status(r.report.status) for r in reports])
+    overdue = due is not None and cutoff is not None and cutoff >= due.date and declared != "已完成"
+    return TaskResult(task, tuple(reports), "滞后" if overdue else declared, missing, due, overdue, declared)
 
 
 def _count(into: dict[str, dict[str, int]], key: str, status: str) -> None:
@@ -90,7 +110,8 @@ def _count(into: dict[str, dict[str, int]], key: str, status: str) -> None:
 
 def summarise_tasks(plan: Plan, returns: Sequence[ReturnData]) -> TaskSummary:
     by_task = _reports_by_task(plan, returns)
-    results = tuple(task_result(t, by_task.get(t.code, [])) for t in plan.tasks)
+    results = tuple(task_result(t, by_task.get(t.code, []), plan.info.cutoff, plan.info.target_year)
+                    for t in plan.tasks)
     by_chapter: dict[str, dict[str, int]] = {}
     by_lead: dict[str, dict[str, int]] = {}
     counts: dict[str, int] = dict.fromkeys((*TASK_STATUSES, UNREPORTED_TASK_STATUS), 0)

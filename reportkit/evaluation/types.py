@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..definitions.dates import Due
 from ..definitions.model import Attribute, Indicator, PlanInfo, Task
 from ..intake.types import TaskReport
 
@@ -34,6 +35,9 @@ class Status(StrEnum):
     ON_TRACK = "基本符合预期"
     LAGGING = "滞后"
     UNKNOWN = "无法评估"
+    NOT_DUE = "未到期"  # a milestone not done and not yet due
+    MET = "已实现"  # final evaluation (or the indicator's own target year has passed): target met
+    NOT_MET = "未实现"  # final evaluation: target not met
 
     @property
     def key(self) -> str:
@@ -50,10 +54,14 @@ _STATUS_KEYS = {
     Status.ON_TRACK: "on_track",
     Status.LAGGING: "lagging",
     Status.UNKNOWN: "unknown",
+    Status.NOT_DUE: "not_due",
+    Status.MET: "met",
+    Status.NOT_MET: "not_met",
 }
 
 STATUS_ORDER: tuple[Status, ...] = (
-    Status.ACHIEVED, Status.AHEAD, Status.ON_TRACK, Status.LAGGING, Status.UNKNOWN,
+    Status.MET, Status.ACHIEVED, Status.AHEAD, Status.ON_TRACK, Status.NOT_DUE, Status.LAGGING, Status.NOT_MET,
+    Status.UNKNOWN,
 )
 
 
@@ -66,7 +74,9 @@ class ProgressMethod(StrEnum):
     MAINTAIN = "maintain"  # target already met at baseline: still met or not
     TARGET_ONLY = "target_only"  # no baseline: met or not
     FLAT = "flat"  # target equal to its baseline: still met or not
-    MILESTONE = "milestone"  # done (1) or not
+    MILESTONE = "milestone"  # done (1) or not, judged by its due date
+    GROWTH = "growth"  # average yearly growth achieved against the growth required
+    RANGE = "range"  # within a range target (6-10) or not
     NONE = "none"  # not computable
 
     @property
@@ -81,13 +91,55 @@ _METHOD_LABELS = {
     ProgressMethod.MAINTAIN: "基期已达标，按是否保持达标评估",
     ProgressMethod.TARGET_ONLY: "无基期值，按是否达到目标评估",
     ProgressMethod.FLAT: "目标值与基期值相同，按是否保持评估",
-    ProgressMethod.MILESTONE: "里程碑：是否完成",
+    ProgressMethod.MILESTONE: "里程碑：按完成时限判断是否完成",
+    ProgressMethod.GROWTH: "已实现年均增速与规划年均增速比较",
+    ProgressMethod.RANGE: "是否处于目标区间内",
     ProgressMethod.NONE: "无法计算",
 }
 
 
 def _round(v: float | None, digits: int = 4) -> float | None:
     return None if v is None else round(float(v), digits)
+
+
+class MilestoneState(StrEnum):
+    DONE = "已完成"
+    NOT_DUE = "未到期"
+    OVERDUE = "逾期未完成"
+
+
+@dataclass(frozen=True)
+class MilestoneResult:
+    """A milestone judged by its due date at the cut-off (never by the schedule share)."""
+
+    due: Due
+    state: MilestoneState
+    timing: str = ""  # for a done milestone: 提前 / 按期 / 逾期 (done after the due year)
+    done_year: int | None = None  # the first year reported as done
+
+    @property
+    def label(self) -> str:
+        """已完成（提前）/ 未到期 / 逾期未完成."""
+        return f"{self.state.value}（{self.timing}）" if self.timing else self.state.value
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"due": self.due.to_dict(), "due_label": self.due.label, "state": self.state.value,
+                "timing": self.timing, "label": self.label, "done_year": self.done_year}
+
+
+@dataclass(frozen=True)
+class BaselineOrigin:
+    """Where the baseline an indicator is judged from came from."""
+
+    value: float | None
+    year: int
+    source: str  # "plan" (as printed) / "returns" (the units' base-year figures combined)
+    text: str = ""  # Chinese, for the report: 基期值为各单位填报的2020年数据合计（5/5个单位）
+    coverage: str = ""  # n/m units, for a baseline from the returns
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": _round(self.value, 6), "year": self.year, "source": self.source, "text": self.text,
+                "coverage": self.coverage}
 
 
 @dataclass(frozen=True)
@@ -283,6 +335,19 @@ class IndicatorResult:
     units: tuple[UnitIndicatorResult, ...] = ()  # per reporting unit (district-reported)
     explanations: tuple[Explanation, ...] = ()
     provenance: Provenance = field(default_factory=Provenance)
+    baseline_year: int | None = None  # the indicator's own baseline year (or the plan's)
+    target_year: int | None = None  # the indicator's own target year (or the plan's)
+    baseline_origin: BaselineOrigin | None = None
+    milestone: MilestoneResult | None = None
+    final: bool = False  # judged achieved / not achieved (总结评估, or its target year has passed)
+    maintained: bool = False  # the target must hold every year (稳定在, 保持, 确保不发生)
+    years_checked: tuple[int, ...] = ()  # maintained: the years judged
+    broken_years: tuple[int, ...] = ()  # maintained: the years that did not meet the target
+    growth_required: float | None = None  # 年均增长7%: 7.0 (%)
+    growth_achieved: float | None = None  # average yearly growth from the baseline to current (%)
+    target_note: str = ""  # how a relative target was resolved: 基期值 3000 翻一番，即 6000
+    parts: tuple[str, ...] = ()  # codes of the sub-indicators (分指标) of this indicator
+    parent: str = ""  # code of the indicator this one is a part of
 
     @property
     def code(self) -> str:
@@ -290,8 +355,16 @@ class IndicatorResult:
 
     @property
     def alert(self) -> bool:
-        """预警: a binding (约束性) indicator that lags."""
-        return self.indicator.attribute is Attribute.BINDING and self.status is Status.LAGGING
+        """预警: a binding (约束性) indicator that lags, is overdue or was not achieved."""
+        return self.indicator.attribute is Attribute.BINDING and self.status in (Status.LAGGING, Status.NOT_MET)
+
+    @property
+    def attention(self) -> str:
+        """Why a binding indicator needs attention although it is not lagging: it could not be
+        evaluated (the reason says why). '' otherwise."""
+        if self.indicator.attribute is Attribute.BINDING and self.status is Status.UNKNOWN:
+            return self.reason
+        return ""
 
     @property
     def rollups_by_year(self) -> dict[int, RollUp]:
@@ -340,6 +413,20 @@ class IndicatorResult:
             "units": [u.to_dict() for u in self.units],
             "explanations": [e.to_dict() for e in self.explanations],
             "provenance": self.provenance.to_dict(),
+            "baseline_year": self.baseline_year,
+            "target_year": self.target_year,
+            "baseline_origin": self.baseline_origin.to_dict() if self.baseline_origin else None,
+            "milestone": self.milestone.to_dict() if self.milestone else None,
+            "final": self.final,
+            "maintained": self.maintained,
+            "years_checked": list(self.years_checked),
+            "broken_years": list(self.broken_years),
+            "growth_required": _round(self.growth_required, 4),
+            "growth_achieved": _round(self.growth_achieved, 4),
+            "target_note": self.target_note,
+            "attention": self.attention,
+            "parts": list(self.parts),
+            "parent": self.parent,
         }
 
 
@@ -366,8 +453,11 @@ class TaskResult:
 
     task: Task
     reports: tuple[UnitTaskReport, ...] = ()
-    status: str = ""  # merged 完成状态 ("" if nobody reported)
+    status: str = ""  # merged 完成状态 ("" if nobody reported); 滞后 when overdue and not done
     missing: tuple[str, ...] = ()  # expected units without a report
+    due: Due | None = None  # the task's deadline, at the resolution it was written
+    overdue: bool = False  # due by the cut-off and not reported done (computed, not self-declared)
+    declared_status: str = ""  # the status the units declared, before the deadline was applied
 
     @property
     def reported(self) -> bool:
@@ -383,6 +473,8 @@ class TaskResult:
         return {
             "code": t.code, "chapter": t.chapter, "section": t.section, "title": t.title,
             "kind": t.kind, "milestone": t.milestone, "due_year": t.due_year,
+            "due": self.due.to_dict() if self.due else None, "overdue": self.overdue,
+            "declared_status": self.declared_status,
             "lead_unit": t.lead_unit, "status": self.status, "reported": self.reported,
             "missing": list(self.missing),
             "problems": [{"unit_name": u, "text": p} for u, p in self.problems],

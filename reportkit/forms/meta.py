@@ -41,7 +41,7 @@ def form_metadata(plan: Plan, unit_code: str, rows: Sequence[FormRow],
                   prefilled: Mapping[tuple[str, int], float], identity: PlanIdentity | None = None) -> dict[str, str]:
     """Every META_KEYS value, as the text stored in the metadata sheet."""
     ident = identity or PlanIdentity.of(plan)
-    years = plan.info.form_years
+    years = plan.form_years
     values: dict[str, object] = {
         "plan_id": plan.info.id,
         "plan_name": plan.info.name,

@@ -76,13 +76,13 @@ def write_form(plan: Plan, unit_code: str, path: str | os.PathLike[str], *,
     _refuse_input(plan, target)
     rows = form_rows(plan, unit.code)
     codes = {r.code for r in rows}
-    known = {**{k: v for k, v in (prefilled or {}).items() if k[0] in codes and k[1] in plan.info.form_years},
+    known = {**{k: v for k, v in (prefilled or {}).items() if k[0] in codes and k[1] in plan.form_years},
              **plan_baselines(plan, rows)}
     tasks = plan.tasks_for(unit.code)
     meta = form_metadata(plan, unit.code, rows, known, identity)
     write_via_temp(target, lambda tmp: _build(plan, unit.code, unit.name, str(tmp), rows, tasks, known, meta))
     return FormInfo(path=target, unit=unit.code, unit_name=unit.name, rows=tuple(r.code for r in rows),
-                    years=tuple(plan.info.form_years), tasks=len(tasks), period=meta["period"],
+                    years=tuple(plan.form_years), tasks=len(tasks), period=meta["period"],
                     fingerprint=meta["fingerprint"], prefilled=len(known))
 
 
@@ -112,8 +112,12 @@ def write_forms(plan: Plan, out_dir: str | os.PathLike[str], *, units: Iterable[
 def plan_baselines(plan: Plan, rows: Iterable[FormRow]) -> dict[tuple[str, int], float]:
     """Baseline-year cells pre-filled from the plan: the rows whose plan baseline is the
     unit's own value. They win over a ledger value: the plan is what progress is judged from."""
-    year = plan.info.baseline_year
-    return {(r.code, year): r.own_baseline for r in rows if r.own_baseline is not None}
+    out: dict[tuple[str, int], float] = {}
+    for r in rows:
+        ind = plan.indicator(r.code)
+        if r.own_baseline is not None and ind is not None:
+            out[(r.code, plan.base_year(ind))] = r.own_baseline
+    return out
 
 
 def unit_codes(plan: Plan, units: Iterable[str] | None) -> list[str]:
@@ -140,7 +144,7 @@ def _build(plan: Plan, code: str, name: str, path: str, rows: list[FormRow], tas
         write_instruction_sheet(wb, st, plan, Instructions(code, name, title, tuple(rows), len(tasks)))
         write_indicator_sheet(wb, st, IndicatorSheet(
             code, name, f"{short}指标数据填报表", _indicator_subtitle(plan, name, bool(rows)),
-            tuple(plan.info.form_years), tuple(rows), prefilled, plan.info.baseline_year))
+            tuple(plan.form_years), tuple(rows), prefilled, plan.info.baseline_year))
         write_task_sheet(wb, st, plan, TaskSheet(name, f"{short}重点任务进展情况", tasks))
         write_narrative_sheet(wb, st, name, f"{short}总体情况")
         write_meta_sheet(wb, meta)

@@ -35,6 +35,9 @@ STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and
     Status.ON_TRACK: "FFF2CC",
     Status.LAGGING: "F8CBAD",
     Status.UNKNOWN: "E7E6E6",
+    Status.NOT_DUE: "EDEDED",
+    Status.MET: "A9D08E",
+    Status.NOT_MET: "F4B084",
 }
 
 

@@ -17,6 +17,9 @@ STATUS_PHRASES = {
     Status.ON_TRACK: "进度基本符合预期",
     Status.LAGGING: "进度滞后",
     Status.UNKNOWN: "暂无法评估",
+    Status.NOT_DUE: "尚未到完成时限",
+    Status.MET: "已实现规划目标",
+    Status.NOT_MET: "未实现规划目标",
 }
 
 # Methods where 完成进度 is a share of the planned change; the others are met / not met.
@@ -24,8 +27,13 @@ _SHARE_METHODS = {ProgressMethod.FLOOR, ProgressMethod.CEILING, ProgressMethod.N
 
 
 def value_phrase(r: IndicatorResult) -> str:
-    """``2023年达到 18.6 万户`` / ``规划期累计新增 3.2 万户`` / ``已完成``."""
+    """``2023年达到 18.6 万户`` / ``规划期累计新增 3.2 万户`` / ``2022年已完成``."""
     ind = r.indicator
+    m = r.milestone
+    if m is not None and m.done_year is not None:
+        return f"{m.done_year}年已完成"
+    if m is not None:
+        return "截至评估时尚未完成" if r.current is not None else "暂无完成情况报告"
     if r.current is None:
         return "暂无数据"
     if ind.kind is Kind.MILESTONE:
@@ -48,8 +56,11 @@ def progress_phrase(r: IndicatorResult) -> str:
 
 
 def schedule_phrase(r: IndicatorResult) -> str:
-    """``快于时间进度 25.2 个百分点`` / ``慢于……`` / ``与时间进度持平``."""
-    if r.gap is None or r.method not in _SHARE_METHODS:
+    """``快于时间进度 25.2 个百分点`` / ``慢于……`` / ``与时间进度持平``; for a growth-rate
+    target, the yearly growth achieved against the one required."""
+    if r.growth_required is not None and r.growth_achieved is not None:
+        return f"{r.baseline_year}年以来年均增长 {r.growth_achieved:.1f}%，规划要求年均增长 {r.growth_required:g}%"
+    if r.gap is None or r.method not in _SHARE_METHODS or r.final:
         return ""
     if round(r.gap, 1) == 0:
         return "与时间进度持平"
@@ -58,7 +69,20 @@ def schedule_phrase(r: IndicatorResult) -> str:
 
 
 def status_phrase(r: IndicatorResult) -> str:
-    text = STATUS_PHRASES[r.status]
+    m = r.milestone
+    if m is not None and m.state.value == "已完成":
+        text = {"提前": f"早于完成时限（{m.due.label}）", "按期": f"在完成时限（{m.due.label}）内按期完成",
+                "逾期": f"晚于完成时限（{m.due.label}）"}.get(m.timing, "已完成")
+    elif m is not None and m.state.value == "逾期未完成":
+        text = f"已超过完成时限（{m.due.label}），逾期未完成"
+    elif m is not None and m.state.value == "未到期":
+        text = f"完成时限为{m.due.label}，尚未到期"
+    elif r.maintained and r.broken_years:
+        text = f"{'、'.join(str(y) for y in r.broken_years)}年未达到，未能保持规划目标"
+    elif r.maintained and r.status is Status.ACHIEVED and r.years_checked:
+        text = "各年均保持规划目标"
+    else:
+        text = STATUS_PHRASES[r.status]
     if r.alert:
         text += "，作为约束性指标需予以预警"
     return text
@@ -93,7 +117,20 @@ def sentence_parts(r: IndicatorResult, unit_names: dict[str, str]) -> dict[str, 
         "projection": projection_phrase(r),
         "coverage": coverage_phrase(r, unit_names),
         "reason": r.reason.strip().rstrip("。"),
+        "baseline": baseline_phrase(r),
     }
+
+
+def baseline_phrase(r: IndicatorResult) -> str:
+    """Where the baseline came from when it is not the plan's printed value, and the
+    indicator's own years when they differ from the plan's (``以2019年为基期、2024年为目标年``)."""
+    o = r.baseline_origin
+    parts = []
+    if o is not None and o.source == "returns" and o.value is not None:
+        parts.append(o.text)
+    if r.target_note:
+        parts.append(r.target_note)
+    return "；".join(parts)
 
 
 def compose(r: IndicatorResult, parts: dict[str, str]) -> str:
@@ -102,11 +139,17 @@ def compose(r: IndicatorResult, parts: dict[str, str]) -> str:
         reason = f"，{parts['reason']}" if parts["reason"] else ""
         return f"{parts['subject']}{parts['coverage']}暂无法评估{reason}。"
     clauses = [parts["value"] + parts["coverage"]]
-    if r.status is Status.ACHIEVED:
+    if r.milestone is not None or r.maintained or r.final:
+        clauses.append(parts["status"])
+        if r.final and r.progress is not None and r.method in _SHARE_METHODS and r.status is Status.NOT_MET:
+            clauses.append(parts["progress"])
+    elif r.status is Status.ACHIEVED:
         clauses.append(f"{parts['status']}（目标值 {r.indicator.target.display()}）")
     else:
         clauses.extend(p for p in (parts["progress"], parts["schedule"], parts["status"]) if p)
-    text = f"{parts['subject']}{'，'.join(clauses)}。"
-    if parts["projection"]:
+    text = f"{parts['subject']}{'，'.join(c for c in clauses if c)}。"
+    if parts.get("baseline"):
+        text += f"{parts['baseline']}。"
+    if parts["projection"] and not r.final and r.milestone is None:
         text += f"{parts['projection']}。"
     return text
