@@ -179,3 +179,23 @@ def test_replaced_return_with_errors_no_longer_fails_collect(project: Project, f
     data = json.loads(run(project, "collect", str(project.returns_dir), "--json").stdout)
     assert data["summary"] == {"new": 0, "already": 2, "superseded": 0, "outdated": 0, "rejected": 0,
                                "files": 2, "with_errors": 0}
+
+
+def test_markup_in_cells_and_file_names_is_printed_as_typed(project: Project, tmp_path: Path) -> None:
+    """Text from returns is never read as rich markup: not crashed on, not altered."""
+    form = write_form(PLAN, "echeng", tmp_path / "forms" / "echeng.xlsx").path
+    bad = fill_form(form, project.returns_dir / "[bold]鄂城区[red].xlsx",
+                    {("A01", 2022): "[/b]", ("A01", 2023): "[bold]12[/bold]"})
+    res = run(project, "collect", str(bad))
+    assert res.exit_code == 1, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert "“[/b]”不是数值" in res.stdout and "“[bold]12[/bold]”不是数值" in res.stdout
+    assert "[bold]鄂城区[red].xlsx" in res.stdout
+    history = run(project, "history", "echeng")
+    assert history.exit_code == 0, history.output
+    assert "“[/b]”不是数值" in history.stdout
+    validate = run(project, "validate", str(bad))
+    assert validate.exit_code == 1 and validate.exception is None or isinstance(validate.exception, SystemExit)
+    evaluate = run(project, "evaluate")
+    assert evaluate.exception is None or isinstance(evaluate.exception, SystemExit), evaluate.output
+    assert "[bold]鄂城区[red].xlsx" in evaluate.stdout

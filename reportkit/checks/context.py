@@ -62,7 +62,7 @@ def any_spec(plan: Plan, code: str, unit: str) -> RowSpec | None:
 
 
 MAX_SHOWN = 100  # characters of a typed text quoted in a message
-QUOTED_PARAMS = ("value", "code", "actual")  # message parameters that quote what a unit typed
+QUOTED_PARAMS = ("value", "code", "actual", "claimed")  # message parameters that quote what a unit typed
 
 
 def clip(v: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..findings import Severity, register
 from ..forms import layout as L
+from ..forms.meta import period_of
 from ..forms.rows import form_rows
 from ..intake.extent import MAX_COLS, MAX_ROWS
 from ..intake.form import norm
@@ -33,6 +34,9 @@ register("form.not-a-form", E, "不是填报表", "文件是电子表格，但�
          "请使用下发的填报表填写，不要复制到新建的工作簿中。")
 register("form.other-plan", E, "其他规划的填报表", "该填报表属于规划“{other}”（编号 {plan_id}），不是本次的“{plan}”。",
          "请确认报送的是本次下发的填报表。")
+register("form.other-period", E, "其他期次的填报表",
+         "该填报表是本规划{period}的填报表，本次为{current}，其中的数据不作为本期数据使用。",
+         "请使用本期下发的填报表填写；如为补报往期数据，请与牵头部门联系。")
 register("form.unknown-unit", E, "未知填报单位", "填报表中的填报单位编码“{unit}”不在本规划的填报单位中。",
          "请使用本单位的填报表；如单位有调整，请联系牵头部门重新下发。")
 register("form.outdated", W, "表样已过期",
@@ -43,6 +47,9 @@ register("form.version", W, "表样版本不同", "填报表版式版本为 {ver
 register("form.identity-conflict", E, "标识信息不一致",
          "填报表标识的填报单位为“{unit_name}”（{unit}），但{evidence}。标识信息可能被改动过，本表数据可能不属于该单位。",
          "请使用本单位下发的原表填写，不要修改隐藏的标识信息；如确属本单位数据，请与牵头部门联系。")
+register("form.unit-name-differs", INFO, "单位名称与规划不同",
+         "填报表标识中的单位名称为“{claimed}”，本规划中编码 {unit} 的单位为“{name}”，以规划为准。",
+         "如单位名称有调整，请以规划定义为准；今后请使用最新下发的填报表。")
 register("form.meta-sheet-missing", INFO, "标识表被删除",
          "填报表中隐藏的标识表已被删除，已按文件属性识别为“{unit_name}”的填报表，锁定内容按当前规划核对。",
          "今后请直接在下发的填报表中填写，不要删除或复制工作表。")
@@ -92,9 +99,19 @@ def check_plan(ctx: CheckContext) -> None:
         ctx.add("form.other-plan", other=meta.get("plan_name") or meta.get("plan_id"),
                 plan_id=meta.get("plan_id"), plan=info.name)
         ctx.stop = True
+    elif meta.get("period") and meta.get("period") != period_of(ctx.plan):
+        ctx.add("form.other-period", period=period_text(meta.get("period")),
+                current=period_text(period_of(ctx.plan)))
+        ctx.stop = True
     elif ctx.plan.unit(meta.get("unit")) is None:
         ctx.add("form.unknown-unit", unit=meta.get("unit"))
         ctx.stop = True
+
+
+def period_text(period: str) -> str:
+    """``2023-中期评估`` as a person says it: ``“2023年中期评估”``."""
+    year, sep, kind = period.partition("-")
+    return f"“{year}年{kind}”" if sep and year.isdigit() else f"“{period}”"
 
 
 def check_fingerprint(ctx: CheckContext) -> None:
@@ -162,9 +179,24 @@ def check_identity(ctx: CheckContext) -> None:
     name = ctx.plan.unit_name(unit)
     if meta.source == "properties":
         ctx.add("form.meta-sheet-missing", unit_name=name)
-    evidence = _property_conflicts(ctx) + _rows_conflict(ctx) + _title_conflict(ctx, name)
+    evidence = (_property_conflicts(ctx) + _name_conflict(ctx, unit, name) + _rows_conflict(ctx)
+                + _title_conflict(ctx, name))
     if evidence:
         ctx.add("form.identity-conflict", unit=unit, unit_name=name, evidence="；".join(evidence))
+
+
+def _name_conflict(ctx: CheckContext, unit: str, name: str) -> list[str]:
+    """The unit name stored in the form is never shown (names come from the plan); naming another
+    unit of the plan is evidence of an edit, any other difference only a note."""
+    meta = ctx.content.meta
+    claimed = meta.get("unit_name") if meta else ""
+    if not claimed or not name or norm(claimed) == norm(name):
+        return []
+    other = next((u for u in ctx.plan.units if u.code != unit and norm(u.name) == norm(claimed)), None)
+    if other is not None:
+        return [f"标识中的单位名称为另一单位“{other.name}”（{other.code}）"]
+    ctx.add("form.unit-name-differs", unit=unit, claimed=claimed, name=name)
+    return []
 
 
 _PROPERTY_LABELS = {"plan_id": "规划编号", "fingerprint": "指标定义指纹", "form_version": "表样版本",

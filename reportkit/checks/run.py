@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..definitions.model import Plan
 from ..findings import Finding, Severity, count_by_severity, register
 from ..intake.reader import FormContent, read_form
-from ..intake.types import ReturnData
+from ..intake.types import ReturnData, ReturnMeta
 from . import identity, structure
 from .cells import check_cells, is_explanation
 from .context import CheckContext, row_specs
@@ -72,10 +72,20 @@ def _result(ctx: CheckContext) -> ReturnData:
     received = dt.datetime.fromtimestamp(c.path.stat().st_mtime).isoformat(timespec="seconds") \
         if c.path.exists() else ""
     return ReturnData(
-        path=str(c.path), sha256=c.sha256, meta=c.meta.to_return_meta() if c.meta and not ctx.stop else None,
+        path=str(c.path), sha256=c.sha256, meta=_meta(ctx),
         observations=ctx.observations, notes=ctx.notes, tasks=c.tasks if not ctx.stop else [],
         narrative=c.narrative, findings=sort_findings(findings), received_at=received,
     )
+
+
+def _meta(ctx: CheckContext) -> ReturnMeta | None:
+    """The return's identity, with the unit's name as the plan gives it (the form's own copy of
+    the name is untrusted text, and is never what reportkit shows)."""
+    c = ctx.content
+    if c.meta is None or ctx.stop:
+        return None
+    meta = c.meta.to_return_meta()
+    return replace(meta, unit_name=ctx.plan.unit_name(meta.unit) or meta.unit_name)
 
 
 def _explain(ctx: CheckContext, findings: list[Finding]) -> list[Finding]:

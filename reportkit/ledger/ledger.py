@@ -225,8 +225,11 @@ class Ledger:
         replaced, one transaction per return; the original, its receipt time and its place in
         the unit's history stay as they were."""
         fingerprint = plan.fingerprint()
-        rows = self.conn.execute("SELECT * FROM submissions WHERE plan_id = ? AND checked_with != ? ORDER BY id",
-                                 (plan.info.id, fingerprint)).fetchall()
+        # Returns of earlier periods keep the verdict of their own period (they pre-fill forms);
+        # checked against this period's definitions they would all be "another period".
+        rows = self.conn.execute("SELECT * FROM submissions WHERE plan_id = ? AND checked_with != ? "
+                                 "AND (period IS NULL OR period = ?) ORDER BY id",
+                                 (plan.info.id, fingerprint, plan_period(plan))).fetchall()
         done = []
         for row in rows:
             original = self.original_path(row["sha256"])

@@ -1,0 +1,80 @@
+"""Returns that would make reportkit state something the data does not support."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
+
+from builders import GOOD_VALUES, build_plan, fill, generate  # noqa: E402
+
+from reportkit.checks.run import validate_paths  # noqa: E402
+from reportkit.ledger import Ledger  # noqa: E402
+from reportkit.pipeline import split_returns  # noqa: E402
+
+PLAN = build_plan()
+LAST_YEAR = build_plan(cutoff=dt.date(2022, 12, 31))
+
+
+def test_return_of_another_period_is_recognised_and_never_current(tmp_path: Path) -> None:
+    old = fill(generate(LAST_YEAR, "D01", tmp_path / "old"), tmp_path / "鄂城区-2022.xlsx",
+               {k: v for k, v in GOOD_VALUES.items() if k[1] <= 2022})
+    current = fill(generate(PLAN, "D02", tmp_path / "new"), tmp_path / "华容区.xlsx")
+    run = validate_paths(PLAN, [old, current])
+    first, second = run.returns
+    assert [f.code for f in first.findings] == ["form.other-period"]
+    assert "“2022年中期评估”" in first.findings[0].message and "“2023年中期评估”" in first.findings[0].message
+    assert first.unit is None and second.state == "accepted"
+    included, excluded = split_returns(run)
+    assert included == [second] and "D01" in run.missing_units
+
+    # in the ledger: kept, reported, never the unit's current return
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        results = ledger.collect_many(PLAN, [old, current])
+        assert [r.record.state for r in results] == ["rejected", "accepted"]
+        latest, accepted = ledger.current(PLAN)
+        assert [r.unit for r in latest] == ["D02"] and [r.unit for r in accepted] == ["D02"]
+
+
+def test_earlier_period_returns_keep_their_verdict_when_the_plan_moves_on(tmp_path: Path) -> None:
+    """Collected in its own period, a return stays accepted (it pre-fills later forms) after the
+    plan is edited for the next evaluation."""
+    old = fill(generate(LAST_YEAR, "D01", tmp_path / "old"), tmp_path / "鄂城区-2022.xlsx",
+               {k: v for k, v in GOOD_VALUES.items() if k[1] <= 2022})
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        assert ledger.collect(LAST_YEAR, old).record.state == "accepted"
+        assert ledger.revalidate(PLAN) == []
+        assert ledger.find(ledger.submissions()[0].sha256).state == "accepted"
+        assert ledger.prefill(PLAN, "D01")[("A01", 2022)] == 12.37
+
+
+def _claim_name(path: Path, name: str) -> Path:
+    from builders import edit
+
+    from reportkit.forms import layout as L
+
+    def change(wb: object) -> None:
+        ws = wb[L.SHEET_META]  # type: ignore[index]
+        for row in ws.iter_rows():
+            if row[0].value == "unit_name":
+                row[1].value = name
+                row[1].data_type = "s"  # openpyxl would store a text starting with "=" as a formula
+    return edit(path, change)
+
+
+def test_unit_name_shown_comes_from_the_plan(tmp_path: Path) -> None:
+    from reportkit.checks.report import write_outputs
+
+    renamed = _claim_name(fill(generate(PLAN, "D01", tmp_path / "f"), tmp_path / "a.xlsx"), "=HYPERLINK(\"x\")某区")
+    other = _claim_name(fill(generate(PLAN, "D02", tmp_path / "g"), tmp_path / "b.xlsx"), "鄂城区")
+    run = validate_paths(PLAN, [renamed, other])
+    first, second = run.returns
+    assert first.meta.unit_name == "鄂城区" and second.meta.unit_name == "华容区"
+    assert [f.code for f in first.findings] == ["form.unit-name-differs"]
+    assert "以规划为准" in first.findings[0].message and first.state == "accepted"
+    conflict = [f for f in second.findings if f.code == "form.identity-conflict"]
+    assert conflict and "另一单位“鄂城区”（D01）" in conflict[0].message and second.has_errors
+    out = write_outputs(run, tmp_path / "out")
+    assert sorted(p.name for p in out.feedback) == ["华容区-审核意见.xlsx", "鄂城区-审核意见.xlsx"]
