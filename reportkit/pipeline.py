@@ -9,7 +9,7 @@ latest accepted return from it (:func:`gather_from_ledger`); ``build --dry-run``
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .checks.run import ValidationRun, collect_files, validate_paths
 from .definitions.model import Plan
@@ -17,7 +17,7 @@ from .intake.types import ReturnData
 from .ledger import Ledger, plan_period
 from .ledger.collecting import collect_returns
 from .project import Project
-from .rendering.context import Submission
+from .rendering.context import Fallback, Submission
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 STAGE_READ = "读取并审核填报表"
@@ -55,6 +55,7 @@ class Gathered:
     excluded: list[ReturnData]
     submissions: list[Submission] | None = None  # from the ledger
     revalidated: int = 0  # stored returns checked again because the plan changed
+    fallbacks: list[Fallback] = field(default_factory=list)  # newest rejected, older accepted used
 
 
 def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None) -> Gathered:
@@ -75,11 +76,24 @@ def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None) 
               if r.record.unit is None or r.record.plan_id != plan.info.id or r.record.period != period]
     run = ValidationRun(plan.info.id, returns=[*latest, *others],
                         units={u.code: u.name for u in plan.reporting_units()})
-    excluded = [r for r in latest if r.has_errors]
+    used = {r.unit: r for r in included}
+    # A unit whose newest return has errors but an older accepted one is used is not left out:
+    # the report says which return it rests on, and the manifest lists that file.
+    excluded = [r for r in latest if r.has_errors and r.unit not in used]
+    fallbacks = [Fallback(unit=r.unit, rejected_file=_name(r.path), used_file=_name(used[r.unit].path),
+                          used_received_at=used[r.unit].received_at)
+                 for r in latest if r.has_errors and r.unit in used and r.unit is not None]
+    older = {f.unit: f for f in fallbacks}
     submissions = [Submission(unit=u.unit, file=u.current_file, received_at=u.last_received, state=u.state,
-                              included=u.has_accepted, resubmissions=u.resubmissions)
+                              included=u.has_accepted, resubmissions=u.resubmissions, timeliness=u.timeliness,
+                              used_file=older[u.unit].used_file if u.unit in older else "",
+                              used_received_at=older[u.unit].used_received_at if u.unit in older else "")
                    for u in status.units if u.reported]
-    return Gathered(run, included, excluded, submissions, len(revalidated))
+    return Gathered(run, included, excluded, submissions, len(revalidated), fallbacks)
+
+
+def _name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def gather_from_files(plan: Plan, project: Project, progress: Progress | None) -> Gathered:

@@ -47,7 +47,7 @@ def test_build_collects_into_the_ledger_once(project: Path) -> None:
     assert {s.received_at[:7] for s in subs} == {"2024-01"}
     text = _text(project)
     assert "2024年1月12日" in text  # 鄂城区's logged receipt, in 附件2
-    assert "已报送 20 个，纳入汇总 19 个" in text
+    assert "已报送20个，纳入汇总19个" in text
     assert "填报表存在强制性审核问题，未纳入汇总" in text  # why 药品…合格率 has no figure
     # 附件1: each district's own 2020 baseline and its progress from it, beside its yearly values
     doc = docx.Document(str(project / "outputs" / REPORT))
@@ -81,7 +81,7 @@ def test_a_corrected_resubmission_replaces_the_return_with_errors(project: Path)
     assert data["excluded"] == []
     a08 = next(i for i in data["evaluation"]["indicators"] if i["indicator"]["code"] == "A08")
     assert a08["status"] != "无法评估"
-    assert "已报送 20 个。" in _text(project)
+    assert "已报送20个。" in _text(project)
     with Ledger.for_project(Project(project)) as ledger:
         assert len(ledger.history("drug")) == 2  # the old return is kept with its findings
 

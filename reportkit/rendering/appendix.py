@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
+from ..definitions.model import Plan
 from ..evaluation.types import Evaluation, IndicatorResult
+from ..findings import Finding
 from ..intake.types import STATE_LABELS
 from . import formatting as fmt
 
@@ -58,20 +62,51 @@ def values_rows(ev: Evaluation, years: list[int], names: dict[str, str]) -> list
     return out
 
 
+def _timeliness(received_at: str, deadline: dt.date | None) -> str:
+    if deadline is None or not received_at:
+        return ""
+    try:
+        day = dt.date.fromisoformat(received_at[:10])
+    except ValueError:
+        return ""
+    return "on-time" if day <= deadline else "late"
+
+
 def _derived_submissions(inputs: ReportInputs) -> list[Submission]:
     from .context import Submission
 
+    deadline = getattr(inputs.plan.info, "deadline", None)
     subs = []
     for ret, included in [*((r, True) for r in inputs.returns), *((r, False) for r in inputs.excluded)]:
         if ret.unit:
             subs.append(Submission(unit=ret.unit, file=_file(ret.path), received_at=ret.received_at,
-                                   state=ret.state, included=included))
+                                   state=ret.state, included=included,
+                                   timeliness=_timeliness(ret.received_at, deadline)))
     return subs
+
+
+def submissions_of(inputs: ReportInputs) -> list[Submission]:
+    """Each unit's collection record: from the ledger, else derived from the returns."""
+    return list(inputs.submissions) if inputs.submissions is not None else _derived_submissions(inputs)
+
+
+TIMELINESS = {"on-time": "按时", "late": "逾期", "": "—"}
+
+
+def _reported(s: Submission | None, excluded_reason: str) -> str:
+    """``已报送`` / ``已报送，因……未纳入汇总`` / ``已报送，采用上一版`` / ``未报送``."""
+    if s is None:
+        return "未报送"
+    if s.used_file:
+        return "已报送（最新一版未通过审核，采用上一版）"
+    if not s.included:
+        return f"已报送，因{excluded_reason}未纳入汇总"
+    return "已报送"
 
 
 def reporting_rows(inputs: ReportInputs, names: dict[str, str]) -> list[dict[str, Any]]:
     """Every expected unit, reported or not, in plan order, with its latest return."""
-    subs = list(inputs.submissions) if inputs.submissions is not None else _derived_submissions(inputs)
+    subs = submissions_of(inputs)
     by_unit: dict[str, Submission] = {}
     for s in subs:
         by_unit.setdefault(s.unit, s)
@@ -86,14 +121,42 @@ def reporting_rows(inputs: ReportInputs, names: dict[str, str]) -> list[dict[str
             "unit": names.get(code, code),
             "unit_code": code,
             "type": unit.type.label if unit else fmt.NONE_TEXT,
-            "reported": ("已报送" if s.included else "已报送（未纳入汇总）") if s else "未报送",
+            "reported": _reported(s, "存在强制性审核问题"),
             "received_at": fmt.datetime_text(s.received_at) if s else fmt.NONE_TEXT,
+            "timeliness": TIMELINESS.get(s.timeliness, "—") if s else "—",
             "state": STATE_LABELS.get(s.state, s.state) if s else fmt.NONE_TEXT,
             "file": s.file if s else fmt.NONE_TEXT,
+            "used_file": (s.used_file or s.file) if s and (s.included or s.used_file) else fmt.NONE_TEXT,
             "resubmissions": str(s.resubmissions) if s else "0",
             "included": bool(s and s.included),
         })
     return rows
+
+
+_RULE_CODE = re.compile(r"审核规则\s*[A-Za-z][A-Za-z0-9_-]*\s*[：:]")
+_FILE_NAME = re.compile(r"[^\s“”\"'（）()]+\.(?:xlsx|xlsm|xls|et|ods|csv)", re.IGNORECASE)
+
+
+def plain_message(message: str) -> str:
+    """A finding's message without rule codes or file names (审核规则 R02： → 审核规则：)."""
+    text = _RULE_CODE.sub("审核规则：", message)
+    return _FILE_NAME.sub("填报表", text)
+
+
+def finding_location(f: Finding, plan: Plan) -> str:
+    """In plain words: ``有效注册商标量，2022年`` / ``重点任务“…”`` / ``填报表``; no cell codes."""
+    loc = f.location
+    what = ""
+    code = loc.indicator or ""
+    if code:
+        ind, item = plan.indicator(code), plan.item(code)
+        task = next((t for t in plan.tasks if t.code == code), None)
+        what = (ind.name if ind else item.name if item else fmt.quoted(task.title) if task else "")
+    parts = [p for p in (what, f"{loc.year}年" if loc.year else "") if p]
+    if parts:
+        return "，".join(parts)
+    sheet = (loc.sheet or "").strip()
+    return sheet if sheet and not sheet.startswith("_") else "填报表"
 
 
 def _file(path: str) -> str:

@@ -26,7 +26,8 @@ from ..intake.types import ReturnData
 from ..pipeline import Progress, gather_from_files, gather_from_ledger, stepper
 from ..project import Project
 from . import charts
-from .context import ReportInputs, Submission, build_context
+from .context import Fallback, ReportInputs, Submission, build_context
+from .docprops import set_core_properties
 from .docx_report import render_docx
 from .make_template import TEMPLATE_NAME
 from .summary_xlsx import summary_workbook
@@ -50,6 +51,7 @@ class BuildResult:
     dry_run: bool = False
     submissions: list[Submission] | None = None  # each unit's collection record, from the ledger
     revalidated: int = 0  # stored returns checked again because the plan changed since
+    fallbacks: list[Fallback] = field(default_factory=list)  # newest return rejected, an older one used
 
     @property
     def exit_code(self) -> int:
@@ -104,10 +106,14 @@ def excluded_entry(r: ReturnData) -> dict[str, Any]:
 
 def manifest(project: Project, result: BuildResult, outputs: Sequence[str], now: dt.datetime) -> dict[str, Any]:
     plan_path = project.plan_path
-    returns = [{"file": str(Path(r.path).relative_to(project.root)) if Path(r.path).is_relative_to(project.root)
-                else r.path, "sha256": r.sha256, "unit": r.unit, "state": r.state,
-                "included": r in result.included, "superseded_by": r.superseded_by}
-               for r in result.run.returns]
+    def rel(path: str) -> str:
+        return str(Path(path).relative_to(project.root)) if Path(path).is_relative_to(project.root) else path
+
+    used = {r.sha256 for r in result.included}
+    listed = [*result.run.returns, *(r for r in result.included if r not in result.run.returns)]
+    returns = [{"file": rel(r.path), "sha256": r.sha256, "unit": r.unit, "state": r.state,
+                "included": r.sha256 in used, "superseded_by": r.superseded_by}
+               for r in listed]
     template = result.template
     return {
         "reportkit_version": __version__,
@@ -119,6 +125,8 @@ def manifest(project: Project, result: BuildResult, outputs: Sequence[str], now:
         "excluded": [excluded_entry(r) for r in result.excluded],
         "superseded": [{"file": Path(r.path).name, "unit": r.unit, "superseded_by": r.superseded_by}
                        for r in result.run.returns if r.superseded_by],
+        "fallbacks": [{"unit": f.unit, "rejected_file": f.rejected_file, "used_file": f.used_file,
+                       "used_received_at": f.used_received_at} for f in result.fallbacks],
         "outputs": list(outputs),
         "counts": {s.value: n for s, n in result.evaluation.counts.items()} if result.evaluation else {},
     }
@@ -148,16 +156,20 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     step = stepper(progress, STAGE_RENDER, 5)
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
                           [f for r in result.run.active for f in r.findings], submissions=result.submissions,
-                          generated_at=now)
+                          generated_at=now, fallbacks=result.fallbacks)
     base = build_context(inputs)
     step()
     images = {"status": charts.status_chart(base["counts"]["by_status"]),
-              "progress": charts.progress_chart(base["indicators"], result.evaluation.time_progress)}
+              "progress": charts.progress_chart(base["indicators"])}
     ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
     step()
     report_name, summary_name = report_names(result.plan)
     out = project.outputs
-    files = {out / report_name: render_docx(result.template, ctx)}
+    report = ctx["report"]
+    docx = set_core_properties(render_docx(result.template, ctx), title=report["title"], author=report["author"],
+                               created=now, subject=result.plan.info.name,
+                               keywords=f"{result.plan.info.evaluation_kind.value}；{result.plan.info.region}")
+    files = {out / report_name: docx}
     step()
     files[out / summary_name] = summary_workbook(base)
     step()
@@ -179,7 +191,7 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     included, excluded = gathered.included, gathered.excluded
     result = BuildResult(plan, gathered.run, included=included, excluded=excluded, dry_run=dry_run,
                          template=find_template(project, template), submissions=gathered.submissions,
-                         revalidated=gathered.revalidated)
+                         revalidated=gathered.revalidated, fallbacks=gathered.fallbacks)
     if strict and excluded:
         result.strict_failed = True
         return result

@@ -25,9 +25,8 @@ from ..evaluation.types import (
 from ..findings import Finding, Severity
 from ..intake.types import STATE_LABELS, ReturnData
 from . import formatting as fmt
-from . import sentences
-from .appendix import reporting_rows, values_rows
-from .narrative import narrative_items, problem_section, suggestion_section
+from . import sentences, synthesis
+from .appendix import finding_location, plain_message, reporting_rows, submissions_of, values_rows
 
 STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and the workbook
     Status.ACHIEVED: "C6EFCE",
@@ -54,6 +53,19 @@ class Submission:
     state: str = ""  # a key of STATE_LABELS
     included: bool = True
     resubmissions: int = 0
+    timeliness: str = ""  # on-time / late / "" (no deadline known)
+    used_file: str = ""  # the return whose figures are used, when not the newest one
+    used_received_at: str = ""
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A unit whose newest return was rejected while an older accepted one is used."""
+
+    unit: str
+    rejected_file: str
+    used_file: str
+    used_received_at: str = ""
 
 
 @dataclass
@@ -68,13 +80,20 @@ class ReportInputs:
     submissions: Sequence[Submission] | None = None  # from the ledger; else derived from returns
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     author: str = ""  # shown on the cover (default: the plan's lead agency)
+    fallbacks: Sequence[Fallback] = ()  # newest return rejected, an older accepted one used
 
 
 def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The template context. ``charts`` maps ``status``/``progress`` to image objects or paths."""
     ev, plan = inputs.evaluation, inputs.plan
     names = {u.code: u.name for u in plan.units}
-    rows = [indicator_row(r, names) for r in ev.indicators]
+    unit_names = [u.name for u in plan.units]
+    flagged = unverified_figures(inputs, names)
+    rows = [indicator_row(i, r, names, plan.info.baseline_year, flagged) for i, r in enumerate(ev.indicators, 1)]
+    chapters = synthesis.chapters(ev, names, unit_names)
+    projects = synthesis.projects(ev, names, unit_names, len(chapters))
+    narrative = {f: narrative_pairs(inputs.returns, names, f) for f in ("achievements", "problems", "suggestions")}
+    next_steps = [(rep.unit_name, rep.report.next_steps) for res in ev.tasks.results for rep in res.reports]
     ctx: dict[str, Any] = {
         "plan": plan_section(inputs),
         "report": report_section(inputs),
@@ -82,14 +101,74 @@ def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None)
         "charts": dict(charts or {"status": "", "progress": ""}),
         "indicators": rows,
         "indicator_groups": indicator_groups(rows),
-        "overview": overview_section(inputs, rows),
-        "tasks": task_summary(ev),
-        "chapters": chapter_sections(ev, names),
-        "problems": problem_section(ev, rows, inputs.returns, names),
-        "suggestions": suggestion_section(ev, rows, inputs.returns, names),
+        "overview": overview_section(inputs, flagged, narrative["achievements"], unit_names),
+        "tasks": task_summary(ev, names),
+        "chapters": chapters,
+        "projects": projects or {},
+        "problems": synthesis.problems(ev, names, narrative["problems"], flagged),
+        "suggestions": synthesis.suggestions(ev, names, next_steps, narrative["suggestions"], flagged),
         "appendix": appendix_section(inputs, names),
+        "narrative": narrative_rows(inputs.returns, names),
     }
+    ctx["toc"] = toc_entries(ctx)
     return ctx
+
+
+def toc_entries(ctx: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The headings of the default outline, for a 目录 readable before Word updates the field."""
+    out = [{"level": 1, "text": "一、规划实施总体情况"}, {"level": 1, "text": "二、主要指标完成情况"}]
+    out += [{"level": 2, "text": g["heading"]} for g in ctx["indicator_groups"]]
+    out.append({"level": 1, "text": "三、重点任务推进情况"})
+    out += [{"level": 2, "text": ch["heading"]} for ch in ctx["chapters"]]
+    if ctx["projects"]:
+        out.append({"level": 2, "text": ctx["projects"]["heading"]})
+    out += [{"level": 1, "text": t} for t in ("四、存在的问题", "五、下一步工作建议",
+                                              "附件1  主要指标分单位数据", "附件2  各单位报送情况", "附件3  审核情况")]
+    return out
+
+
+def narrative_pairs(returns: Sequence[ReturnData], names: Mapping[str, str], fieldname: str) -> list[tuple[str, str]]:
+    """(unit name, text) for every unit that wrote something in that 总体情况 field."""
+    out = []
+    for ret in returns:
+        text = getattr(ret.narrative, fieldname, "").strip()
+        if text:
+            unit = ret.meta.unit_name if ret.meta and ret.meta.unit_name else names.get(ret.unit or "", ret.unit or "")
+            out.append((unit, text))
+    return out
+
+
+def narrative_rows(returns: Sequence[ReturnData], names: Mapping[str, str]) -> list[dict[str, str]]:
+    """Each unit's 总体情况 texts in full (the Excel summary; the report body groups them)."""
+    rows = []
+    for ret in returns:
+        n = ret.narrative
+        if n.achievements.strip() or n.problems.strip() or n.suggestions.strip():
+            unit = ret.meta.unit_name if ret.meta and ret.meta.unit_name else names.get(ret.unit or "", ret.unit or "")
+            rows.append({"unit": unit, "achievements": n.achievements, "problems": n.problems,
+                         "suggestions": n.suggestions})
+    return rows
+
+
+def unverified_figures(inputs: ReportInputs, names: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
+    """Indicator code → (unit name, year) of figures in accepted returns that carry a 核实性
+    finding the unit has not explained: the report marks values resting on them."""
+    plan = inputs.plan
+    feeds: dict[str, set[str]] = {}
+    for ind in plan.indicators:
+        for code in [ind.code, *(it.code for it in plan.formula_items(ind))]:
+            feeds.setdefault(code, set()).add(ind.code)
+    out: dict[str, list[tuple[str, int]]] = {}
+    for ret in inputs.returns:
+        for f in ret.findings:
+            loc = f.location
+            if f.severity is not Severity.WARNING or f.explained or not loc.indicator or loc.year is None:
+                continue
+            unit = names.get(loc.unit or ret.unit or "", loc.unit or ret.unit or "")
+            for code in feeds.get(loc.indicator, ()):
+                if (unit, loc.year) not in out.setdefault(code, []):
+                    out[code].append((unit, loc.year))
+    return out
 
 
 # ---------------------------------------------------------------- frame
@@ -127,35 +206,36 @@ def report_section(inputs: ReportInputs) -> dict[str, Any]:
 
 def counts_section(ev: Evaluation) -> dict[str, Any]:
     counts = ev.counts
-    parts = [f"{n} 项{s.value}" for s, n in counts.items() if n]
-    body = "、".join(parts) if parts else "暂无可评估指标"
-    sentence = f"纳入评估的 {len(ev.indicators)} 项主要指标中，{body}。"
     alerts = ev.alerts
-    if alerts:
-        names = "、".join(r.indicator.name for r in alerts)
-        sentence += f"约束性指标中有 {len(alerts)} 项进度滞后（{names}），需予以预警。"
+    binding = sum(1 for r in ev.indicators if r.indicator.attribute is Attribute.BINDING)
     out: dict[str, Any] = {s.key: counts[s] for s in STATUS_ORDER}
     out.update({
         "total": len(ev.indicators),
         "alerts": len(alerts),
-        "binding": sum(1 for r in ev.indicators if r.indicator.attribute is Attribute.BINDING),
-        "sentence": sentence,
+        "binding": binding,
+        "expected": len(ev.indicators) - binding,
+        "sentence": synthesis.counts_sentence(ev),
         "by_status": [{"status": s.value, "key": s.key, "count": counts[s],
                        "color": STATUS_COLORS[s]} for s in STATUS_ORDER],
         "note": (f"时间进度为截至{fmt.date_text(ev.info.cutoff)}规划期已过时间占比（{fmt.percent(ev.time_progress)}），"
                  "最新数据早于截止年份的指标按其数据年份年末的时间进度比较；"
-                 f"完成进度与时间进度相差不超过 {fmt.number(ev.tolerance, 1)} 个百分点的为基本符合预期；"
-                 "“预计”为按已有年度数据外推的预测，不代表实际完成情况。"),
+                 f"完成进度与时间进度相差不超过{fmt.points_text(ev.tolerance)}的为基本符合预期；"
+                 "“预计”为按已有年度数据外推的预测，不代表实际完成情况；标“*”的当前值所依据的数据尚待核实；"
+                 "“预警”为进度滞后的约束性指标。"),
     })
     return out
 
 
 # ---------------------------------------------------------------- indicators
-def indicator_row(r: IndicatorResult, names: dict[str, str]) -> dict[str, Any]:
+def indicator_row(index: int, r: IndicatorResult, names: dict[str, str], base_year: int,
+                  flagged: Mapping[str, Sequence[tuple[str, int]]]) -> dict[str, Any]:
     ind = r.indicator
-    parts = sentences.sentence_parts(r, names)
-    proj = r.projection
+    caveat = synthesis.unverified_phrase(r, flagged)
+    parts = sentences.sentence_parts(r, names, base_year, caveat)
+    current = fmt.indicator_value(ind, r.current)
+    status = "预警" if r.alert else r.status.value
     return {
+        "index": str(index),
         "code": ind.code,
         "name": ind.name,
         "label": ind.label,
@@ -166,18 +246,24 @@ def indicator_row(r: IndicatorResult, names: dict[str, str]) -> dict[str, Any]:
         "kind": ind.kind.label,
         "baseline": ind.baseline.display(),
         "target": ind.target.display(),
-        "current": fmt.indicator_value(ind, r.current),
-        "current_with_unit": fmt.with_unit(fmt.indicator_value(ind, r.current), ind.unit),
+        "current": current,
+        "current_cell": fmt.nobreak(f"{current}*" if caveat else current),
+        "baseline_cell": fmt.nobreak(ind.baseline.display()),
+        "target_cell": fmt.nobreak(ind.target.display()),
+        "progress_cell": fmt.nobreak(fmt.percent(r.progress)),
+        "current_with_unit": sentences.fig(r, r.current),
         "current_year": str(r.current_year) if r.current_year else fmt.NONE_TEXT,
         "progress": fmt.percent(r.progress),
         "time_progress": fmt.percent(r.time_progress),
-        "gap": fmt.number(r.gap, 1),
+        "gap": fmt.points(r.gap),
         "status": r.status.value,
+        "status_cell": status,
         "status_key": r.status.key,
-        "status_color": STATUS_COLORS[r.status],
+        "status_color": "FF9999" if r.alert else STATUS_COLORS[r.status],
         "alert": r.alert,
+        "unverified": bool(caveat),
         "projection": projection_cell(r),
-        "projection_text": proj.text if proj else "",
+        "projection_text": sentences.projection_phrase(r),
         "projection_value": projection_value(r),
         "lead_unit": names.get(ind.lead_unit, ind.lead_unit) or fmt.NONE_TEXT,
         "coverage": r.coverage,
@@ -214,82 +300,95 @@ def projection_cell(r: IndicatorResult) -> str:
 
 
 def indicator_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Indicators grouped by status (提前实现 first), for the sentences after the table."""
+    """Indicators grouped by status (提前实现 first), for the paragraphs after the table."""
     groups = []
     for status in STATUS_ORDER:
         members = [r for r in rows if r["status"] == status.value]
         if members:
             n = len(groups) + 1
-            groups.append({"heading": f"（{fmt.chinese_ordinal(n)}）{status.value}的指标（{len(members)} 项）",
+            groups.append({"heading": f"（{fmt.chinese_ordinal(n)}）{status.value}的指标（{len(members)}项）",
                            "status": status.value, "indicators": members})
     return groups
 
 
-def overview_section(inputs: ReportInputs, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def overview_section(inputs: ReportInputs, flagged: Mapping[str, Any], achievements: Sequence[tuple[str, str]],
+                     unit_names: Sequence[str]) -> dict[str, Any]:
     ev, info = inputs.evaluation, inputs.plan.info
-    cov = ev.coverage
     issuer = f"由{info.issuer}印发" if info.issuer else "印发"
-    intro = (f"《{info.name}》{issuer}实施以来，各地各部门按照规划部署推进各项工作。本次{info.evaluation_kind.value}"
-             f"以{info.baseline_year}年为基期、{info.target_year}年为目标年，数据截至{fmt.date_text(info.cutoff)}，"
-             f"规划期时间进度为 {fmt.percent(ev.time_progress)}。")
-    unit_name = lambda code: cov.unit_names.get(code, code)  # noqa: E731
-    reported, _ = reported_units(inputs)
-    absent = [unit_name(u) for u in cov.expected if u not in reported]
-    reporting = f"应报送单位 {len(cov.expected)} 个，已报送 {len(reported)} 个"
-    if len(absent) > MAX_NAMES:
-        reporting += f"，{'、'.join(absent[:3])}等 {len(absent)} 个单位未报送（名单见附件2）。"
-    elif absent:
-        reporting += f"，{'、'.join(absent)}未报送。"
-    else:
-        reporting += "，全部按要求报送。"
-    if inputs.excluded:
-        who = "、".join(unit_name(r.unit) if r.unit else _file(r.path) for r in inputs.excluded)
-        reporting += f"其中 {len(inputs.excluded)} 份填报表（{who}）存在强制性审核问题，未纳入本次汇总（见附件3）。"
-    counts = counts_section(ev)
+    received = len(reported_units(inputs)[0])
+    movements = synthesis.movements(ev, info.baseline_year, flagged)
     return {
-        "intro": intro,
-        "reporting": reporting,
-        "indicators": "从主要指标看，" + counts["sentence"],
-        "tasks": "从重点任务看，" + task_summary(ev)["summary"],
-        "achievements": narrative_items(inputs.returns, inputs.plan, "achievements"),
+        "intro": (f"《{info.name}》{issuer}实施以来，各地各部门按照规划部署推进各项工作。"
+                  f"规划以{info.baseline_year}年为基期、{info.target_year}年为目标年。"),
+        "method": method_text(inputs),
+        "reporting": reporting_text(inputs),
+        "judgement": synthesis.judgement(ev, received),
+        "movements": movements,
+        "movements_text": ("从主要指标看，" + "；".join(m["text"] for m in movements) + "。") if movements else "",
+        "achievements": synthesis.achievements_text(achievements, unit_names),
+        "indicators": "从主要指标看，" + synthesis.counts_sentence(ev),
+        "tasks": "从重点任务看，" + task_summary(ev, {})["summary"],
     }
 
 
+def method_text(inputs: ReportInputs) -> str:
+    """How the evaluation was done, in plain words."""
+    ev, info = inputs.evaluation, inputs.plan.info
+    deadline = getattr(info, "deadline", None)
+    text = (f"本次{info.evaluation_kind.value}评估期为{info.baseline_year + 1}年至{info.cutoff.year}年，"
+            f"数据截至{fmt.date_text(info.cutoff)}，规划期时间进度为{fmt.percent(ev.time_progress)}。"
+            "评估采取各单位填报、统一审核汇总的方式：各单位按统一填报表报送指标数据和重点任务进展，"
+            "经逐表审核后汇总测算各项指标的完成进度，并与时间进度比较。")
+    if deadline:
+        text += f"报送截止日期为{fmt.date_text(deadline)}。"
+    return text
+
+
+def reporting_text(inputs: ReportInputs) -> str:
+    """Who reported, on time or late, and what was left out and why, in plain words."""
+    cov = inputs.evaluation.coverage
+    unit_name = lambda code: cov.unit_names.get(code, code)  # noqa: E731
+    reported, used = reported_units(inputs)
+    absent = [unit_name(u) for u in cov.expected if u not in reported]
+    text = f"应报送单位{len(cov.expected)}个，已报送{len(reported)}个"
+    late = [unit_name(s.unit) for s in _submissions(inputs) if s.timeliness == "late"]
+    if late:
+        text += f"（其中{'、'.join(late[:MAX_NAMES])}{'等' if len(late) > MAX_NAMES else ''}{len(late)}个单位逾期报送）"
+    if len(absent) > MAX_NAMES:
+        text += f"，{'、'.join(absent[:3])}等{len(absent)}个单位未报送（名单见附件2）。"
+    elif absent:
+        text += f"，{'、'.join(absent)}未报送。"
+    else:
+        text += "，全部报送。"
+    if inputs.excluded:
+        who = "、".join(unit_name(r.unit) if r.unit else _file(r.path) for r in inputs.excluded)
+        text += (f"{who}报送的填报表因数据未通过审核（存在必须修改的问题），本次未纳入汇总，"
+                 "相关指标按缺报处理（见附件3）。")
+    for fb in inputs.fallbacks:
+        text += (f"{unit_name(fb.unit)}最新报送的填报表未通过审核，本次汇总采用其"
+                 f"{fmt.datetime_text(fb.used_received_at).split(' ')[0]}报送并已通过审核的上一版。")
+    return text
+
+
 # ---------------------------------------------------------------- tasks
-def task_summary(ev: Evaluation) -> dict[str, Any]:
+def task_summary(ev: Evaluation, names: Mapping[str, str]) -> dict[str, Any]:
     counts = dict(ev.tasks.counts)
     total = len(ev.tasks.results)
-    parts = [f"{k} {n} 项" for k, n in counts.items() if n]
-    summary = f"规划确定的 {total} 项重点任务中，{'、'.join(parts) if parts else '暂无填报情况'}。"
-    return {"total": total, "summary": summary, "counts": [{"status": k, "count": n} for k, n in counts.items()]}
+    parts = synthesis.task_counts_text(counts)
+    summary = f"规划确定的{total}项重点任务中，{parts if parts else '暂无填报情况'}。"
+    return {"total": total, "summary": summary, "counts": [{"status": k, "count": n} for k, n in counts.items()],
+            "items": [task_item(res, names) for res in ev.tasks.results]}
 
 
-def chapter_sections(ev: Evaluation, names: dict[str, str]) -> list[dict[str, Any]]:
-    chapters: dict[str, list[TaskResult]] = {}
-    for res in ev.tasks.results:
-        chapters.setdefault(res.task.chapter or "其他任务", []).append(res)
-    out = []
-    for i, (chapter, results) in enumerate(chapters.items(), start=1):
-        counts = ev.tasks.by_chapter.get(chapter, {})
-        parts = [f"{k} {n} 项" for k, n in counts.items() if n]
-        summary = f"本部分共 {len(results)} 项任务" + (f"，其中{'、'.join(parts)}。" if parts else "。")
-        out.append({
-            "heading": f"（{fmt.chinese_ordinal(i)}）{fmt.strip_heading_number(chapter)}",
-            "title": chapter,
-            "summary": summary,
-            "tasks": [task_item(j, res, names) for j, res in enumerate(results, start=1)],
-        })
-    return out
-
-
-def task_item(n: int, res: TaskResult, names: dict[str, str]) -> dict[str, Any]:
+def task_item(res: TaskResult, names: Mapping[str, str]) -> dict[str, Any]:
+    """One task with every unit's own text: for the Excel summary (and templates that want it)."""
     t = res.task
-    status = res.status or "未填报"
     return {
         "code": t.code,
+        "chapter": t.chapter,
         "title": t.title,
-        "heading": f"{n}. {t.title}（{status}）",
-        "status": status,
+        "kind": t.kind,
+        "status": res.status or "未填报",
         "milestone": t.milestone,
         "due_year": str(t.due_year) if t.due_year else fmt.NONE_TEXT,
         "lead_unit": names.get(t.lead_unit, t.lead_unit) or fmt.NONE_TEXT,
@@ -299,9 +398,7 @@ def task_item(n: int, res: TaskResult, names: dict[str, str]) -> dict[str, Any]:
             "progress": rep.report.progress,
             "problems": rep.report.problems,
             "next_steps": rep.report.next_steps,
-            "text": f"（{rep.unit_name}）{rep.report.progress.strip() or '未填写进展情况。'}",
         } for rep in res.reports],
-        "no_report": "暂无单位报送该任务进展情况。",
     }
 
 
@@ -319,8 +416,15 @@ def reporting_note(inputs: ReportInputs) -> str:
     """``应报送单位 21 个，已报送 20 个，纳入汇总 19 个。``"""
     cov = inputs.evaluation.coverage
     reported, used = reported_units(inputs)
-    text = f"应报送单位 {len(cov.expected)} 个，已报送 {len(reported)} 个"
-    return text + (f"，纳入汇总 {len(used)} 个。" if len(used) != len(reported) else "。")
+    text = f"应报送单位{len(cov.expected)}个，已报送{len(reported)}个"
+    text += f"，纳入汇总{len(used)}个。" if len(used) != len(reported) else "。"
+    deadline = getattr(inputs.plan.info, "deadline", None)
+    if deadline:
+        subs = _submissions(inputs)
+        on_time = sum(1 for s in subs if s.timeliness == "on-time")
+        late = sum(1 for s in subs if s.timeliness == "late")
+        text += f"报送截止日期为{fmt.date_text(deadline)}，按时报送{on_time}个，逾期报送{late}个。"
+    return text
 
 
 def appendix_section(inputs: ReportInputs, names: dict[str, str]) -> dict[str, Any]:
@@ -336,31 +440,38 @@ def appendix_section(inputs: ReportInputs, names: dict[str, str]) -> dict[str, A
                         "合计类指标的目标按各单位基期值占比分解。"),
         "reporting": reporting_rows(inputs, names),
         "reporting_note": reporting_note(inputs),
-        "validation_note": (f"本次共审核填报表 {len(inputs.returns) + len(inputs.excluded)} 份，发现强制性问题 {errors} 个、"
-                            f"核实性问题 {warnings} 个。存在强制性问题的填报表未纳入汇总。"),
-        "excluded": [{"unit": names.get(r.unit or "", r.unit or "未识别单位"), "file": _file(r.path),
-                      "text": f"{names.get(r.unit or '', r.unit or '未识别单位')}报送的“{_file(r.path)}”"
-                              f"存在 {sum(1 for f in r.findings if f.severity is Severity.ERROR)} 个强制性问题，"
+        "validation_note": (f"本次共审核填报表{len(inputs.returns) + len(inputs.excluded)}份，发现强制性问题{errors}个、"
+                            f"核实性问题{warnings}个。存在强制性问题的填报表未纳入汇总；核实性问题由填报单位在表中"
+                            "说明，未说明的数据在报告中标注为待核实。"),
+        "excluded": [{"unit": names.get(r.unit or "", r.unit or "未识别单位"),
+                      "text": f"{names.get(r.unit or '', r.unit or '未识别单位')}报送的填报表存在"
+                              f"{sum(1 for f in r.findings if f.severity is Severity.ERROR)}个强制性问题，"
                               "未纳入汇总，需修改后重新报送。"}
                      for r in inputs.excluded],
-        "findings": [finding_row(f, names) for f in findings],
+        "findings": [finding_row(f, names, inputs.plan) for f in findings],
         "state_labels": dict(STATE_LABELS),
     }
 
 
-def finding_row(f: Finding, names: dict[str, str]) -> dict[str, Any]:
+def finding_row(f: Finding, names: dict[str, str], plan: Plan) -> dict[str, Any]:
     loc = f.location
     return {
         "code": f.code,
         "unit": names.get(loc.unit or "", loc.unit or "") or fmt.NONE_TEXT,
         "file": loc.file or "",
-        "location": loc.describe() or fmt.NONE_TEXT,
+        "cell": loc.describe() or fmt.NONE_TEXT,
+        "location": finding_location(f, plan),
+        "text": plain_message(f.message),
         "severity": f.severity.label,
         "severity_key": f.severity.value,
         "message": f.message,
         "hint": f.hint,
         "explanation": f.explanation or ("已说明" if f.explained else ""),
     }
+
+
+def _submissions(inputs: ReportInputs) -> list[Submission]:
+    return submissions_of(inputs)
 
 
 def _file(path: str) -> str:

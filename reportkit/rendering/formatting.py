@@ -29,14 +29,38 @@ def number(value: float | None, decimals: int = 2) -> str:
     return text
 
 
+def trimmed(value: float | None, decimals: int = 1) -> str:
+    """``60`` for 60.0, ``51.8`` for 51.83: no useless ``.0`` (a computed share, not a plan value)."""
+    text = number(value, decimals)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def percent(value: float | None, decimals: int = 1) -> str:
-    """A percentage already in percent: ``85.2%``."""
-    return NONE_TEXT if value is None else f"{number(value, decimals)}%"
+    """A percentage already in percent: ``85.2%``, ``60%`` (never ``60.0%``)."""
+    return NONE_TEXT if value is None else f"{trimmed(value, decimals)}%"
 
 
 def points(value: float | None) -> str:
-    """A gap in percentage points, unsigned: ``25.2``."""
-    return NONE_TEXT if value is None else number(abs(value), 1)
+    """A gap in percentage points, unsigned: ``25.2``, ``40``."""
+    return NONE_TEXT if value is None else trimmed(abs(value), 1)
+
+
+def points_text(value: float | None) -> str:
+    """``8.2个百分点``."""
+    return NONE_TEXT if value is None else f"{points(value)}个百分点"
+
+
+def count(n: int | float, measure: str = "项") -> str:
+    """A count, never fractional: ``8项``."""
+    return f"{int(round(n))}{measure}"
+
+
+def figure(value: float | None, unit: str, decimals: int) -> str:
+    """The one way a figure of an indicator is written in the report: its own decimals, its
+    unit attached (``15.95万户``, ``98.31%``, ``8件``), ``—`` when there is none."""
+    return with_unit(number(value, decimals), unit)
 
 
 def is_percent_unit(unit: str) -> bool:
@@ -64,6 +88,18 @@ def indicator_value(ind: Indicator, value: float | None) -> str:
             return NONE_TEXT
         return "已完成" if value >= 1 else "未完成"
     return number(value, ind.decimals)
+
+
+WORD_JOINER = "\u2060"
+
+
+_PREFIX = re.compile(r"^([^\d.]+)(?=\d)")
+
+
+def nobreak(text: str) -> str:
+    """A figure that must not break after its sign in a narrow table cell (``≥95%``, ``-50%``):
+    a word joiner (U+2060) after the leading symbols."""
+    return _PREFIX.sub(lambda m: WORD_JOINER.join(m.group(1)) + WORD_JOINER, text)
 
 
 def date_text(day: dt.date | dt.datetime | None) -> str:

@@ -15,12 +15,13 @@ substitute an installed Song/FangSong/Kai/Hei font when the GB/T 9704 font is mi
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
@@ -51,7 +52,7 @@ FONT_TABLE = {
 
 BODY_PT = 16
 LINE_PT = 28
-TABLE_PT = 10.5
+TABLE_PT = 9  # 小五: the indicator table has eleven columns on a 15.6 cm line
 TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
 
 BODY = "Normal"
@@ -181,6 +182,32 @@ def add_font_table(doc: Document) -> None:
     font_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def chinese_theme(doc: Document) -> None:
+    """python-docx's default template is Japanese-flavoured (``themeFontLang eastAsia="ja-JP"``,
+    ＭＳ 明朝 theme fonts): make the East-Asian language and theme fonts Chinese."""
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = OxmlElement("w:themeFontLang")
+        settings.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/theme"):
+            part = rel.target_part
+            xml = part.blob.decode("utf-8")
+            xml = re.sub(r'<a:font script="Jpan" typeface="[^"]*"/>', "", xml)
+            major, minor = xml.split("<a:minorFont>", 1) if "<a:minorFont>" in xml else (xml, "")
+            major = major.replace('<a:ea typeface=""/>', f'<a:ea typeface="{HEITI}"/>', 1)
+            minor = minor.replace('<a:ea typeface=""/>', f'<a:ea typeface="{SONGTI}"/>', 1)
+            part._blob = (major + ("<a:minorFont>" + minor if minor else "")).encode("utf-8")
+        if rel.reltype.endswith("/fontTable"):
+            part = rel.target_part
+            xml = part.blob.decode("utf-8")
+            xml = re.sub(r'<w:font w:name="ＭＳ [^"]*">.*?</w:font>', "", xml, flags=re.S)
+            part._blob = xml.encode("utf-8")
+
+
 def set_update_fields(doc: Document) -> None:
     """Word offers to update fields (the table of contents) when the report is opened."""
     settings = doc.settings.element
@@ -199,7 +226,15 @@ def setup_page(doc: Document) -> None:
     sec.top_margin, sec.bottom_margin = Cm(3.7), Cm(3.5)
     sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
     sec.header_distance, sec.footer_distance = Cm(1.5), Cm(2.5)
-    sec.different_first_page_header_footer = True  # no page number on the cover
+
+
+def page_numbers(doc: Document) -> None:
+    """"— 1 —" page numbers on the body section only, starting at 1 (cover and 目录 unnumbered)."""
+    sec = doc.sections[-1]
+    sec.footer.is_linked_to_previous = False
+    pg = OxmlElement("w:pgNumType")
+    pg.set(qn("w:start"), "1")
+    sec._sectPr.append(pg)
     footer = sec.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.paragraph_format.first_line_indent = Pt(0)
@@ -239,6 +274,30 @@ def add_field(p: Paragraph, instruction: str, placeholder: str, *, size: float |
         shown.font.size = Pt(size)
         set_fonts(shown._r, SONGTI)
     fld("end")
+
+
+def _fld_char(p: Paragraph, kind: str) -> None:
+    run = p.add_run()
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        el.set(qn("w:dirty"), "true")
+    run._r.append(el)
+
+
+def field_start(p: Paragraph, instruction: str) -> None:
+    """Begin a complex field whose shown result runs over the following paragraphs."""
+    _fld_char(p, "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run = p.add_run()
+    run._r.append(instr)
+    _fld_char(p, "separate")
+
+
+def field_end(p: Paragraph) -> None:
+    _fld_char(p, "end")
 
 
 def page_break(doc: Document) -> None:
@@ -335,6 +394,20 @@ def text_list(doc: Document, var: str, items: str, empty: str) -> None:
     tag(doc, "{%p endif %}")
 
 
+def plain_list(doc: Document, var: str, items: str) -> None:
+    """One paragraph per ``{var}.text`` in ``items`` (nothing when empty)."""
+    tag(doc, f"{{%p for {var} in {items} %}}")
+    para(doc, f"{{{{ {var}.text }}}}")
+    tag(doc, "{%p endfor %}")
+
+
+def optional_para(doc: Document, expr: str) -> None:
+    """A paragraph with the text ``expr``, left out when it is empty."""
+    tag(doc, f"{{%p if {expr} %}}")
+    para(doc, f"{{{{ {expr} }}}}")
+    tag(doc, "{%p endif %}")
+
+
 def optional_list(doc: Document, lead: str, lead_style: str, var: str, items: str) -> None:
     """A lead paragraph and one paragraph per ``{var}.text``, all left out when ``items`` is empty."""
     tag(doc, f"{{%p if {items} %}}")
@@ -346,6 +419,8 @@ def optional_list(doc: Document, lead: str, lead_style: str, var: str, items: st
 
 
 def cover(doc: Document) -> None:
+    """Cover and 目录 form their own section without page numbers; the body starts at page 1.
+    The 目录 lists the headings from the context, so it is readable before Word updates it."""
     for _ in range(4):
         para(doc, "", SUBTITLE)
     para(doc, "{{ plan.name }}", TITLE)
@@ -356,44 +431,53 @@ def cover(doc: Document) -> None:
     para(doc, "{{ report.date }}", SUBTITLE)
     page_break(doc)
     para(doc, "目  录", TOC_TITLE)
-    toc = para(doc, "")
-    toc.paragraph_format.first_line_indent = Pt(0)
-    add_field(toc, 'TOC \\o "1-2" \\h \\z \\u', "（打开文档时选择“是”更新目录，或右键点击此处选择“更新域”。）")
-    page_break(doc)
+    start = para(doc, "", "toc 1")
+    field_start(start, 'TOC \\o "1-2" \\h \\z \\u')
+    tag(doc, "{%p for h in toc %}")
+    tag(doc, "{%p if h.level == 1 %}")
+    para(doc, "{{ h.text }}", "toc 1")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ h.text }}", "toc 2")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    end = para(doc, "", "toc 1")
+    field_end(end)
+    para(doc, "（目录页码在 Word/WPS 中打开时更新域后显示。）", TABLE_TEXT)
+    doc.add_section(WD_SECTION.NEW_PAGE)
     para(doc, "{{ plan.name }}{{ report.kind }}报告", TITLE)
     para(doc, "", SUBTITLE)
 
 
 def section_overview(doc: Document) -> None:
     para(doc, "一、规划实施总体情况", HEADING1)
-    para(doc, "{{ overview.intro }}")
+    para(doc, "{{ overview.intro }}{{ overview.method }}")
     para(doc, "{{ overview.reporting }}")
-    para(doc, "{{ overview.indicators }}")
-    para(doc, "{{ overview.tasks }}")
-    optional_list(doc, "各单位报送的主要成效如下。", BODY, "a", "overview.achievements")
+    para(doc, "{{ overview.judgement }}")
+    optional_para(doc, "overview.movements_text")
+    optional_para(doc, "overview.achievements")
 
 
-INDICATOR_HEADERS = ("指标", "基期值", "目标值", "当前值", "完成进度", "时间进度", "状态", "预计", "牵头单位")
-INDICATOR_WIDTHS = (3.3, 1.35, 1.35, 1.55, 1.55, 1.45, 1.75, 1.35, 1.95)  # 15.6 cm: the text width
+INDICATOR_HEADERS = ("序号", "指标", "单位", "属性", "基期值", "目标值", "当前值", "完成进度", "时间进度", "状态",
+                     "预计")
+INDICATOR_WIDTHS = (0.85, 2.75, 1.15, 1.2, 1.3, 1.3, 1.45, 1.35, 1.2, 1.7, 1.35)  # 15.6 cm: the text width
 INDICATOR_CELLS = (
-    "{{ r.label }}{% if r.binding %}（约束性）{% endif %}",
-    "{{ r.baseline }}", "{{ r.target }}", "{{ r.current }}", "{{ r.progress }}",
-    "{{ r.time_progress }}", "{% cellbg r.status_color %}{{ r.status }}", "{{ r.projection }}",
-    "{{ r.lead_unit }}",
+    "{{ r.index }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.attribute }}",
+    "{{ r.baseline_cell }}", "{{ r.target_cell }}", "{{ r.current_cell }}", "{{ r.progress_cell }}",
+    "{{ r.time_progress }}", "{% cellbg r.status_color %}{{ r.status_cell }}", "{{ r.projection }}",
 )
 
 
 def section_indicators(doc: Document) -> None:
     para(doc, "二、主要指标完成情况", HEADING1)
     para(doc, "{{ counts.sentence }}")
-    para(doc, "{{ charts.status }}", FIGURE)
-    para(doc, "图1  主要指标完成情况分布", CAPTION)
     para(doc, "表1  主要指标完成情况", CAPTION)
     loop_table(doc, INDICATOR_HEADERS, INDICATOR_WIDTHS, "r in indicators", INDICATOR_CELLS,
-               centred=range(1, 8))
+               centred=(0, *range(2, 11)))
     para(doc, "注：{{ counts.note }}", TABLE_TEXT)
+    tag(doc, "{%p if charts.progress %}")
     para(doc, "{{ charts.progress }}", FIGURE)
-    para(doc, "图2  主要指标完成进度与时间进度对比", CAPTION)
+    para(doc, "图1  主要指标完成进度与各自时间进度对比", CAPTION)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for g in indicator_groups %}")
     para(doc, "{{ g.heading }}", HEADING2)
     tag(doc, "{%p for r in g.indicators %}")
@@ -402,43 +486,58 @@ def section_indicators(doc: Document) -> None:
     tag(doc, "{%p endfor %}")
 
 
+def task_group(doc: Document, var: str) -> None:
+    """A chapter (or the 专栏 group): summary, notable results, lagging tasks named."""
+    para(doc, f"{{{{ {var}.heading }}}}", HEADING2)
+    para(doc, f"{{{{ {var}.summary }}}}")
+    optional_para(doc, f"{var}.highlights")
+    tag(doc, f"{{%p for t in {var}.lagging %}}")
+    para(doc, "{{ t.text }}")
+    tag(doc, "{%p endfor %}")
+
+
 def section_tasks(doc: Document) -> None:
     para(doc, "三、重点任务推进情况", HEADING1)
-    para(doc, "{{ tasks.summary }}")
+    para(doc, "{{ tasks.summary }}各单位报送的进展原文见同时生成的汇总表“重点任务”工作表。")
     tag(doc, "{%p for ch in chapters %}")
-    para(doc, "{{ ch.heading }}", HEADING2)
-    para(doc, "{{ ch.summary }}")
-    tag(doc, "{%p for t in ch.tasks %}")
-    para(doc, "{{ t.heading }}", ITEM_TITLE)
-    text_list(doc, "rep", "t.reports", "t.no_report")
+    task_group(doc, "ch")
     tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if projects %}")
+    task_group(doc, "projects")
+    tag(doc, "{%p endif %}")
 
 
 def section_problems(doc: Document) -> None:
     para(doc, "四、存在的问题", HEADING1)
-    para(doc, "（一）主要指标方面", HEADING2)
-    tag(doc, "{%p for w in problems.indicators %}")
-    para(doc, "{{ w.text }}")
-    tag(doc, "{%p for reason in w.reasons %}")
-    para(doc, "{{ reason }}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not problems.indicators %}")
-    para(doc, "{{ problems.no_indicator_problems }}")
+    tag(doc, "{%p if problems.alerts %}")
+    para(doc, "（一）约束性指标预警", HEADING2)
+    plain_list(doc, "w", "problems.alerts")
     tag(doc, "{%p endif %}")
-    para(doc, "（二）重点任务方面", HEADING2)
-    text_list(doc, "t", "problems.tasks", "problems.no_task_problems")
-    optional_list(doc, "（三）各单位反映的问题", HEADING2, "n", "problems.reported")
+    para(doc, "{% if problems.alerts %}（二）{% else %}（一）{% endif %}部分指标进度滞后", HEADING2)
+    text_list(doc, "w", "problems.indicators", "problems.no_indicator_problems")
+    para(doc, "{% if problems.alerts %}（三）{% else %}（二）{% endif %}部分重点任务推进滞后", HEADING2)
+    para(doc, "{% if problems.tasks_text %}{{ problems.tasks_text }}{% else %}{{ problems.no_task_problems }}{% endif %}")
+    tag(doc, "{%p if problems.common %}")
+    para(doc, "{% if problems.alerts %}（四）{% else %}（三）{% endif %}各单位反映的共性问题", HEADING2)
+    para(doc, "{{ problems.common }}")
+    tag(doc, "{%p endif %}")
 
 
 def section_suggestions(doc: Document) -> None:
     para(doc, "五、下一步工作建议", HEADING1)
-    para(doc, "（一）加快推进滞后指标和任务", HEADING2)
-    text_list(doc, "s", "suggestions.focus", "suggestions.no_focus")
-    para(doc, "（二）指标调整建议", HEADING2)
+    para(doc, "（一）推动滞后指标加快达标", HEADING2)
+    text_list(doc, "s", "suggestions.indicators", "suggestions.no_focus")
+    tag(doc, "{%p if suggestions.tasks %}")
+    para(doc, "（二）加快推进滞后任务", HEADING2)
+    plain_list(doc, "s", "suggestions.tasks")
+    tag(doc, "{%p endif %}")
+    para(doc, "{% if suggestions.tasks %}（三）{% else %}（二）{% endif %}指标调整建议", HEADING2)
     text_list(doc, "s", "suggestions.adjust", "suggestions.no_adjust")
-    optional_list(doc, "（三）各单位意见建议", HEADING2, "s", "suggestions.reported")
+    tag(doc, "{%p if suggestions.plans or suggestions.views %}")
+    para(doc, "{% if suggestions.tasks %}（四）{% else %}（三）{% endif %}各单位下一步打算和意见建议", HEADING2)
+    optional_para(doc, "suggestions.plans")
+    optional_para(doc, "suggestions.views")
+    tag(doc, "{%p endif %}")
 
 
 def appendices(doc: Document) -> None:
@@ -468,10 +567,10 @@ def appendices(doc: Document) -> None:
     para(doc, "附件2", HEADING1)
     para(doc, "各单位报送情况", TITLE)
     para(doc, "{{ appendix.reporting_note }}")
-    loop_table(doc, ("填报单位", "类型", "报送情况", "报送时间", "审核结果", "报送文件"),
-               (2.8, 1.4, 1.8, 3.0, 2.4, 4.2), "u in appendix.reporting",
+    loop_table(doc, ("填报单位", "类型", "报送情况", "报送时间", "是否按时", "审核结果"),
+               (3.4, 1.3, 3.9, 3.0, 1.5, 2.5), "u in appendix.reporting",
                ("{{ u.unit }}", "{{ u.type }}", "{{ u.reported }}", "{{ u.received_at }}",
-                "{{ u.state }}", "{{ u.file }}"), centred=(1, 2, 3, 4))
+                "{{ u.timeliness }}", "{{ u.state }}"), centred=(1, 3, 4, 5))
 
     page_break(doc)
     para(doc, "附件3", HEADING1)
@@ -480,10 +579,10 @@ def appendices(doc: Document) -> None:
     tag(doc, "{%p for x in appendix.excluded %}")
     para(doc, "{{ x.text }}")
     tag(doc, "{%p endfor %}")
-    loop_table(doc, ("填报单位", "位置", "审核类别", "问题", "单位说明"),
-               (2.4, 2.8, 1.6, 5.4, 3.4), "f in appendix.findings",
-               ("{{ f.unit }}", "{{ f.location }}", "{{ f.severity }}", "{{ f.message }}",
-                "{{ f.explanation }}"))
+    loop_table(doc, ("填报单位", "指标或事项", "审核类别", "问题", "单位说明"),
+               (2.6, 3.0, 1.6, 5.0, 3.4), "f in appendix.findings",
+               ("{{ f.unit }}", "{{ f.location }}", "{{ f.severity }}", "{{ f.text }}",
+                "{{ f.explanation }}"), centred=(2,))
 
 
 def build_template() -> Document:
@@ -502,10 +601,15 @@ def build_template() -> Document:
     section_problems(doc)
     section_suggestions(doc)
     appendices(doc)
+    page_numbers(doc)
+    chinese_theme(doc)
     core = doc.core_properties
-    core.title = "{{ plan.name }}{{ report.kind }}报告"
-    core.author = "reportkit"
+    core.title = "中期评估报告模板"
+    core.author = ""
     core.comments = ""
+    core.keywords = ""
+    core.subject = ""
+    core.last_modified_by = ""
     return doc
 
 

@@ -1,8 +1,12 @@
-"""One sentence per indicator, generated from the numbers.
+"""One paragraph per indicator, generated from the numbers.
 
-The sentence is also given as its parts (subject, value, progress, schedule, status,
-projection), so a coordinator can reword it in the template, e.g.
-``{{ r.parts.subject }}{{ r.parts.value }}，{{ r.parts.schedule }}。``.
+The paragraph is also given as its parts (subject, series, movement, progress, schedule,
+status, projection, caveat), so a coordinator can reword it in the template, e.g.
+``{{ r.parts.subject }}{{ r.parts.series }}，{{ r.parts.progress }}。``.
+
+Every figure is written by :func:`formatting.figure` (unit attached, the indicator's own
+decimals); percentages say what they are a share of ("完成规划期增长目标（由0.6712万件增至
+1万件）的58.2%"), and falling indicators use falling verbs (降至, 下降).
 """
 
 from __future__ import annotations
@@ -23,49 +27,106 @@ STATUS_PHRASES = {
 }
 
 # Methods where 完成进度 is a share of the planned change; the others are met / not met.
-_SHARE_METHODS = {ProgressMethod.FLOOR, ProgressMethod.CEILING, ProgressMethod.NEW}
+SHARE_METHODS = {ProgressMethod.FLOOR, ProgressMethod.CEILING, ProgressMethod.NEW}
 
 
-def value_phrase(r: IndicatorResult) -> str:
-    """``2023年达到 18.6 万户`` / ``规划期累计新增 3.2 万户`` / ``2022年已完成``."""
+def fig(r: IndicatorResult, value: float | None) -> str:
+    """A value of this indicator as the report writes it (``15.95万户``)."""
     ind = r.indicator
-    m = r.milestone
-    if m is not None and m.done_year is not None:
-        return f"{m.done_year}年已完成"
-    if m is not None:
-        return "截至评估时尚未完成" if r.current is not None else "暂无完成情况报告"
-    if r.current is None:
-        return "暂无数据"
     if ind.kind is Kind.MILESTONE:
-        return fmt.indicator_value(ind, r.current)
-    shown = fmt.spaced_with_unit(fmt.indicator_value(ind, r.current), ind.unit)
-    if ind.kind is Kind.NEW or r.method is ProgressMethod.NEW:
-        return f"规划期累计新增 {shown}"
-    year = f"{r.current_year}年" if r.current_year else ""
-    return f"{year}达到 {shown}"
+        return fmt.indicator_value(ind, value)
+    return fmt.figure(value, ind.unit, ind.decimals)
+
+
+def plan_fig(r: IndicatorResult, value: float | None) -> str:
+    """A baseline or target as the plan states it: ``20万户``, not ``20.00万户``."""
+    ind = r.indicator
+    if value is None or ind.kind is Kind.MILESTONE:
+        return fig(r, value)
+    return fmt.with_unit(fmt.trimmed(value, max(ind.decimals, 0)), ind.unit)
+
+
+def baseline_year(r: IndicatorResult, default: int | None = None) -> int:
+    """The indicator's own base year (from the evaluation), else ``default``."""
+    if r.baseline_year is not None:
+        return r.baseline_year
+    return default if default is not None else min((ru.year for ru in r.rollups), default=0)
+
+
+def series_phrase(r: IndicatorResult, base_year: int) -> str:
+    """``2021年、2022年、2023年分别为12.88万户、14.35万户、15.95万户`` (新增: 分别新增)."""
+    ind = r.indicator
+    points = [(ru.year, ru.value) for ru in r.rollups if ru.value is not None and ru.year > base_year]
+    if not points or ind.kind is Kind.MILESTONE:
+        return ""
+    verb = "新增" if ind.kind is Kind.NEW or r.method is ProgressMethod.NEW else "为"
+    if len(points) == 1:
+        year, value = points[0]
+        return f"{year}年{verb}{fig(r, value)}"
+    years = "、".join(f"{y}年" for y, _ in points)
+    values = "、".join(fig(r, v) for _, v in points)
+    return f"{years}分别{verb}{values}"
+
+
+def movement_phrase(r: IndicatorResult, base_year: int) -> str:
+    """Against the base year: ``比2020年（11.59万户）增加4.36万户`` / ``下降0.5个百分点``."""
+    ind = r.indicator
+    if (r.current is None or r.baseline is None or ind.kind in (Kind.NEW, Kind.MILESTONE)
+            or r.method is ProgressMethod.NEW):
+        return ""
+    diff = r.current - r.baseline
+    base = f"比{base_year}年（{plan_fig(r, r.baseline)}）"
+    if round(diff, ind.decimals) == 0:
+        return f"与{base_year}年（{plan_fig(r, r.baseline)}）持平"
+    if ind.is_percent:
+        return f"{base}{'提高' if diff > 0 else '下降'}{fmt.points_text(diff)}"
+    return f"{base}{'增加' if diff > 0 else '减少'}{fmt.figure(abs(diff), ind.unit, ind.decimals)}"
 
 
 def progress_phrase(r: IndicatorResult) -> str:
-    """``完成规划目标的 85.2%`` or, for met / not-met methods, whether the target is met."""
+    """What the percentage is a share of: ``完成规划期增长目标（由11.59万户增至20万户）的51.8%``."""
     if r.progress is None:
         return ""
-    if r.method in _SHARE_METHODS:
-        return f"完成规划目标的 {fmt.percent(r.progress)}"
-    target = r.indicator.target.display()
-    return f"已达到规划目标（{target}）" if r.progress >= 100 else f"尚未达到规划目标（{target}）"
+    target = plan_fig(r, r.target) if r.target is not None else r.indicator.target.display()
+    share = fmt.percent(r.progress)
+    if r.progress < 0 and r.method in (ProgressMethod.FLOOR, ProgressMethod.CEILING):
+        goal = (f"由{plan_fig(r, r.baseline)}{'增至' if r.method is ProgressMethod.FLOOR else '降至'}{target}")
+        return f"与规划目标（{goal}）方向相反，完成进度为{share}"
+    if r.method is ProgressMethod.FLOOR:
+        return f"完成规划期增长目标（由{plan_fig(r, r.baseline)}增至{target}）的{share}"
+    if r.method is ProgressMethod.CEILING:
+        return f"完成规划期下降目标（由{plan_fig(r, r.baseline)}降至{target}）的{share}"
+    if r.method is ProgressMethod.NEW:
+        return f"完成规划期新增目标（{target}）的{share}"
+    if r.indicator.kind is Kind.MILESTONE:
+        return ""
+    shown = r.indicator.target.display()
+    return f"达到规划目标（{shown}）" if r.progress >= 100 else f"尚未达到规划目标（{shown}）"
 
 
 def schedule_phrase(r: IndicatorResult) -> str:
-    """``快于时间进度 25.2 个百分点`` / ``慢于……`` / ``与时间进度持平``; for a growth-rate
+    """``快于时间进度（60%）25.2个百分点`` / ``慢于……`` / ``与时间进度（60%）持平``: the
+    indicator's own schedule (a 2022 figure is compared with 40%, not 60%); for a growth-rate
     target, the yearly growth achieved against the one required."""
     if r.growth_required is not None and r.growth_achieved is not None:
-        return f"{r.baseline_year}年以来年均增长 {r.growth_achieved:.1f}%，规划要求年均增长 {r.growth_required:g}%"
-    if r.gap is None or r.method not in _SHARE_METHODS or r.final:
+        return (f"{r.baseline_year}年以来年均增长{fmt.percent(r.growth_achieved)}，"
+                f"规划要求年均增长{fmt.percent(r.growth_required)}")
+    if r.gap is None or r.method not in SHARE_METHODS or r.final:
         return ""
+    schedule = f"时间进度（{fmt.percent(r.time_progress)}）"
     if round(r.gap, 1) == 0:
-        return "与时间进度持平"
-    word = "快于" if r.gap > 0 else "慢于"
-    return f"{word}时间进度 {fmt.points(r.gap)} 个百分点"
+        return f"与{schedule}持平"
+    return f"{'快于' if r.gap > 0 else '慢于'}{schedule}{fmt.points_text(r.gap)}"
+
+
+def milestone_phrase(r: IndicatorResult) -> str:
+    """``2022年已完成`` / ``截至评估时尚未完成`` / ``暂无完成情况报告``."""
+    m = r.milestone
+    if m is None:
+        return ""
+    if m.done_year is not None:
+        return f"{m.done_year}年已完成"
+    return "截至评估时尚未完成" if r.current is not None else "暂无完成情况报告"
 
 
 def status_phrase(r: IndicatorResult) -> str:
@@ -92,38 +153,20 @@ def projection_phrase(r: IndicatorResult) -> str:
     p = r.projection
     if p is None or not p.text.strip():
         return ""
-    return p.text.strip().rstrip("。")
+    return p.text.strip().rstrip("。").replace(" ", "")
 
 
 def coverage_phrase(r: IndicatorResult, unit_names: dict[str, str]) -> str:
     if not r.partial:
         return ""
     names = [unit_names.get(u, u) for u in r.missing]
-    missing = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等 {len(names)} 个单位"
-    return f"（{r.coverage} 个单位报送，{missing}未报送，为不完全汇总数）"
-
-
-def subject(r: IndicatorResult) -> str:
-    return r.indicator.name
-
-
-def sentence_parts(r: IndicatorResult, unit_names: dict[str, str]) -> dict[str, str]:
-    return {
-        "subject": subject(r),
-        "value": value_phrase(r),
-        "progress": progress_phrase(r),
-        "schedule": schedule_phrase(r),
-        "status": status_phrase(r),
-        "projection": projection_phrase(r),
-        "coverage": coverage_phrase(r, unit_names),
-        "reason": r.reason.strip().rstrip("。"),
-        "baseline": baseline_phrase(r),
-    }
+    missing = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等{len(names)}个单位"
+    return f"（{r.coverage}个单位报送，{missing}未报送，为不完全汇总数）"
 
 
 def baseline_phrase(r: IndicatorResult) -> str:
-    """Where the baseline came from when it is not the plan's printed value, and the
-    indicator's own years when they differ from the plan's (``以2019年为基期、2024年为目标年``)."""
+    """Where the baseline came from when it is not the plan's printed value, and how a relative
+    target was resolved (``基期值为各单位填报的2020年数据合计``)."""
     o = r.baseline_origin
     parts = []
     if o is not None and o.source == "returns" and o.value is not None:
@@ -133,23 +176,42 @@ def baseline_phrase(r: IndicatorResult) -> str:
     return "；".join(parts)
 
 
+def sentence_parts(r: IndicatorResult, unit_names: dict[str, str], base_year: int | None = None,
+                   caveat: str = "") -> dict[str, str]:
+    year = baseline_year(r, base_year)
+    return {
+        "subject": r.indicator.name,
+        "series": series_phrase(r, year),
+        "movement": movement_phrase(r, year),
+        "progress": progress_phrase(r),
+        "schedule": schedule_phrase(r),
+        "status": status_phrase(r),
+        "projection": projection_phrase(r),
+        "coverage": coverage_phrase(r, unit_names),
+        "reason": r.reason.strip().rstrip("。"),
+        "baseline": baseline_phrase(r),
+        "milestone": milestone_phrase(r),
+        "caveat": caveat,
+    }
+
+
 def compose(r: IndicatorResult, parts: dict[str, str]) -> str:
     """The default wording, from the parts."""
     if r.status is Status.UNKNOWN:
-        reason = f"，{parts['reason']}" if parts["reason"] else ""
-        return f"{parts['subject']}{parts['coverage']}暂无法评估{reason}。"
-    clauses = [parts["value"] + parts["coverage"]]
-    if r.milestone is not None or r.maintained or r.final:
-        clauses.append(parts["status"])
-        if r.final and r.progress is not None and r.method in _SHARE_METHODS and r.status is Status.NOT_MET:
-            clauses.append(parts["progress"])
-    elif r.status is Status.ACHIEVED:
-        clauses.append(f"{parts['status']}（目标值 {r.indicator.target.display()}）")
+        reason = f"（{parts['reason']}）" if parts["reason"] else ""
+        head = f"{parts['subject']}{parts['coverage']}"
+        series = f"{parts['series']}，" if parts["series"] else ""
+        return f"{head}{series}暂无法评估{reason}。{parts['caveat']}"
+    if r.milestone is not None:
+        return f"{parts['subject']}{parts['milestone']}，{parts['status']}。{parts['caveat']}"
+    first = "，".join(p for p in (parts["series"] + parts["coverage"], parts["movement"]) if p)
+    if r.maintained or (r.final and r.status is not Status.NOT_MET):
+        second = parts["status"]
     else:
-        clauses.extend(p for p in (parts["progress"], parts["schedule"], parts["status"]) if p)
-    text = f"{parts['subject']}{'，'.join(c for c in clauses if c)}。"
-    if parts.get("baseline"):
+        second = "，".join(p for p in (parts["progress"], parts["schedule"], parts["status"]) if p)
+    text = parts["subject"] + "；".join(p for p in (first, second) if p) + "。"
+    if parts["baseline"]:
         text += f"{parts['baseline']}。"
-    if parts["projection"] and not r.final and r.milestone is None:
+    if parts["projection"] and not r.final:
         text += f"{parts['projection']}。"
-    return text
+    return text + parts["caveat"]

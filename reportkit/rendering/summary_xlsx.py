@@ -160,14 +160,13 @@ def _values_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
 
 def _task_rows(ctx: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
-    for ch in ctx["chapters"]:
-        for t in ch["tasks"]:
-            base = {"chapter": ch["title"], "code": t["code"], "title": t["title"], "lead": t["lead_unit"],
-                    "status": t["status"]}
-            for rep in t["reports"] or [{}]:
-                rows.append({**base, "unit": rep.get("unit", ""), "unit_status": rep.get("status", ""),
-                             "progress": rep.get("progress", ""), "problems": rep.get("problems", ""),
-                             "next_steps": rep.get("next_steps", "")})
+    for t in ctx["tasks"]["items"]:
+        base = {"chapter": t["chapter"], "code": t["code"], "title": t["title"], "lead": t["lead_unit"],
+                "status": t["status"]}
+        for rep in t["reports"] or [{}]:
+            rows.append({**base, "unit": rep.get("unit", ""), "unit_status": rep.get("status", ""),
+                         "progress": rep.get("progress", ""), "problems": rep.get("problems", ""),
+                         "next_steps": rep.get("next_steps", "")})
     return rows
 
 
@@ -180,7 +179,14 @@ TASK_COLUMNS: tuple[Column, ...] = (
 
 REPORTING_COLUMNS: tuple[Column, ...] = (
     ("填报单位", _get("unit"), "text"), ("类型", _get("type"), "text"), ("报送情况", _get("reported"), "text"),
-    ("报送时间", _get("received_at"), "text"), ("审核结果", _get("state"), "text"), ("报送文件", _get("file"), "text"),
+    ("报送时间", _get("received_at"), "text"), ("是否按时", _get("timeliness"), "text"),
+    ("审核结果", _get("state"), "text"), ("最新报送文件", _get("file"), "text"),
+    ("汇总采用文件", _get("used_file"), "text"),
+)
+
+NARRATIVE_COLUMNS: tuple[Column, ...] = (
+    ("填报单位", _get("unit"), "text"), ("主要成效", _get("achievements"), "text"),
+    ("存在问题", _get("problems"), "text"), ("意见建议", _get("suggestions"), "text"),
 )
 
 FINDING_COLUMNS: tuple[Column, ...] = (
@@ -198,6 +204,7 @@ def summary_workbook(ctx: Mapping[str, Any]) -> bytes:
     _status_sheet(book, ctx)
     _values_sheet(book, ctx)
     book.table("重点任务", ctx["tasks"]["summary"], TASK_COLUMNS, _task_rows(ctx), status_col="汇总状态")
+    book.table("单位总体情况", "各单位报送的总体情况（原文）", NARRATIVE_COLUMNS, ctx["narrative"])
     book.table("报送情况", ctx["appendix"]["reporting_note"], REPORTING_COLUMNS, ctx["appendix"]["reporting"])
     book.table("审核问题", ctx["appendix"]["validation_note"], FINDING_COLUMNS, ctx["appendix"]["findings"])
     book.close()
