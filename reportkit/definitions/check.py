@@ -12,25 +12,49 @@ from pathlib import Path
 
 from ..errors import PlanError
 from ..findings import Finding, Location, Severity, make, register
+from .dates import DateError, parse_due
 from .formula import FormulaError, find_cycle, parse_formula
 from .loader import load_plan_with_findings
-from .model import Aggregation, Indicator, Kind, Plan, Source
-from .notation import Direction
+from .model import Aggregation, BaselineSource, Indicator, Kind, Plan, Source
+from .notation import Direction, Notation, normalise
 
 register("plan.duplicate-code", Severity.ERROR, "编码重复", "编码“{code}”在{what}中重复出现（另见第 {other} 行）",
          "每个指标、数据项、单位、任务的编码必须唯一")
 register("plan.bad-baseline", Severity.ERROR, "基期值无法识别", "指标 {code}“{name}”的基期值“{value}”无法识别",
          "按规划原文填写，如 11.59、〔1.89〕、≥95%，无基期值写“—”")
-register("plan.bad-target", Severity.ERROR, "目标值无法识别", "指标 {code}“{name}”的目标值“{value}”无法识别",
-         "按规划原文填写，如 20、≥99、〈5〉、≤2")
+register("plan.bad-target", Severity.ERROR, "目标值无法识别", "指标 {code}“{name}”的目标值无法识别：{reason}",
+         "改写成可识别的形式（如 ≥95%、6000件以上、稳定在85%以上、翻一番、年均增长7%、6-10）；"
+         "规划确无数值目标的，目标值写“—”，在备注中照录原文")
 register("plan.no-target", Severity.WARNING, "缺少目标值", "指标 {code}“{name}”没有目标值，只能报告数值、无法评估进度",
          "如规划确无量化目标，可在备注中说明；里程碑类指标请把类型填为“里程碑”")
-register("plan.floor-below-baseline", Severity.ERROR, "≥ 目标低于基期值",
-         "指标 {code}“{name}”的目标“{target}”是下限（≥），却低于基期值 {baseline}",
-         "核对目标值与基期值；若指标越小越好，请用“≤”")
-register("plan.ceiling-above-baseline", Severity.ERROR, "≤ 目标高于基期值",
-         "指标 {code}“{name}”的目标“{target}”是上限（≤），却高于基期值 {baseline}",
-         "核对目标值与基期值；若指标越大越好，请用“≥”")
+register("plan.floor-below-baseline", Severity.INFO, "基期已达到下限目标",
+         "指标 {code}“{name}”的目标“{target}”是下限（≥），基期值 {baseline} 已达到，将按各年是否保持达标评估",
+         "如指标实际是越小越好，请把目标写成“≤”")
+register("plan.ceiling-above-baseline", Severity.INFO, "基期已达到上限目标",
+         "指标 {code}“{name}”的目标“{target}”是上限（≤），基期值 {baseline} 已在上限以内，将按各年是否保持在上限以内评估",
+         "如指标实际是越大越好，请把目标写成“≥”")
+register("plan.value-unit", Severity.WARNING, "数值中的单位与单位列不一致",
+         "指标 {code}“{name}”的{what}“{value}”带有单位“{inner}”，与单位列“{unit}”不一致",
+         "把单位列改为“{inner}”，或把{what}中的单位去掉、按单位列换算")
+register("plan.kind-notation", Severity.ERROR, "类型与目标写法矛盾",
+         "指标 {code}“{name}”的类型为“{kind}”，但{what}“{value}”是{notation}，汇总时会重复计算或漏算",
+         "{fix}")
+register("plan.integer-numbers", Severity.WARNING, "整数标记与规划数值矛盾",
+         "指标 {code}“{name}”标为只能填整数，但规划数值 {value} 不是整数（每万人口、每千人等比率不是件数）",
+         "把“整数”列改为“否”")
+register("plan.base-year-conflict", Severity.ERROR, "基期年与目标写法矛盾",
+         "指标 {code}“{name}”的目标“{value}”以 {text_year} 年为基础，但“基期年”填的是 {year}",
+         "把“基期年”改为 {text_year}，基期值填 {text_year} 年的数值")
+register("plan.relative-no-baseline", Severity.WARNING, "相对目标缺少基期值",
+         "指标 {code}“{name}”的目标“{value}”是相对基期的目标，但规划没有基期值，评估时无法换算成数值",
+         "填写基期值，或把“基期值来源”填为“填报汇总”，用各单位填报的 {year} 年数据汇总作基期值")
+register("plan.bad-due", Severity.ERROR, "完成时限无法识别", "指标 {code}“{name}”的完成时限无法识别：{reason}",
+         "写成 2023年底前、2023年二季度、2023年6月、2023-06-30 或 2023")
+register("plan.unknown-parent-indicator", Severity.ERROR, "上级指标不存在",
+         "指标 {code}“{name}”的上级指标“{parent}”不在“指标”表中", "填写所属指标的编码，或留空")
+register("plan.own-years", Severity.ERROR, "指标年份有误",
+         "指标 {code}“{name}”的基期年 {baseline} 不早于目标年 {target}，或评估截止日期早于其基期年末",
+         "核对该指标的“基期年”“目标年”")
 register("plan.rate-bounds", Severity.ERROR, "百分比界限超出 0–100",
          "指标 {code}“{name}”单位为 %，但合理范围 {lower}–{upper} 超出 0–100",
          "百分比指标的合理下限、上限应在 0 到 100 之间")
@@ -134,15 +158,61 @@ def _check_values(plan: Plan) -> Iterator[Finding]:
         if ind.baseline.error:
             yield make("plan.bad-baseline", loc_b, code=ind.code, name=ind.name, value=ind.baseline.text)
         if ind.target.error:
-            yield make("plan.bad-target", loc_t, code=ind.code, name=ind.name, value=ind.target.text)
-        elif ind.target.value is None and ind.kind is not Kind.MILESTONE:
+            yield make("plan.bad-target", loc_t, code=ind.code, name=ind.name, value=ind.target.text,
+                       reason=ind.target.error)
+        elif ind.target.is_blank and ind.kind is not Kind.MILESTONE:
             yield make("plan.no-target", loc_t, code=ind.code, name=ind.name)
         yield from _check_direction(ind, loc_t)
+        yield from _check_written_forms(plan, ind)
+
+
+def _check_written_forms(plan: Plan, ind: Indicator) -> Iterator[Finding]:
+    """What the printed forms imply against the other columns: units inside values, 〈〉 against
+    the kind, the integer flag against the plan's numbers, 在2019年基础上 against 基期年."""
+    named = {"code": ind.code, "name": ind.name}
+    for fieldname, what, pv in (("baseline", "基期值", ind.baseline), ("target", "目标值", ind.target)):
+        loc = _loc(ind.source, fieldname, indicator=ind.code)
+        if pv.unit and ind.unit and _unit_key(pv.unit) != _unit_key(ind.unit):
+            yield make("plan.value-unit", loc, what=what, value=pv.text, inner=pv.unit, unit=ind.unit, **named)
+        if ind.kind is Kind.CUMULATIVE and pv.notation is Notation.NEW:
+            yield make("plan.kind-notation", loc, kind=ind.kind.label, what=what, value=pv.text,
+                       notation="规划期新增数（〈〉），按年相加", fix="把类型改为“期间新增”，或按规划备注核对括号含义", **named)
+        if ind.kind is Kind.NEW and pv.notation is Notation.CUMULATIVE:
+            yield make("plan.kind-notation", loc, kind=ind.kind.label, what=what, value=pv.text,
+                       notation="累计数（〔〕），取年末数", fix="把类型改为“累计值”，或按规划备注核对括号含义", **named)
+    numbers = [x for x in (ind.baseline.value, ind.target.value, ind.target.upper) if x is not None]
+    odd = [x for x in numbers if not float(x).is_integer()]
+    if ind.integer and odd:
+        yield make("plan.integer-numbers", _loc(ind.source, "integer", indicator=ind.code),
+                   value=_fmt(odd[0]), **named)
+    text_year = ind.target.base_year
+    if text_year and plan.base_year(ind) != text_year:
+        yield make("plan.base-year-conflict", _loc(ind.source, "baseline_year", indicator=ind.code),
+                   value=ind.target.text, text_year=text_year, year=plan.base_year(ind), **named)
+    if ind.target.relative.value and ind.baseline.value is None and ind.baseline_source is BaselineSource.PLAN:
+        yield make("plan.relative-no-baseline", _loc(ind.source, "baseline_source", indicator=ind.code),
+                   value=ind.target.text, year=plan.base_year(ind), **named)
+    if ind.due:
+        try:
+            parse_due(ind.due, plan.goal_year(ind))
+        except DateError as exc:
+            yield make("plan.bad-due", _loc(ind.source, "due", indicator=ind.code), reason=str(exc), **named)
+    if ind.parent and (plan.indicator(ind.parent) is None or ind.parent == ind.code):
+        yield make("plan.unknown-parent-indicator", _loc(ind.source, "parent", indicator=ind.code),
+                   parent=ind.parent, **named)
+    base, goal = plan.base_year(ind), plan.goal_year(ind)
+    if (ind.baseline_year or ind.target_year) and (base >= goal or plan.info.cutoff.year <= base):
+        yield make("plan.own-years", _loc(ind.source, "baseline_year", indicator=ind.code), baseline=base,
+                   target=goal, **named)
+
+
+def _unit_key(unit: str) -> str:
+    return normalise(unit).replace("²", "2").lower()
 
 
 def _check_direction(ind: Indicator, loc: Location) -> Iterator[Finding]:
     b, t = ind.baseline.value, ind.target.value
-    if b is None or t is None or ind.kind is Kind.NEW:
+    if b is None or t is None or ind.kind is Kind.NEW or ind.notation is Notation.NEW:
         return
     if ind.target.direction is Direction.FLOOR and t < b:
         yield make("plan.floor-below-baseline", loc, code=ind.code, name=ind.name, target=ind.target.text,

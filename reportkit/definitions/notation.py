@@ -191,7 +191,7 @@ def chinese_number(text: str) -> int | None:
     """``八`` → 8, ``十二`` → 12, ``两千三百`` → 2300; None when not a Chinese numeral."""
     if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
         return None
-    total, section, digit = 0, 0, None
+    total, section, digit, last = 0, 0, None, 10000
     for ch in text:
         if ch in _CN_DIGITS:
             if digit is not None and digit != 0:
@@ -201,10 +201,12 @@ def chinese_number(text: str) -> int | None:
         unit = _CN_UNITS[ch]
         if unit == 10000:
             total += (section + (digit or 0)) * unit
-            section, digit = 0, None
+            section, digit, last = 0, None, 10000
         else:
+            if unit >= last:
+                return None  # 百百, 十百: units must descend
             section += (1 if digit is None else digit) * unit
-            digit = None
+            digit, last = None, unit
     return total + section + (digit or 0)
 
 
