@@ -423,3 +423,18 @@ def test_encrypted_pdf(tmp_path: Path, pdfs: dict[str, Path]) -> None:
         writer.write(fh)
     result = read_plan(locked)
     assert _codes(result) == ["import.encrypted"] and "密码" in result.findings[0].message
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_boxes_drawn_as_tables_are_tasks(tmp_path: Path, fmt: str) -> None:
+    seed = split_seed(DINGHU_TXT)
+    if fmt == "docx":
+        path = write_docx(seed, tmp_path / "boxes.docx", boxes_as_tables=True)
+    else:
+        path = write_html(seed, tmp_path / "boxes.html", boxes_as_tables=True)
+    result = read_plan(path)
+    boxes = [t for t in result.tasks if t.kind == "专栏项目"]
+    expected = [t for t in _example("dinghu")["tasks"] if t["kind"] == "专栏项目"]
+    assert [(t.chapter, t.section) for t in boxes] == [(t["chapter"], t["section"]) for t in expected]
+    assert all(want["title"] in got.title for got, want in zip(boxes, expected, strict=True))
+    assert len(result.indicators) == 14
