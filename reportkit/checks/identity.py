@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..definitions.rounds import period_round_label
 from ..findings import Severity, register
 from ..forms import layout as L
 from ..forms.meta import period_of
@@ -130,8 +131,7 @@ def check_plan(ctx: CheckContext) -> None:
 
 def period_text(period: str) -> str:
     """``2023-中期评估`` as a person says it: ``“2023年中期评估”``."""
-    year, sep, kind = period.partition("-")
-    return f"“{year}年{kind}”" if sep and year.isdigit() else f"“{period}”"
+    return f"“{period_round_label(period)}”"
 
 
 def check_fingerprint(ctx: CheckContext) -> None:
