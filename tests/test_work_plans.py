@@ -13,7 +13,13 @@ from reportkit.definitions.check import lint_plan
 from reportkit.definitions.loader import load_plan
 from reportkit.definitions.model import BaselineSource, PlanType
 from reportkit.definitions.notation import Direction, parse_plan_value
-from reportkit.definitions.rounds import RoundError, next_cutoff, parse_round, period_cutoff, period_round_label
+from reportkit.definitions.rounds import (
+    RoundError,
+    next_cutoff,
+    parse_round,
+    period_cutoff,
+    period_round_label,
+)
 from reportkit.definitions.writer import write_plan_workbook
 from reportkit.evaluation import Status
 from reportkit.forms.meta import period_of
