@@ -122,7 +122,7 @@ def check_plan(ctx: CheckContext) -> None:
         ctx.stop = True
     elif meta.get("period") and meta.get("period") != period_of(ctx.plan):
         ctx.add("form.other-period", period=period_text(meta.get("period")),
-                current=period_text(period_of(ctx.plan)))
+                current=period_text(period_of(ctx.plan)), value=meta.get("period"))
         ctx.stop = True
     elif ctx.plan.unit(meta.get("unit")) is None:
         ctx.add("form.unknown-unit", unit=meta.get("unit"))

@@ -20,7 +20,7 @@ from .dates import DateError, Resolution, parse_due
 from .notation import normalise
 
 if TYPE_CHECKING:
-    from .model import PlanInfo
+    from .model import Plan, PlanInfo
 
 QUARTER_NAMES = ("一季度", "上半年", "前三季度", "全年")
 _QUARTER_OF = {"一季度": 1, "第一季度": 1, "q1": 1, "1季度": 1,
@@ -113,3 +113,11 @@ def next_cutoff(cutoff: dt.date) -> dt.date | None:
         return None
     month = quarter_end + 3
     return dt.date(cutoff.year, month, calendar.monthrange(cutoff.year, month)[1])
+
+
+def plan_for_round(plan: Plan, text: str) -> Plan:
+    """The same plan reviewed at another round of its year (一季度, 2020-09-30)."""
+    from dataclasses import replace
+
+    name, cutoff = parse_round(text, plan.info.target_year)
+    return replace(plan, info=replace(plan.info, round=name, cutoff=cutoff))
