@@ -112,15 +112,21 @@ def test_far_cell_in_a_calc_saved_ods_is_refused_not_fatal(filled: Path, tmp_pat
 
 
 def _convert(path: Path, fmt: str, out: Path) -> Path:
+    return _convert_all([path], fmt, out)[0]
+
+
+def _convert_all(paths: list[Path], fmt: str, out: Path) -> list[Path]:
+    """Re-save files with LibreOffice Calc, as a unit using it would (one soffice run)."""
     import shutil
     import subprocess
 
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
     profile = out / "lo-profile"
+    target = out / f"calc-{fmt}"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-                    "--outdir", str(out / fmt), str(path)], check=True, capture_output=True, timeout=180)
-    return out / fmt / f"{path.stem}.{fmt}"
+                    "--outdir", str(target), *map(str, paths)], check=True, capture_output=True, timeout=300)
+    return [target / f"{p.stem}.{fmt}" for p in paths]
 
 
 def test_validate_return_of_a_huge_sheet_names_the_file(filled: Path, tmp_path: Path) -> None:
@@ -175,3 +181,101 @@ def test_long_received_file_name_does_not_abort_the_outputs(tmp_path: Path) -> N
     out = write_outputs(run, tmp_path / "out")
     assert len(out.feedback) == 1 and out.feedback[0].exists()
     assert len(out.feedback[0].name.encode()) <= 255 and out.feedback[0].name.endswith("-审核意见.xlsx")
+
+
+def test_same_content_same_verdict_in_xlsx_xls_and_ods(filled: Path, tmp_path: Path) -> None:
+    """Calc stores computed results: a formula whose result is 0 is a real 0, an error value is an
+    error (not "not filled in"), and the identity properties are read from every format."""
+    from builders import address
+
+    def formulas(wb: object) -> None:
+        ws = wb[L.SHEET_INDICATORS]  # type: ignore[index]
+        ws[address(ws, "A04", 2023)] = "=1/0"
+        ws[address(ws, "A03", 2023)] = "=0*5"
+
+    def other_unit(wb: object) -> None:
+        for row in wb[L.SHEET_META].iter_rows():  # type: ignore[index]
+            if row[0].value == "unit":
+                row[1].value = "D02"
+
+    def no_meta_sheet(wb: object) -> None:
+        del wb[L.SHEET_META]  # type: ignore[attr-defined]
+
+    sources = []
+    for name, change in (("formulas", formulas), ("conflict", other_unit), ("properties", no_meta_sheet)):
+        p = tmp_path / "src" / f"{name}.xlsx"
+        p.parent.mkdir(exist_ok=True)
+        p.write_bytes(filled.read_bytes())
+        sources.append(edit(p, change))
+    verdicts = {}
+    for fmt in ("xlsx", "xls", "ods"):
+        converted = _convert_all(sources, fmt, tmp_path)
+        run = validate_paths(PLAN, converted)
+        verdicts[fmt] = [sorted((f.code, f.location.cell or "") for f in r.findings if f.code != "file.legacy-format")
+                         for r in run.returns]
+        formula_return, conflict_return, properties_return = run.returns
+        assert formula_return.value("A03", 2023) == 0
+        assert properties_return.unit == "D01" and properties_return.state == "accepted", fmt
+        assert conflict_return.has_errors
+    assert verdicts["xlsx"] == verdicts["xls"] == verdicts["ods"]
+    formula_codes, conflict_codes, property_codes = verdicts["xlsx"]
+    assert [c for c, _ in formula_codes] == ["value.error-value", "value.yoy-jump"]
+    assert ("form.identity-conflict", "") in conflict_codes
+    assert "form.meta-sheet-missing" in [c for c, _ in property_codes]
+    # as written by a library (recalculate-on-open, nothing computed), a stored 0 proves nothing
+    library_written = validate_return(PLAN, sources[0])
+    assert sorted(f.code for f in library_written.findings) == ["value.formula-no-cache", "value.formula-no-cache"]
+
+
+def _rezip(src: Path, out: Path, change: object) -> Path:
+    """Copy an .xlsx part by part, letting ``change(name, data)`` rewrite parts (or add them)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info.filename))  # type: ignore[operator]
+            if data is not None:
+                zout.writestr(info, data)
+        extra = change("", b"")  # type: ignore[operator]
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
+    return out
+
+
+def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Path, tmp_path: Path) -> None:
+    import re
+
+    from builders import address
+
+    def links(wb: object) -> None:
+        ws = wb[L.SHEET_INDICATORS]  # type: ignore[index]
+        ws[address(ws, "A01", 2023)] = f"='{tmp_path}/[other.xlsx]Sheet1'!A1"
+        ws[address(ws, "A03", 2023)] = "=cmd|' /C calc'!A0"
+
+    linked = tmp_path / "src" / "linked.xlsx"
+    linked.parent.mkdir()
+    linked.write_bytes(filled.read_bytes())
+    edit(linked, links)
+    saved = _convert(linked, "xlsx", tmp_path)  # Calc keeps the link as an externalLink part
+
+    def add_macros(name: str, data: bytes) -> object:
+        return {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 508} if name == "" else data
+
+    def hide_all(name: str, data: bytes) -> object:
+        if name == "xl/workbook.xml":
+            data = data.replace(b'state="visible"', b'state="hidden"')
+            return re.sub(rb"<sheet (?![^>]*state=)", b'<sheet state="hidden" ', data)
+        return None if name == "" else data
+
+    macros = _rezip(filled, tmp_path / "macros.xlsm", add_macros)
+    hidden = _rezip(filled, tmp_path / "hidden.xlsx", hide_all)
+    run = validate_paths(PLAN, [linked, saved, macros, hidden, filled])
+    found = {Path(r.path).parent.name + "/" + Path(r.path).name: r for r in run.returns}
+    direct, calc, macro_return, hidden_return, good = run.returns
+    cells = sorted(f.location.indicator for f in direct.findings if f.code == "value.external-link")
+    assert cells == ["A01", "A03"] and direct.value("A01", 2023) is None and direct.has_errors
+    assert "file.external-links" in [f.code for f in calc.findings]
+    assert sorted(f.location.indicator for f in calc.findings if f.code == "value.external-link") == ["A01", "A03"]
+    assert "file.macros" in [f.code for f in macro_return.findings]
+    assert "file.no-visible-sheet" in [f.code for f in hidden_return.findings]
+    assert good.state == "accepted" and len(found) == 5

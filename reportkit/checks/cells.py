@@ -16,6 +16,8 @@ The reading rules, stated in the messages too:
 
 from __future__ import annotations
 
+import re
+
 from ..findings import Severity, register
 from ..forms.layout import year_header
 from ..intake.rows import IndicatorRow, InputCell
@@ -24,7 +26,10 @@ from ..intake.values import NO_DATA_MARKS, ParsedValue, ValueKind, format_number
 from .context import CheckContext, RowSpec
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-MAX_LISTED = 20  # codes named in the baseline note before "等 n 行"
+MAX_LISTED = 20
+# "[1]Sheet1!A1" (openpyxl's form of an external workbook reference), "'C:\\[a.xlsx]Sheet'!A1",
+# and DDE "=cmd|' /C calc'!A0" / "=DDE(...)"
+EXTERNAL_REFERENCE = re.compile(r"\[[^\]]+\][^!]*!|\w+\|'?[^!]*'?!|\bDDE(?:AUTO)?\s*\(", re.IGNORECASE)  # codes named in the baseline note before "等 n 行"
 
 register("value.text-number", INFO, "数字存为文本", "“{value}”是文本格式的数字{how}，已按 {number} 读取。",
          "请在单元格中直接填写数字。")
@@ -49,6 +54,8 @@ register("value.formula-no-cache", E, "公式无计算结果",
          "请将公式改为数值（复制→选择性粘贴→数值），或在 Excel/WPS 中重新计算后保存。")
 register("value.error-value", E, "错误值", "单元格显示错误值“{value}”{source}，没有可用的数值。",
          "请检查公式（如除数为零、引用的行列已删除、引用了其他工作表或文件），或改为直接填写数值。")
+register("value.external-link", E, "引用外部数据", "单元格为公式“{formula}”，数值取自其他文件或程序（外部链接/DDE），无法核实，未采用。",
+         "请将公式改为本单位核实过的数值（复制→选择性粘贴→数值）后重新报送。")
 register("value.date", E, "日期格式", "单元格是日期（{value}），不是数值。",
          "请将单元格格式改为“常规”或“数值”后重新填写数字。")
 register("value.baseline-missing", INFO, "未填写基期值",
@@ -145,12 +152,21 @@ def _check_cell(ctx: CheckContext, spec: RowSpec, row: IndicatorRow, cell: Input
         _merged(ctx, loc, cell)
         if not cell.merged.startswith(cell.address + ":"):
             return Observation(unit, spec.code, year, None, "", cell.address, prefilled=prefilled)
-    if cell.formula and (parsed.kind is ValueKind.BLANK or parsed.value == 0):
+    if cell.formula and EXTERNAL_REFERENCE.search(cell.formula):
+        ctx.add("value.external-link", loc, value=parsed.raw, formula=cell.formula)
+        return Observation(unit, spec.code, year, None, parsed.raw, cell.address, prefilled=prefilled)
+    if cell.formula and (parsed.kind is ValueKind.BLANK or (parsed.value == 0 and not _computed(ctx))):
         ctx.add("value.formula-no-cache", loc, value=parsed.raw or "空", formula=cell.formula)
         return Observation(unit, spec.code, year, None, parsed.raw, cell.address, prefilled=prefilled)
     value = _judge(ctx, loc, spec, parsed, year, previous, cell.formula)
     no_data = parsed.kind is ValueKind.NO_DATA
     return Observation(unit, spec.code, year, value, parsed.raw, cell.address, no_data, prefilled)
+
+
+def _computed(ctx: CheckContext) -> bool:
+    """Were formula results stored by a spreadsheet application (so a stored 0 is a real 0)?"""
+    wb = ctx.content.workbook
+    return wb is not None and wb.computed
 
 
 def _merged(ctx: CheckContext, loc, cell: InputCell) -> None:  # noqa: ANN001

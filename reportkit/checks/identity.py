@@ -9,6 +9,7 @@ from ..forms.rows import form_rows
 from ..intake.extent import MAX_COLS, MAX_ROWS
 from ..intake.form import norm
 from ..intake.sniff import FileKind
+from ..intake.workbook import WorkbookData
 from .context import CheckContext
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -30,6 +31,13 @@ register("sheet.far-cells", W, "表格范围外有内容",
          "工作表“{sheet}”在远离表格的 {cell} 单元格处还有内容，超出填报表的读取范围"
          "（{max_rows} 行 × {max_cols} 列），这些内容未读取。",
          "请删除表格以外误输入的内容（按 Ctrl+End 可定位到最后一个单元格）后重新报送。")
+register("file.macros", W, "含有宏", "工作簿中含有宏代码，宏不会被运行，只读取单元格中保存的内容。",
+         "请另存为不含宏的“Excel 工作簿（*.xlsx）”后重新报送。")
+register("file.external-links", W, "含外部链接", "工作簿中有 {count} 个指向其他文件的外部链接{dde}，链接不会被更新，"
+         "数值来自外部链接的单元格不予采用。",
+         "请将引用其他文件的公式改为数值（复制→选择性粘贴→数值）后重新报送。")
+register("file.no-visible-sheet", W, "没有可见的工作表", "工作簿中所有工作表都被隐藏，打开时看不到任何内容，表格可能被改动过。",
+         "请使用下发的填报表填写，不要隐藏工作表。")
 register("form.not-a-form", E, "不是填报表", "文件是电子表格，但不是本系统下发的填报表（找不到表样标识信息）。",
          "请使用下发的填报表填写，不要复制到新建的工作簿中。")
 register("form.other-plan", E, "其他规划的填报表", "该填报表属于规划“{other}”（编号 {plan_id}），不是本次的“{plan}”。",
@@ -76,9 +84,21 @@ def check_readable(ctx: CheckContext) -> None:
     elif ctx.content.kind is FileKind.LEGACY:
         ctx.add("file.legacy-format")
     wb = ctx.content.workbook
+    if wb is not None:
+        _workbook_features(ctx, wb)
     for e in wb.clipped if wb else []:
         ctx.add("sheet.far-cells", ctx.loc(sheet=e.sheet, cell=e.far_cell), sheet=e.sheet, cell=e.far_cell,
                 max_rows=MAX_ROWS, max_cols=MAX_COLS)
+
+
+def _workbook_features(ctx: CheckContext, wb: WorkbookData) -> None:
+    """What a workbook holds besides cells: noted, never run or followed."""
+    if wb.macros:
+        ctx.add("file.macros")
+    if wb.external_links:
+        ctx.add("file.external-links", count=wb.external_links, dde="（其中有 DDE 链接，可调用其他程序）" if wb.dde else "")
+    if wb.sheets and not wb.visible_sheets:
+        ctx.add("file.no-visible-sheet")
 
 
 def _short(text: str, limit: int = 120) -> str:

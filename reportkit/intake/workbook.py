@@ -20,6 +20,7 @@ from typing import Any
 
 import python_calamine as pc
 
+from . import legacy
 from .extent import MAX_COLS, MAX_ROWS, SheetExtent, sheet_extents
 from .sniff import FileKind
 
@@ -60,6 +61,16 @@ class WorkbookData:
     doc_properties: dict[str, str] = field(default_factory=dict)
     formulas: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (sheet, r0, c0) -> "=..."
     clipped: list[SheetExtent] = field(default_factory=list)  # sheets with cells beyond the read bounds
+    # False when the file asks to be recalculated on opening (``fullCalcOnLoad``): it was written
+    # by a library, not saved by Excel/WPS/Calc, and a formula's stored 0 was never computed.
+    computed: bool = True
+    macros: bool = False  # VBA / Basic code inside (never run; noted)
+    external_links: int = 0  # links to other workbooks (values not refreshed; not trusted)
+    dde: bool = False  # a DDE link among them (a command another program would run)
+
+    @property
+    def visible_sheets(self) -> list[str]:
+        return [n for n, s in self.sheets.items() if s.visible == "visible"]
 
 
 def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (), *,
@@ -74,7 +85,24 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
         _read_openpyxl_extras(path, data, skip_formulas)
         if percent_text:
             _percent_as_text(path, data)
+    elif kind is FileKind.LEGACY:
+        _put_errors(data, legacy.xls_errors(path))
+        data.doc_properties.update(legacy.xls_properties(path))
+        data.macros = legacy.xls_has_macros(path)
+    elif kind is FileKind.ODS:
+        _put_errors(data, legacy.ods_errors(path))
+        data.doc_properties.update(legacy.ods_properties(path))
+        data.macros = legacy.ods_has_macros(path)
     return data
+
+
+def _put_errors(data: WorkbookData, errors: legacy.Errors) -> None:
+    """An error value is put into the grid as its text, where calamine left the cell empty."""
+    for name, cells in errors.items():
+        sheet = data.sheets.get(name)
+        for (r, c), text in cells.items() if sheet else ():
+            if 0 <= r < len(sheet.grid) and 0 <= c < len(sheet.grid[r]) and sheet.grid[r][c] == "":  # type: ignore[union-attr]
+                sheet.grid[r][c] = text  # type: ignore[union-attr]
 
 
 def _percent_as_text(path: Path, data: WorkbookData) -> None:
@@ -170,6 +198,7 @@ def _visibility(v: object) -> str:
     return "hidden" if "hidden" in s else "visible"
 
 
+_RECALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\s[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*\bt=\"e\"")
 
@@ -183,6 +212,12 @@ def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[s
             names = set(zf.namelist())
             if "docProps/custom.xml" in names:
                 data.doc_properties.update(_custom_properties(zf.read("docProps/custom.xml")))
+            if "xl/workbook.xml" in names:
+                data.computed = not _RECALC_ON_LOAD.search(zf.read("xl/workbook.xml"))
+            data.macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+            links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
+            data.external_links = len(links)
+            data.dde = any(b"ddeLink" in zf.read(n) for n in links)
             sheets = [zf.read(n) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return
