@@ -83,14 +83,7 @@ def _copy_template(plan: Plan | None, dest: Path, result: InitResult) -> None:
     from .rendering.make_template import TEMPLATE_NAME
 
     name = template_name(plan.info) if plan is not None else TEMPLATE_NAME
-    entry = DATA / "templates" / name
-    target = dest / name
-    if target.exists():
-        result.skipped.append(target)
-        return
-    with entry.open("rb") as fsrc, open(target, "xb") as fdst:
-        shutil.copyfileobj(fsrc, fdst)
-    result.created.append(target)
+    _copy_file(DATA / "templates" / name, dest / name, result)
 
 
 def _earlier_rounds(src: resources.abc.Traversable, root: Path, plan: Plan, result: InitResult) -> None:
@@ -122,10 +115,14 @@ def _copy_tree(src: resources.abc.Traversable, dest: Path, result: InitResult) -
     for entry in src.iterdir():
         if not entry.is_file() or entry.name.startswith((".", "__")):
             continue
-        target = dest / entry.name
-        if target.exists():
-            result.skipped.append(target)
-            continue
-        with entry.open("rb") as fsrc, open(target, "xb") as fdst:
-            shutil.copyfileobj(fsrc, fdst)
-        result.created.append(target)
+        _copy_file(entry, dest / entry.name, result)
+
+
+def _copy_file(entry: resources.abc.Traversable, target: Path, result: InitResult) -> None:
+    """Copy one packaged file; an existing file is kept and reported as skipped."""
+    if target.exists():
+        result.skipped.append(target)
+        return
+    with entry.open("rb") as fsrc, open(target, "xb") as fdst:
+        shutil.copyfileobj(fsrc, fdst)
+    result.created.append(target)

@@ -33,7 +33,7 @@ from .bulletin import bulletin_context
 from .context import Fallback, ReportInputs, Submission, build_context
 from .docprops import set_core_properties
 from .docx_report import render_docx
-from .kinds import PACKAGED_TEMPLATES, document_title, template_name, within_the_year
+from .kinds import PACKAGED_TEMPLATES, document_title, fit_context, template_name, within_the_year
 from .make_template import TEMPLATE_NAME
 from .summary_xlsx import summary_workbook
 
@@ -168,7 +168,7 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
                           [f for r in result.run.active for f in r.findings], submissions=result.submissions,
                           generated_at=now, fallbacks=result.fallbacks)
-    base = build_context(inputs)
+    base = fit_context(build_context(inputs), result.plan.info)
     step()
     images = {"status": charts.status_chart(base["counts"]["by_status"]),
               "progress": charts.progress_chart(base["indicators"])}

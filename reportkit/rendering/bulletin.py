@@ -217,3 +217,15 @@ def bulletin_context(plan: Plan, sup: Supervision, ev: Evaluation,
         "units": [_unit_row(u) for u in sup.by_unit],
         "units_note": "按牵头单位统计；“逾期”为完成时限已到而未完成的任务数。",
     }
+
+
+def sample_bulletin() -> dict[str, Any]:
+    """The ``bulletin`` context of the bundled 中山 work plan before any return (every task
+    unreported): what ``reportkit template check`` renders a 落实情况通报 template with."""
+    from ..definitions.loader import load_plan
+    from ..evaluation import evaluate
+    from ..evaluation.supervision import supervise
+    from ..scaffold import example_plan_path
+
+    plan = load_plan(example_plan_path("zhongshan"))
+    return bulletin_context(plan, supervise(plan, []), evaluate(plan, []))

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..definitions.model import EvaluationKind, PlanInfo
 from ..evaluation import Evaluation
 from ..evaluation.projection import no_projection
+from .make_template import ANNUAL_TEMPLATE_NAME as ANNUAL_TEMPLATE
 from .make_template import TEMPLATE_NAME
 
 BULLETIN_TEMPLATE = "落实情况通报模板.docx"
-ANNUAL_TEMPLATE = "年度监测报告模板.docx"
 PACKAGED_TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
 
 
@@ -41,5 +42,20 @@ def within_the_year(ev: Evaluation) -> Evaluation:
     if not (ev.info.is_work_plan or ev.info.evaluation_kind is EvaluationKind.ANNUAL):
         return ev
     reason = "年度监测只评价本年度进展，不作预计" if not ev.info.is_work_plan else "按本轮截止时的数值评价，不作预计"
+    # the reason stays in the evaluation's data; the report's sentences say nothing about it
     return replace(ev, indicators=tuple(
-        replace(r, projection=no_projection(r.target_year, reason)) for r in ev.indicators))
+        replace(r, projection=replace(no_projection(r.target_year, reason), text="")) for r in ev.indicators))
+
+
+_PROJECTION_NOTE = "“预计”为按已有年度数据外推的预测，不代表实际完成情况；"
+
+
+def fit_context(ctx: dict[str, Any], info: PlanInfo) -> dict[str, Any]:
+    """The report context for the plan's kind of document: a yearly round has no projection,
+    so its notes do not explain one."""
+    if not (info.is_work_plan or info.evaluation_kind is EvaluationKind.ANNUAL):
+        return ctx
+    counts = dict(ctx.get("counts", {}))
+    if isinstance(counts.get("note"), str):
+        counts["note"] = counts["note"].replace(_PROJECTION_NOTE, "")
+    return {**ctx, "counts": counts}

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
-from docx.oxml.ns import qn
 
 from .kinds import BULLETIN_TEMPLATE
 from .make_template import (
@@ -24,15 +23,12 @@ from .make_template import (
     SUBTITLE,
     TABLE_TEXT,
     TITLE,
-    add_font_table,
-    chinese_theme,
-    define_styles,
+    blank_document,
+    finish_document,
     loop_table,
     optional_para,
-    page_numbers,
     para,
-    set_update_fields,
-    setup_page,
+    save_document,
     tag,
     text_list,
 )
@@ -99,37 +95,17 @@ def attachments(doc: Document) -> None:
 
 
 def build_bulletin_template() -> Document:
-    doc = Document()
-    define_styles(doc)
-    add_font_table(doc)
-    set_update_fields(doc)
-    setup_page(doc)
-    doc_body = doc.element.body
-    for p in list(doc_body.iterchildren(qn("w:p"))):
-        doc_body.remove(p)
+    doc = blank_document()
     body(doc)
     attachments(doc)
-    page_numbers(doc)
-    chinese_theme(doc)
-    core = doc.core_properties
-    core.title = "落实情况通报模板"
-    for attr in ("author", "comments", "keywords", "subject", "last_modified_by"):
-        setattr(core, attr, "")
-    return doc
-
-
-def write_bulletin_template(*paths: Path) -> None:
-    doc = build_bulletin_template()
-    for path in paths:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        doc.save(str(path))
+    return finish_document(doc, BULLETIN_TEMPLATE.removesuffix(".docx"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         args = [str(Path(__file__).resolve().parents[1] / "data" / "templates" / BULLETIN_TEMPLATE)]
-    write_bulletin_template(*(Path(a) for a in args))
+    save_document(build_bulletin_template(), *(Path(a) for a in args))
     return 0
 
 
