@@ -14,6 +14,7 @@ from typing import Any
 import xlsxwriter
 
 from ..fileio import write_via_temp
+from ..sheettext import new_xlsx
 from ..textwidth import display_width
 from . import schema
 from .model import Aggregation, BaselineSource, Indicator, Kind, Plan
@@ -113,7 +114,7 @@ def write_definitions(info_rows: Sequence[tuple[str, Any]], rows: Mapping[str, S
     """Write a definitions workbook from row dicts (the :func:`plan_rows` shape). Cells named in
     ``review`` are shaded and carry the note as a comment; ``extra`` adds sheets after the last."""
     def write(tmp: Path) -> None:
-        wb = xlsxwriter.Workbook(str(tmp))
+        wb = new_xlsx(tmp)
         fmt = _Formats(wb)
         _write_instructions(wb, fmt)
         _write_info(wb, fmt, info_rows, review or {})
