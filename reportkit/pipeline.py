@@ -15,6 +15,7 @@ from .checks.run import ValidationRun, collect_files, validate_paths
 from .definitions.model import Plan
 from .intake.types import ReturnData
 from .ledger import Ledger, plan_period
+from .ledger.collecting import collect_returns
 from .project import Project
 from .rendering.context import Fallback, Submission
 
@@ -63,8 +64,8 @@ def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None) 
     files = collect_files([project.returns_dir]) if project.returns_dir.is_dir() else []
     step = stepper(progress, STAGE_READ, len(files))
     with Ledger.for_project(project) as ledger:
-        results = ledger.refreshed(ledger.collect_many(plan, files, on_result=lambda _r: step()))
-        revalidated = ledger.revalidate(plan)
+        done = collect_returns(ledger, plan, files, on_result=lambda _r: step())
+        results, revalidated = done.results, done.revalidated
         latest, included = ledger.current(plan)
         status = ledger.status(plan)
     period = plan_period(plan)

@@ -95,8 +95,11 @@ def test_collect_killed_while_writing_values_leaves_ledger_as_before(tmp_path: P
         assert proc.poll() is None, proc.communicate()[1]
         assert time.monotonic() < deadline, "the child never reached the checkpoint"
         time.sleep(0.05)
-    # The write transaction is open with the new rows in it: its rollback journal is on disk.
-    assert Path(f"{db}-journal").exists()
+    # The write transaction is open with the new rows in it: no other writer can start one.
+    other = sqlite3.connect(db, timeout=0)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.execute("BEGIN IMMEDIATE")
+    other.close()
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -356,3 +357,55 @@ def test_cli_bad_input_exits_1_with_the_finding(tmp_path: Path) -> None:
     assert run.exit_code == 1
     assert "无法读取 坏.pdf" in run.output and "Traceback" not in run.output
     assert not (tmp_path / "p.xlsx").exists()
+
+
+# ----------------------------------------------------------------------------- table shapes
+
+
+def test_several_tables_are_merged(tmp_path: Path) -> None:
+    path = write_docx(split_seed(DINGHU_TXT), tmp_path / "two.docx", split_at=7)
+    result = read_plan(path)
+    assert [t.split("（")[1] for t in result.tables] == ["第 1 个表格，7 行）", "第 2 个表格，7 行）"]
+    assert [i.code for i in result.indicators] == [f"A{k:02d}" for k in range(1, 15)]
+    assert [i.row.values["name"] for i in result.indicators] == [i["name"] for i in _example("dinghu")["indicators"]]
+    assert result.indicators[7].row.values["category"] == "市场秩序与安全监管"
+
+
+def test_group_heading_rows_and_unnumbered_rows(tmp_path: Path) -> None:
+    path = write_html(split_seed(EZHOU_TXT), tmp_path / "groups.html",
+                      groups={0: "一、市场主体", 1: "二、知识产权", 5: "三、质量和安全"}, unnumbered={4})
+    result = read_plan(path)
+    assert not _codes(result)
+    rows = [(i.row.seq, i.row.values["category"], i.row.values["name"]) for i in result.indicators]
+    assert rows[0] == ("1", "市场主体", "全市市场主体数量")
+    assert rows[1][1] == rows[4][1] == "知识产权"
+    assert rows[4] == ("", "知识产权", "马德里商标国际注册总量")  # no 序号 printed, still imported
+    assert rows[7][1] == "质量和安全" and len(rows) == 8
+
+
+def test_plan_years_from_a_printed_range(tmp_path: Path) -> None:
+    text = tmp_path / "规划.txt"
+    text.write_text("某市市场监督管理发展规划（2021—2025年）\n序号\n指标名称\n单位\n基期值\n目标值\n属性\n"
+                    "1\n抽检合格率\n%\n97\n≥98\n约束性\n备注：无。\n", encoding="utf-8")
+    facts = read_plan(text).facts
+    assert facts.name and facts.name.value == "某市市场监督管理发展规划（2021—2025年）"
+    assert facts.years and (facts.years[0].value, facts.years[1].value) == ("2020", "2025")
+    assert facts.region and facts.region.value == "某市"
+
+
+def test_table_continued_without_its_header(tmp_path: Path) -> None:
+    path = write_docx(split_seed(DINGHU_TXT), tmp_path / "continued.docx", split_at=9, continued=True)
+    result = read_plan(path)
+    assert [i.row.values["name"] for i in result.indicators] == [i["name"] for i in _example("dinghu")["indicators"]]
+    assert [i.row.seq for i in result.indicators] == [str(k) for k in range(1, 15)]
+    assert not _codes(result) or set(_codes(result)) == {"import.cell-uncertain"}
+
+
+def test_rows_lost_between_tables_are_reported(tmp_path: Path) -> None:
+    seed = split_seed(DINGHU_TXT)
+    # Rows 8 and 9 are in a table the importer cannot recognise (an image in the real case).
+    path = write_docx(replace(seed, rows=seed.rows[:7] + seed.rows[9:]), tmp_path / "gap.docx")
+    result = read_plan(path)
+    unread = [f.message for f in result.findings if f.code == "import.row-unread"]
+    assert len(unread) == 1 and "序号 8、9" in unread[0]
+    assert len(result.indicators) == 12

@@ -16,6 +16,7 @@ from ..definitions.model import Plan
 from ..errors import UsageError
 from ..findings import Finding, Severity
 from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord
+from ..ledger.collecting import CollectRun, collect_returns
 from ..project import Project
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 
@@ -58,8 +59,8 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
     if not files:
         raise UsageError("没有找到要登记的填报表（.xlsx / .xls / .et 等）。")
     with Ledger.for_project(project) as ledger:
-        results = _collect_with_progress(ledger, plan, files, received_at, quiet=as_json)
-        revalidated = ledger.revalidate(plan)
+        done = _collect_with_progress(ledger, plan, files, received_at, quiet=as_json)
+    results, revalidated = done.results, done.revalidated
     if as_json:
         print_json({"results": [r.to_dict() for r in results], "summary": _outcome_counts(results),
                     "revalidated": [r.sha256 for r in revalidated]})
@@ -71,7 +72,7 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
 
 
 def _collect_with_progress(ledger: Ledger, plan: Plan, files: list[Path], received_at: str | None,
-                           quiet: bool) -> list[CollectResult]:
+                           quiet: bool) -> CollectRun:
     columns = (TextColumn("登记填报表"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}", markup=False))
     with Progress(*columns, console=err_console, transient=True,
                   disable=quiet or not err_console.is_terminal) as progress:
@@ -80,7 +81,7 @@ def _collect_with_progress(ledger: Ledger, plan: Plan, files: list[Path], receiv
         def advance(result: CollectResult) -> None:
             progress.update(task, advance=1, description=Path(result.path).name)
 
-        return ledger.refreshed(ledger.collect_many(plan, files, received_at=received_at, on_result=advance))
+        return collect_returns(ledger, plan, files, received_at=received_at, on_result=advance)
 
 
 def _outcome_counts(results: list[CollectResult]) -> dict[str, int]:

@@ -115,9 +115,29 @@ _V2 = """
 ALTER TABLE submissions ADD COLUMN checked_with TEXT NOT NULL DEFAULT ''
 """
 
+# Version 3: the web intake. Each reporting unit's private link is kept only as the SHA-256 of
+# its random token (a copied ledger gives no working link); a renewed or revoked link keeps its
+# row with ``revoked_at``. ``web_settings`` holds the coordinator's password hash and the key
+# that signs sessions and form tokens.
+_V3 = """
+CREATE TABLE unit_links (
+    id INTEGER PRIMARY KEY,
+    plan_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    issued_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE UNIQUE INDEX unit_links_active ON unit_links (plan_id, unit) WHERE revoked_at IS NULL;
+CREATE TABLE web_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+"""
+
 # One script per schema version; index 0 brings an empty file to version 1.
 # Append new versions, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -132,6 +152,9 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, path)
+        # WAL (once the file is known to be a ledger this code may write): readers, such as
+        # the web intake's pages, never wait for a collect in progress.
+        conn.execute("PRAGMA journal_mode = WAL")
     except BaseException:
         conn.close()
         raise

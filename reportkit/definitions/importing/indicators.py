@@ -36,6 +36,7 @@ _HEADER_WORDS: dict[str, str] = {
 _YEAR = re.compile(r"^(?:(?:19|20)\d\d)年?(?:基期值|基期|现状值|目标值|目标|规划值|末|底)?$")
 _UNIT_CHARS = set("万亿千百十个件户项家人批次元%％‰/／张份台套座条起次年月日天口只辆吨公斤千克米平方公里亩株头部所宗例篇名位标准册")
 _SEQ = re.compile(r"^\d{1,3}$")
+_HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．])\s*")
 
 
 @dataclass
@@ -95,9 +96,10 @@ def find_tables(doc: Document, conventions: BracketConventions) -> list[Indicato
     found: list[IndicatorTable] = []
     paragraphs: list[Paragraph] = []
     title = ""
+    previous: _Header | None = None  # the header a table continued on the next page goes on with
     for block in doc.blocks:
         if isinstance(block, Table):
-            t = _from_grid(block, title, conventions)
+            t, previous = _from_grid(block, title, conventions, previous)
             if t is not None:
                 found.append(t)
         else:
@@ -105,7 +107,26 @@ def find_tables(doc: Document, conventions: BracketConventions) -> list[Indicato
             if "指标" in block.text and len(clean(block.text)) <= 40:
                 title = clean(block.text)
     found.extend(_from_lines(paragraphs, conventions))
+    _check_numbering(found)
     return found
+
+
+def _check_numbering(tables: list[IndicatorTable]) -> None:
+    """Rows numbered 1, 2, 4: say that row 3 was not read rather than lose it silently. A number
+    is accounted for by a row reported as unreadable or by an unnumbered row in its place."""
+    reported = {int(m.group(1)) for t in tables for text in t.skipped if (m := re.match(r"(\d{1,3}) \|", text))}
+    missing: list[int] = []
+    last, unnumbered = 0, 0
+    for row in (r for t in tables for r in t.rows):
+        if not row.seq.isdigit():
+            unnumbered += 1
+            continue
+        n = int(row.seq)
+        gap = [k for k in range(last + 1, n) if k not in reported]
+        missing.extend(gap[unnumbered:])
+        last, unnumbered = max(last, n), 0
+    if missing and tables:
+        tables[-1].skipped.append(f"序号 {'、'.join(map(str, missing))} 的行（表中序号不连续，可能在跨页处或无法识别的表格中）")
 
 
 # ----------------------------------------------------------------------------- real tables
@@ -159,34 +180,46 @@ def _resolve_roles(roles: list[str | None], years: list[int | None]) -> list[str
     return out
 
 
-def _from_grid(table: Table, title: str, conv: BracketConventions) -> IndicatorTable | None:
+@dataclass(frozen=True)
+class _Header:
+    roles: tuple[str | None, ...]
+    years: tuple[int | None, ...]
+
+
+def _from_grid(table: Table, title: str, conv: BracketConventions,
+               previous: _Header | None) -> tuple[IndicatorTable | None, _Header | None]:
     header = _header_rows(table.rows)
-    if header is None:
-        return None
-    start, roles, years = header
+    if header is not None:
+        start, roles, years = header
+    elif previous is not None and table.rows and len(table.rows[0]) == len(previous.roles):
+        start, roles, years = 0, list(previous.roles), list(previous.years)  # continued without its header
+    else:
+        return None, None
     if "baseline" not in roles and "target" not in roles:
-        return None
+        return None, None
     result = IndicatorTable(table.where, title, [], _table_years(roles, years))
     category = ""
     for i in range(start, len(table.rows)):
         cells = [clean(c) for c in table.rows[i]]
         if not any(cells):
             continue
-        if _is_note(cells[0]) or len(set(c for c in cells if c)) == 1 and len(cells) > 2 and not _SEQ.match(cells[0]):
-            # A note row spanning the whole table (备注), or a group heading row: keep its text as category.
-            if not _is_note(cells[0]) and "category" in roles:
-                category = next(c for c in cells if c)
+        if _is_note(cells[0]):
+            continue  # a note row spanning the table (备注)
+        if len({c for c in cells if c}) == 1 and len(cells) > 2 and not _SEQ.match(cells[0]):
+            # A group heading spanning the row ("一、市场主体"): the category of the rows below.
+            category = _HEADING_NUMBER.sub("", next(c for c in cells if c))
             continue
         by_role = {r: cells[j] for j, r in enumerate(roles) if r and j < len(cells)}
-        if "category" in by_role:
-            category = by_role["category"] or category
-            by_role["category"] = category
+        category = by_role.get("category") or category
+        by_role["category"] = category
         row = _make_row(by_role, " | ".join(cells), table.row_where(i), conv)
         if row is None:
             result.skipped.append(" | ".join(cells))
         else:
             result.rows.append(row)
-    return result if result.rows else None
+    if header is None and not result.rows:
+        return None, None
+    return (result if result.rows or result.skipped else None), _Header(tuple(roles), tuple(years))
 
 
 def _table_years(roles: Sequence[str | None], years: Sequence[int | None]) -> tuple[int, ...]:
