@@ -188,6 +188,8 @@ def test_blank_unit_is_marked_not_filled(tmp_path: Path) -> None:
     row = _cells(wb["指标"])[1]
     assert row["指标名称"].value == "全区每千人拥有企业户"
     assert row["单位"].value in (None, "") and "规划表中没有写单位" in row["单位"].comment.text
+    assert row["单位"].fill.fgColor.rgb.endswith("F4B183")  # darker than an imported value
+    assert row["指标名称"].fill.fgColor.rgb.endswith("FFF2CC")
     uncertain = [f for f in result.findings if f.code == "import.cell-uncertain"]
     assert {f.location.indicator for f in uncertain} == {"A02", "A03", "A05", "A06", "A07"}
     assert all(f.severity is Severity.WARNING for f in uncertain)
@@ -409,3 +411,30 @@ def test_rows_lost_between_tables_are_reported(tmp_path: Path) -> None:
     unread = [f.message for f in result.findings if f.code == "import.row-unread"]
     assert len(unread) == 1 and "序号 8、9" in unread[0]
     assert len(result.indicators) == 12
+
+
+def test_encrypted_pdf(tmp_path: Path, pdfs: dict[str, Path]) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(pdfs["ezhou"]))
+    writer.encrypt("secret", algorithm="RC4-128")
+    locked = tmp_path / "加密.pdf"
+    with open(locked, "wb") as fh:
+        writer.write(fh)
+    result = read_plan(locked)
+    assert _codes(result) == ["import.encrypted"] and "密码" in result.findings[0].message
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_boxes_drawn_as_tables_are_tasks(tmp_path: Path, fmt: str) -> None:
+    seed = split_seed(DINGHU_TXT)
+    if fmt == "docx":
+        path = write_docx(seed, tmp_path / "boxes.docx", boxes_as_tables=True)
+    else:
+        path = write_html(seed, tmp_path / "boxes.html", boxes_as_tables=True)
+    result = read_plan(path)
+    boxes = [t for t in result.tasks if t.kind == "专栏项目"]
+    expected = [t for t in _example("dinghu")["tasks"] if t["kind"] == "专栏项目"]
+    assert [(t.chapter, t.section) for t in boxes] == [(t["chapter"], t["section"]) for t in expected]
+    assert all(want["title"] in got.title for got, want in zip(boxes, expected, strict=True))
+    assert len(result.indicators) == 14

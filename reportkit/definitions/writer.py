@@ -7,7 +7,8 @@ to an equal model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,18 +109,31 @@ def write_plan_workbook(plan: Plan | None, path: str | Path, *, example_rows: bo
 ReviewNotes = Mapping[tuple[str, int, str], str]
 
 
+@dataclass(frozen=True)
+class _Review:
+    notes: ReviewNotes
+    flagged: frozenset[tuple[str, int, str]]
+
+    def get(self, key: tuple[str, int, str]) -> tuple[str, bool] | None:
+        note = self.notes.get(key)
+        return (note, key in self.flagged) if note else None
+
+
 def write_definitions(info_rows: Sequence[tuple[str, Any]], rows: Mapping[str, Sequence[dict[str, Any]]],
                       path: str | Path, *, review: ReviewNotes | None = None,
+                      flagged: Collection[tuple[str, int, str]] = (),
                       extra: Callable[[xlsxwriter.Workbook], None] | None = None) -> Path:
     """Write a definitions workbook from row dicts (the :func:`plan_rows` shape). Cells named in
-    ``review`` are shaded and carry the note as a comment; ``extra`` adds sheets after the last."""
+    ``review`` are shaded and carry the note as a comment, those also in ``flagged`` (left blank or
+    unsure) in a stronger colour; ``extra`` adds sheets after the last."""
     def write(tmp: Path) -> None:
         wb = new_xlsx(tmp)
         fmt = _Formats(wb)
         _write_instructions(wb, fmt)
-        _write_info(wb, fmt, info_rows, review or {})
+        notes = _Review(review or {}, frozenset(flagged))
+        _write_info(wb, fmt, info_rows, notes)
         for spec in schema.SHEETS[1:]:
-            _write_table(wb, fmt, spec, rows.get(spec.key, []), review or {})
+            _write_table(wb, fmt, spec, rows.get(spec.key, []), notes)
         if extra is not None:
             extra(wb)
         wb.close()
@@ -139,6 +153,7 @@ class _Formats:
         self.cell = wb.add_format({**base, "border": 1, "text_wrap": True, "num_format": "@"})
         self.number = wb.add_format({**base, "border": 1})
         self.review = wb.add_format({**base, "border": 1, "text_wrap": True, "num_format": "@", "bg_color": "#FFF2CC"})
+        self.flagged = wb.add_format({**base, "border": 1, "text_wrap": True, "num_format": "@", "bg_color": "#F4B183"})
 
 
 def _write_instructions(wb: xlsxwriter.Workbook, fmt: _Formats) -> None:
@@ -151,7 +166,7 @@ def _write_instructions(wb: xlsxwriter.Workbook, fmt: _Formats) -> None:
     ws.fit_to_pages(1, 0)
 
 
-def _write_info(wb: xlsxwriter.Workbook, fmt: _Formats, rows: Sequence[tuple[str, Any]], review: ReviewNotes) -> None:
+def _write_info(wb: xlsxwriter.Workbook, fmt: _Formats, rows: Sequence[tuple[str, Any]], review: _Review) -> None:
     ws = wb.add_worksheet("规划信息")
     ws.write_row(0, 0, ["项目", "内容", "说明"], fmt.header)
     cols = {c.field: c for c in schema.PLAN_FIELDS}
@@ -166,18 +181,20 @@ def _write_info(wb: xlsxwriter.Workbook, fmt: _Formats, rows: Sequence[tuple[str
     ws.freeze_panes(1, 1)
 
 
-def _write_value(ws: Any, r: int, c: int, value: Any, fmt: _Formats, note: str | None = None) -> None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        ws.write_number(r, c, value, fmt.review if note else fmt.number)
+def _write_value(ws: Any, r: int, c: int, value: Any, fmt: _Formats, note: tuple[str, bool] | None = None) -> None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    style = (fmt.flagged if note[1] else fmt.review) if note else (fmt.number if number else fmt.cell)
+    if number:
+        ws.write_number(r, c, value, style)
     else:
         # Always as text, so "0.6712" or "〔3.12〕" is kept exactly as typed in the plan.
-        ws.write_string(r, c, "" if value is None else str(value), fmt.review if note else fmt.cell)
+        ws.write_string(r, c, "" if value is None else str(value), style)
     if note:
-        ws.write_comment(r, c, note, {"x_scale": 2.5, "y_scale": 2})
+        ws.write_comment(r, c, note[0], {"x_scale": 2.5, "y_scale": 2})
 
 
 def _write_table(wb: xlsxwriter.Workbook, fmt: _Formats, spec: schema.SheetSpec, rows: Iterable[dict[str, Any]],
-                 review: ReviewNotes) -> None:
+                 review: _Review) -> None:
     ws = wb.add_worksheet(spec.title)
     widths = [max(c.width, display_width(c.header) + 2) for c in spec.columns]
     for j, c in enumerate(spec.columns):

@@ -99,7 +99,7 @@ def find_tables(doc: Document, conventions: BracketConventions) -> list[Indicato
     previous: _Header | None = None  # the header a table continued on the next page goes on with
     for block in doc.blocks:
         if isinstance(block, Table):
-            t, previous = _from_grid(block, title, conventions, previous)
+            t, previous = _from_grid(block.one_line(), title, conventions, previous)
             if t is not None:
                 found.append(t)
         else:

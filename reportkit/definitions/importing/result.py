@@ -11,7 +11,7 @@ from ..notation import BracketConventions
 from . import codes  # noqa: F401  (registers the finding codes)
 from .indicators import IndicatorRow, IndicatorTable, find_tables
 from .prose import PlanFacts, TargetCandidate, TaskCandidate, read_facts, read_tasks
-from .sources import Document, SourceError, read_source
+from .sources import Document, Paragraph, SourceError, read_source
 
 FIELD_LABELS = {"category": "类别", "name": "指标名称", "unit": "单位", "baseline": "基期值", "target": "目标值",
                 "attribute": "属性"}
@@ -107,7 +107,7 @@ def _fill(result: ImportResult, doc: Document) -> None:
         facts = read_facts(paragraphs, years)
     result.facts = facts
     _add_indicators(result, tables, name)
-    prose = read_tasks(paragraphs)
+    prose = read_tasks(_text_stream(doc, {t.where for t in tables}))
     base_year = int(facts.years[0].value) if facts.years else None
     result.tasks = prose.tasks
     # "提升到2020年的95.01%" is the baseline being described, not a target.
@@ -119,6 +119,17 @@ def _fill(result: ImportResult, doc: Document) -> None:
         result.findings.append(make(code, Location(file=name), file=name))
     for what in NOT_STATED:
         result.findings.append(make("import.not-stated", Location(file=name), what=what))
+
+
+def _text_stream(doc: Document, indicator_tables: set[str]) -> list[Paragraph]:
+    """Paragraphs in order, with the text of the other tables (专栏 boxes drawn as tables)."""
+    out: list[Paragraph] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            out.append(block)
+        elif block.where not in indicator_tables:
+            out.extend(block.as_paragraphs())
+    return out
 
 
 def _add_indicators(result: ImportResult, tables: list[IndicatorTable], name: str) -> None:

@@ -45,6 +45,27 @@ class Table:
     def row_where(self, index: int) -> str:
         return f"{self.where}第 {index + 1} 行"
 
+    def one_line(self) -> Table:
+        """Each cell on one line: a name wrapped over two paragraphs is one name again."""
+        return Table(tuple(tuple(join_lines(c) for c in row) for row in self.rows), self.where)
+
+    def as_paragraphs(self) -> list[Paragraph]:
+        """The text of a table that is not an indicator table (a 专栏 box drawn as a table),
+        each merged cell once, one paragraph per line."""
+        out: list[Paragraph] = []
+        seen: set[str] = set()
+        for r, row in enumerate(self.rows):
+            for cell in row:
+                if cell and cell not in seen:
+                    seen.add(cell)
+                    out.extend(Paragraph(line, self.row_where(r)) for line in cell.split("\n") if clean(line))
+        return out
+
+
+def join_lines(text: str) -> str:
+    """Lines of one cell as one line: no space between CJK characters, one between others."""
+    return clean(re.sub(r"(?<=[^\x00-\x7f])\n|\n(?=[^\x00-\x7f])", "", text).replace("\n", " "))
+
 
 Block = Paragraph | Table
 
@@ -137,7 +158,7 @@ def _read_docx(path: Path) -> Document:
 
 def _docx_table(table: object, where: str) -> Table:
     # python-docx expands gridSpan and vMerge: a merged cell is returned in every slot it covers.
-    rows = tuple(tuple(clean("\n".join(p.text for p in cell.paragraphs)) for cell in row.cells)
+    rows = tuple(tuple("\n".join(clean(p.text) for p in cell.paragraphs if clean(p.text)) for cell in row.cells)
                  for row in table.rows)  # type: ignore[attr-defined]
     return Table(rows, where)
 
@@ -229,6 +250,7 @@ def _fill_pdf_spans(rows: tuple[tuple[str | None, ...], ...]) -> tuple[tuple[str
 
 # --------------------------------------------------------------------------------- HTML
 
+_BREAK = "\x1e"
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "section", "article",
                "title", "center", "blockquote", "pre", "dd", "dt"}
 
@@ -259,8 +281,8 @@ class _HtmlBlocks(HTMLParser):
             self._tables[-1].open_cell(_span(a.get("rowspan")), _span(a.get("colspan")))
         elif tag in _BLOCK_TAGS and not self._tables:
             self._flush()
-        elif tag == "br" and self._tables:
-            self.handle_data("\n")
+        elif tag in _BLOCK_TAGS and self._tables and self._tables[-1].cell is not None:
+            self._tables[-1].cell.append(_BREAK)  # a paragraph inside a cell (a 专栏 box)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style", "head"}:
@@ -277,7 +299,7 @@ class _HtmlBlocks(HTMLParser):
         if self._skip:
             return
         if self._tables and self._tables[-1].cell is not None:
-            self._tables[-1].cell.append(data)
+            self._tables[-1].cell.append(data.replace("\n", " "))
         elif not self._tables:
             self._text.append(data)
 
@@ -318,7 +340,7 @@ class _HtmlTable:
 
     def close_cell(self) -> None:
         if self.cell is not None:
-            text = clean(re.sub(r"\s*\n\s*", "", "".join(self.cell)))
+            text = "\n".join(clean(part) for part in "".join(self.cell).split(_BREAK) if clean(part))
             self.rows[-1].append((text, *self._spans))
         self.cell = None
 

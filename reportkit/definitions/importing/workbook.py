@@ -1,7 +1,7 @@
 """Write an import as the definitions workbook the coordinator reviews and completes.
 
 Every imported cell is shaded and carries a comment with the text as printed and where it was
-found; what the plan does not say stays blank. Two extra sheets, which ``plan check`` ignores,
+found; a cell left blank or unsure is shaded darker; what the plan does not say stays blank. Two extra sheets, which ``plan check`` ignores,
 list everything to review (导入核对) and the targets the plan states in prose (候选指标).
 """
 
@@ -28,8 +28,10 @@ def write_import(result: ImportResult, out: Path) -> Path:
     rows, row_review, row_log = _rows(result)
     review.update(row_review)
     log.extend(row_log)
+    flagged = [key for key, note in review.items() if note.startswith(_DOUBT)]
     tmp = out.with_name(f".~import-{os.getpid()}-{out.name}")
-    write_definitions(info, rows, tmp, review=review, extra=lambda wb: _extra_sheets(wb, result, log))
+    write_definitions(info, rows, tmp, review=review, flagged=flagged,
+                      extra=lambda wb: _extra_sheets(wb, result, log))
     try:
         os.link(tmp, out)  # fails instead of replacing a file that appeared after the check
     finally:
@@ -37,8 +39,11 @@ def write_import(result: ImportResult, out: Path) -> Path:
     return out
 
 
-def _note(source: str, where: str, quote: str, doubt: str = "") -> str:
-    head = f"【待核对】{doubt}\n" if doubt else "【导入，请核对】\n"
+_DOUBT = "【待核对】"
+
+
+def _note(source: str, where: str, quote: str, doubt: str = "", head: str = "【导入，请核对】") -> str:
+    head = f"{_DOUBT}{doubt}\n" if doubt else f"{head}\n"
     place = f"{source} {where}".strip()
     return f"{head}来源：{place}\n原文：{quote[:400]}"
 
@@ -76,7 +81,7 @@ def _rows(result: ImportResult) -> tuple[dict[str, list[dict[str, Any]]], dict[t
     for k, ind in enumerate(result.indicators):
         row = ind.row
         indicators.append({"code": ind.code, **{r: row.values.get(r, "") for r in FIELD_LABELS}})
-        review[("indicators", k, "code")] = _note(src, row.where, row.row_text, "编码由导入按顺序生成，可改")
+        review[("indicators", k, "code")] = _note(src, row.where, row.row_text, head="【编码由导入按顺序生成，可改】")
         for role, label in FIELD_LABELS.items():
             value = row.values.get(role, "")
             # A unit split out of "名称(单位)" is quoted with the name it was printed in.
