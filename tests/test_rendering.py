@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from reportkit.cli import main
+from reportkit.definitions.model import Attribute
 from reportkit.errors import TemplateError
 from reportkit.evaluation.types import TaskResult, TaskSummary, UnitTaskReport
 from reportkit.intake.types import TaskReport
@@ -257,3 +258,14 @@ def test_sub_indicators_are_counted_as_a_second_level():
                         "其中，市场主体数量1项基本符合预期；特种设备万台死亡人数1项暂无法评估。"
                         "1项分指标中，0项达到或快于时间进度：食品抽检合格率1项滞后。"
                         "滞后的1项指标中有1项约束性指标（食品抽检合格率），需予以预警。")
+
+
+def test_a_binding_indicator_that_cannot_be_evaluated_is_named_among_the_warnings():
+    inputs = sample_inputs()
+    ev = inputs.evaluation
+    third = ev.indicators[2]
+    binding = dataclasses.replace(third.indicator, attribute=Attribute.BINDING)
+    inputs.evaluation = dataclasses.replace(ev, indicators=(*ev.indicators[:2], dataclasses.replace(
+        third, indicator=binding)))
+    alerts = [a["text"] for a in build_context(inputs)["problems"]["alerts"]]
+    assert alerts[-1] == "【需关注】特种设备万台死亡人数为约束性指标，暂无法评估：牵头单位未报送数据。"

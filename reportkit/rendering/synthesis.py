@@ -367,7 +367,10 @@ def problems(ev: Evaluation, names: Mapping[str, str], narrative: Sequence[tuple
     lag_tasks = list(ev.tasks.lagging)
     return {
         "alerts": [{"code": r.code, "text": "【预警】" + indicator_problem(r, names, flagged), "reasons": []}
-                   for r in risk],
+                   for r in risk]
+        + [{"code": r.code, "reasons": [],  # a binding indicator nobody can judge is not left unmentioned
+            "text": f"【需关注】{r.indicator.name}为约束性指标，暂无法评估：{r.attention.strip().rstrip('。')}。"}
+           for r in ev.attention],
         "indicators": [{"code": r.code, "text": indicator_problem(r, names, flagged), "reasons": []} for r in lagging],
         # earlier templates: one line per lagging task and per unit's stated problem
         "tasks": [{"code": r.task.code, "title": r.task.title, "status": r.status, "text": lagging_task_text(r, names)}
