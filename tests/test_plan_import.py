@@ -438,3 +438,30 @@ def test_boxes_drawn_as_tables_are_tasks(tmp_path: Path, fmt: str) -> None:
     assert [(t.chapter, t.section) for t in boxes] == [(t["chapter"], t["section"]) for t in expected]
     assert all(want["title"] in got.title for got, want in zip(boxes, expected, strict=True))
     assert len(result.indicators) == 14
+
+
+def test_old_word_file_named_docx(tmp_path: Path, documents: dict) -> None:
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: it writes the old .doc file")
+    import subprocess
+
+    source = documents[("ezhou", "docx")]
+    subprocess.run([str(soffice()), f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    renamed = tmp_path / "规划.docx"
+    (tmp_path / "ezhou.doc").rename(renamed)
+    result = read_plan(renamed)
+    assert _codes(result) == ["import.unsupported"] and "旧版 Word" in result.findings[0].message
+
+
+def test_prose_targets_sheet(tmp_path: Path) -> None:
+    out = tmp_path / "plan.xlsx"
+    import_plan(DINGHU_TXT, out)
+    ws = openpyxl.load_workbook(out)["候选指标"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    assert ["第七章 加强知识产权保护运用,激发经济发展动力", "2025", "3件",
+            "促进知识产权提质增量,支持开展关键领域高价值专利布局,至2025年,全区每万人口高价值发明专利拥有量达3件。",
+            "第 460 行"] in rows
+    _, findings = lint_plan(out)
+    assert not any("候选指标" in (f.location.sheet or "") or "导入核对" in (f.location.sheet or "") for f in findings)

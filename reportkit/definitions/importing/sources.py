@@ -134,9 +134,8 @@ def _read_docx(path: Path) -> Document:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
-    head = path.read_bytes()[:8]
-    if head == _OLE_MAGIC:
-        raise SourceError("import.encrypted", file=path.name)
+    if path.read_bytes()[:8] == _OLE_MAGIC:
+        _refuse_compound_file(path)
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -154,6 +153,24 @@ def _read_docx(path: Path) -> Document:
             n_table += 1
             doc.blocks.append(_docx_table(item, f"第 {n_table} 个表格"))
     return doc
+
+
+def _refuse_compound_file(path: Path) -> None:
+    """A .docx that is a Compound File: either encrypted (the package sits inside, behind a
+    password) or an old binary .doc renamed."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            encrypted = ole.exists("EncryptionInfo")
+            binary_word = ole.exists("WordDocument")
+    except OSError as exc:
+        raise SourceError("import.corrupt", file=path.name, reason=_reason(exc)) from None
+    if encrypted:
+        raise SourceError("import.encrypted", file=path.name)
+    if binary_word:
+        raise SourceError("import.unsupported", file=path.name, suffix=".doc（旧版 Word 格式，扩展名写成了 .docx）")
+    raise SourceError("import.corrupt", file=path.name, reason="不是 Word 文档")
 
 
 def _docx_table(table: object, where: str) -> Table:
