@@ -465,3 +465,17 @@ def test_prose_targets_sheet(tmp_path: Path) -> None:
             "第 460 行"] in rows
     _, findings = lint_plan(out)
     assert not any("候选指标" in (f.location.sheet or "") or "导入核对" in (f.location.sheet or "") for f in findings)
+
+
+def test_text_table_with_year_headers_after_the_unit(tmp_path: Path) -> None:
+    text = tmp_path / "规划.txt"
+    text.write_text("\n".join([
+        "某区“十四五”市场监管主要指标", "序号", "指标名称", "单位", "2020年", "2025年", "属性",
+        "1", "食品安全评价性抽检合格率", "%", "98", "≥98.5", "约束性",
+        "2", "每万人口发明专利拥有量", "件", "2.2", "2.96", "预期性",
+        "注：无。"]) + "\n", encoding="utf-8")
+    result = read_plan(text)
+    got = [tuple(i.row.values[f] for f in FIELDS) for i in result.indicators]
+    assert got == [("食品安全评价性抽检合格率", "%", "98", "≥98.5", "约束性"),
+                   ("每万人口发明专利拥有量", "件", "2.2", "2.96", "预期性")]
+    assert result.facts.years and (result.facts.years[0].value, result.facts.years[1].value) == ("2020", "2025")

@@ -17,7 +17,6 @@ from ..notation import BracketConventions, parse_plan_value, split_unit
 from ..schema import ATTRIBUTE_WORDS
 from .sources import Document, Paragraph, Table, clean
 
-ROLES = ("seq", "category", "name", "unit", "baseline", "target", "attribute")
 VALUE_ROLES = ("category", "name", "unit", "baseline", "target", "attribute")
 
 _HEADER_WORDS: dict[str, str] = {
@@ -269,13 +268,10 @@ def _lines_table(ps: list[Paragraph], at: int, conv: BracketConventions) -> tupl
     top = [r for r in roles if r]
     if "name" not in top or len(set(top)) < 3:
         return None
-    order = [r for r in ROLES if r in top and r != "seq"]
     year_list = [y for y in years if y]
-    if "baseline" not in order and "target" not in order:
-        if len(year_list) < 2:
-            return None
-        at_name = order.index("name") + 1
-        order[at_name:at_name] = ["baseline", "target"]
+    order = _printed_order(roles, years)
+    if "baseline" not in order or "target" not in order:
+        return None
     title = _title_before(ps, at)
     table = IndicatorTable(ps[at].where, title, [], (year_list[0], year_list[-1]) if len(year_list) >= 2 else ())
     chunks, end = _row_chunks(ps, j, "attribute" in order)
@@ -292,6 +288,20 @@ def _lines_table(ps: list[Paragraph], at: int, conv: BracketConventions) -> tupl
     if not table.rows:
         return None
     return table, end
+
+
+def _printed_order(roles: list[str | None], years: list[int | None]) -> list[str]:
+    """Column roles in printed order. Years stand for 基期值/目标值 when those words are not
+    printed (序号 主要指标 2020年 2025年 属性); under them they are only sub-headers."""
+    by_year = "baseline" not in roles and "target" not in roles
+    order: list[str] = []
+    for role, year in zip(roles, years, strict=True):
+        if role is None and year and by_year:
+            role = "target" if "baseline" in order else "baseline"
+        if role and role != "seq" and role not in order:
+            order.append(role)
+    # An attribute printed before the values would split rows wrongly: only trailing 属性 is read.
+    return order if "attribute" not in order or order[-1] == "attribute" else []
 
 
 def _title_before(ps: list[Paragraph], at: int) -> str:
