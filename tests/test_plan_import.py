@@ -93,6 +93,27 @@ def test_indicator_rows_from_a_rendered_pdf(pdfs: dict[str, Path], name: str) ->
     _assert_rows_match_example(name, pdfs[name])
 
 
+@pytest.mark.parametrize("name", ["dinghu", "ezhou"])
+def test_indicator_rows_from_a_pdf_table_without_lines(tmp_path: Path, name: str) -> None:
+    """A table printed without borders, broken across two pages: columns from the gaps between
+    words, wrapped names joined, the name and unit cut off by the page break put back."""
+    import docx
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the PDF is rendered from the generated .docx")
+    path = write_docx(split_seed(SEEDS[name]), tmp_path / f"{name}.docx", paragraphs_after=3)
+    document = docx.Document(str(path))
+    document.tables[0].style = document.styles["Normal Table"]
+    document.save(str(path))
+    pdf = docx_to_pdf(path, tmp_path)
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as opened:
+        assert not any(page.find_tables() for page in opened.pages)  # really no ruling lines
+        assert sum("序号" in (page.extract_text() or "") for page in opened.pages) == 2  # really two pages
+    _assert_rows_match_example(name, pdf)
+
+
 def test_generated_docx_has_a_real_table_with_merged_cells(documents: dict) -> None:
     import docx
 
