@@ -93,7 +93,7 @@ def test_counts_sentence_matches_the_evaluation(rendered):
 def test_indicator_sentence_from_the_numbers(rendered):
     texts = _texts(rendered[0])
     assert ("市场主体数量2021年、2022年、2023年分别为13.5万户、15.0万户、16.8万户，比2020年（12万户）增加4.8万户；"
-            "完成规划期增长目标（由12万户增至20万户）的60%，与时间进度（60%）持平，进度基本符合预期。"
+            "完成规划期增长目标（由12万户增至20万户）的60%，与时间进度（60%）持平，进度基本符合预期，"
             "预计2025年可达20.6万户，能够完成规划目标。") in texts
     # a value that fell against a rising target is not called a share of the target
     assert any(t.startswith("食品抽检合格率2023年为96.5%，比2020年（97%）下降0.5个百分点；"

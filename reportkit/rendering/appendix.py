@@ -137,10 +137,19 @@ _RULE_CODE = re.compile(r"审核规则\s*[A-Za-z][A-Za-z0-9_-]*\s*[：:]")
 _FILE_NAME = re.compile(r"[^\s“”\"'（）()]+\.(?:xlsx|xlsm|xls|et|ods|csv)", re.IGNORECASE)
 
 
+_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}\d{2,}(?![A-Za-z0-9])\s*")
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?")
+
+
 def plain_message(message: str) -> str:
-    """A finding's message without rule codes or file names (审核规则 R02： → 审核规则：)."""
+    """A finding's message in plain words: no rule or item codes (审核规则 R02： → 审核规则：,
+    ``C01 计算指标1`` → ``计算指标1``), no file names, dates instead of timestamps."""
     text = _RULE_CODE.sub("审核规则：", message)
-    return _FILE_NAME.sub("填报表", text)
+    text = _FILE_NAME.sub("填报表", text)
+    text = _TIMESTAMP.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
+    text = _CODE.sub("", text)
+    text = re.sub(r"、(?:\s*、)+", "、", text)  # a list that held only codes
+    return re.sub(r"([：:（(])\s*、", r"\1", text).replace("、 等", "等").replace("、等", "等")
 
 
 def finding_location(f: Finding, plan: Plan) -> str:

@@ -89,8 +89,13 @@ def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None)
     names = {u.code: u.name for u in plan.units}
     unit_names = [u.name for u in plan.units]
     flagged = unverified_figures(inputs, names)
-    rows = [indicator_row(i, r, names, plan.info.baseline_year, flagged) for i, r in enumerate(ev.indicators, 1)]
+    rejected = frozenset(r.unit for r in inputs.excluded if r.unit)
+    rows = [indicator_row(i, r, names, plan.info.baseline_year, flagged, rejected)
+            for i, r in enumerate(ev.indicators, 1)]
     chapters = synthesis.chapters(ev, names, unit_names)
+    items = {t["code"]: t for t in task_summary(ev, names)["items"]}
+    for ch in chapters:  # each task with the units' own texts, for templates that list them
+        ch["tasks"] = [legacy_task(j, items[code]) for j, code in enumerate(ch["codes"], start=1)]
     projects = synthesis.projects(ev, names, unit_names, len(chapters))
     narrative = {f: narrative_pairs(inputs.returns, names, f) for f in ("achievements", "problems", "suggestions")}
     next_steps = [(rep.unit_name, rep.report.next_steps) for res in ev.tasks.results for rep in res.reports]
@@ -228,10 +233,11 @@ def counts_section(ev: Evaluation) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- indicators
 def indicator_row(index: int, r: IndicatorResult, names: dict[str, str], base_year: int,
-                  flagged: Mapping[str, Sequence[tuple[str, int]]]) -> dict[str, Any]:
+                  flagged: Mapping[str, Sequence[tuple[str, int]]], rejected: frozenset[str] = frozenset()
+                  ) -> dict[str, Any]:
     ind = r.indicator
     caveat = synthesis.unverified_phrase(r, flagged)
-    parts = sentences.sentence_parts(r, names, base_year, caveat)
+    parts = sentences.sentence_parts(r, names, base_year, caveat, rejected)
     current = fmt.indicator_value(ind, r.current)
     status = "预警" if r.alert else r.status.value
     return {
@@ -325,7 +331,9 @@ def overview_section(inputs: ReportInputs, flagged: Mapping[str, Any], achieveme
         "judgement": synthesis.judgement(ev, received),
         "movements": movements,
         "movements_text": ("从主要指标看，" + "；".join(m["text"] for m in movements) + "。") if movements else "",
-        "achievements": synthesis.achievements_text(achievements, unit_names),
+        "achievements_text": synthesis.achievements_text(achievements, unit_names),
+        # each unit's own text (templates written for earlier versions list them)
+        "achievements": [{"unit": u, "text": f"（{u}）{t}", "body": t} for u, t in achievements],
         "indicators": "从主要指标看，" + synthesis.counts_sentence(ev),
         "tasks": "从重点任务看，" + task_summary(ev, {})["summary"],
     }
@@ -378,6 +386,14 @@ def task_summary(ev: Evaluation, names: Mapping[str, str]) -> dict[str, Any]:
     summary = f"规划确定的{total}项重点任务中，{parts if parts else '暂无填报情况'}。"
     return {"total": total, "summary": summary, "counts": [{"status": k, "count": n} for k, n in counts.items()],
             "items": [task_item(res, names) for res in ev.tasks.results]}
+
+
+def legacy_task(n: int, item: dict[str, Any]) -> dict[str, Any]:
+    """A task as earlier templates used it: a heading and one ``（单位）进展`` line per unit."""
+    return {**item, "heading": f"{n}. {item['title']}（{item['status']}）",
+            "reports": [{**rep, "text": f"（{rep['unit']}）{rep['progress'].strip() or '未填写进展情况。'}"}
+                        for rep in item["reports"]],
+            "no_report": "暂无单位报送该任务进展情况。"}
 
 
 def task_item(res: TaskResult, names: Mapping[str, str]) -> dict[str, Any]:

@@ -11,6 +11,8 @@ decimals); percentages say what they are a share of ("完成规划期增长目�
 
 from __future__ import annotations
 
+import re
+
 from ..definitions.model import Kind
 from ..evaluation.types import IndicatorResult, ProgressMethod, Status
 from . import formatting as fmt
@@ -149,19 +151,51 @@ def status_phrase(r: IndicatorResult) -> str:
     return text
 
 
+_NOTE = re.compile(r"（[^（）]*）$")
+
+
 def projection_phrase(r: IndicatorResult) -> str:
+    """``预计2025年可达19.73万户，完成规划目标存在困难``, the figure written like every other one;
+    the evaluation's own wording where it projects no figure."""
     p = r.projection
     if p is None or not p.text.strip():
         return ""
-    return p.text.strip().rstrip("。").replace(" ", "")
+    text = p.text.strip().rstrip("。")
+    if p.value is None or p.will_meet is None or r.indicator.kind is Kind.MILESTONE:
+        return text.replace(" ", "")
+    ind = r.indicator
+    decimals = p.decimals if p.decimals is not None else ind.decimals
+    new = "规划期累计新增" if ind.kind is Kind.NEW or r.method is ProgressMethod.NEW else ""
+    verdict = "能够完成规划目标" if p.will_meet else "完成规划目标存在困难"
+    note = _NOTE.search(text)
+    return f"预计{p.year}年{new}可达{fmt.figure(p.value, ind.unit, decimals)}，{verdict}" + (note.group(0) if note else "")
 
 
-def coverage_phrase(r: IndicatorResult, unit_names: dict[str, str]) -> str:
+def subject_with(subject: str, rest: str) -> str:
+    """``直报指标1，2021年…``: a name ending in a digit or letter is kept apart from a following figure."""
+    if subject and rest and subject[-1].isascii() and subject[-1].isalnum() and rest[0].isascii():
+        return f"{subject}，{rest}"
+    return subject + rest
+
+
+def coverage_phrase(r: IndicatorResult, unit_names: dict[str, str], rejected: frozenset[str] = frozenset()) -> str:
+    """``（5/7个单位的数据，凤凰镇填报表未通过审核未纳入汇总，莲花镇未报送，为不完全汇总数）``:
+    a unit whose return was rejected did report, so it is never called 未报送."""
     if not r.partial:
         return ""
-    names = [unit_names.get(u, u) for u in r.missing]
-    missing = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等{len(names)}个单位"
-    return f"（{r.coverage}个单位报送，{missing}未报送，为不完全汇总数）"
+
+    def names(codes: list[str]) -> str:
+        shown = [unit_names.get(u, u) for u in codes]
+        return "、".join(shown) if len(shown) <= 3 else f"{'、'.join(shown[:3])}等{len(shown)}个单位"
+
+    left_out = [u for u in r.missing if u in rejected]
+    absent = [u for u in r.missing if u not in rejected]
+    why = []
+    if left_out:
+        why.append(f"{names(left_out)}填报表未通过审核未纳入汇总")
+    if absent:
+        why.append(f"{names(absent)}未报送")
+    return f"（{r.coverage}个单位的数据，{'，'.join(why)}，为不完全汇总数）"
 
 
 def baseline_phrase(r: IndicatorResult) -> str:
@@ -177,7 +211,7 @@ def baseline_phrase(r: IndicatorResult) -> str:
 
 
 def sentence_parts(r: IndicatorResult, unit_names: dict[str, str], base_year: int | None = None,
-                   caveat: str = "") -> dict[str, str]:
+                   caveat: str = "", rejected: frozenset[str] = frozenset()) -> dict[str, str]:
     year = baseline_year(r, base_year)
     return {
         "subject": r.indicator.name,
@@ -187,7 +221,7 @@ def sentence_parts(r: IndicatorResult, unit_names: dict[str, str], base_year: in
         "schedule": schedule_phrase(r),
         "status": status_phrase(r),
         "projection": projection_phrase(r),
-        "coverage": coverage_phrase(r, unit_names),
+        "coverage": coverage_phrase(r, unit_names, rejected),
         "reason": r.reason.strip().rstrip("。"),
         "baseline": baseline_phrase(r),
         "milestone": milestone_phrase(r),
@@ -209,9 +243,9 @@ def compose(r: IndicatorResult, parts: dict[str, str]) -> str:
         second = parts["status"]
     else:
         second = "，".join(p for p in (parts["progress"], parts["schedule"], parts["status"]) if p)
-    text = parts["subject"] + "；".join(p for p in (first, second) if p) + "。"
+    if parts["projection"] and not r.final:  # one sentence: the projection belongs to this indicator
+        second = f"{second}，{parts['projection']}" if second else parts["projection"]
+    text = subject_with(parts["subject"], "；".join(p for p in (first, second) if p)) + "。"
     if parts["baseline"]:
         text += f"{parts['baseline']}。"
-    if parts["projection"] and not r.final:
-        text += f"{parts['projection']}。"
     return text + parts["caveat"]

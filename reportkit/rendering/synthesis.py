@@ -38,9 +38,10 @@ def names_list(names: Sequence[str], measure: str = "项", limit: int = MAX_LIST
     """``A、B、C3项`` or ``A、B、C等8项`` (names first, national-report style)."""
     if not names:
         return ""
-    if len(names) <= limit:
-        return f"{'、'.join(names)}{len(names)}{measure}"
-    return f"{'、'.join(names[:3])}等{len(names)}{measure}"
+    if len(names) > limit:
+        return f"{'、'.join(names[:3])}等{len(names)}{measure}"
+    joiner = "共" if names[-1][-1:].isascii() and names[-1][-1:].isalnum() else ""  # 计算指标20共4项
+    return f"{'、'.join(names)}{joiner}{len(names)}{measure}"
 
 
 def points_text(groups: Sequence[TextGroup], suffix: str = "反映", limit: int = MAX_GROUPS) -> str:
@@ -273,6 +274,7 @@ def task_group(heading: str, title: str, results: Sequence[TaskResult], names: M
         "lagging": [{"code": r.task.code, "title": r.task.title, "text": lagging_task_text(r, names)}
                     for r in lagging],
         "unreported": [r.task.title for r in results if not r.reported],
+        "codes": [r.task.code for r in results],
     }
 
 
@@ -349,8 +351,13 @@ def problems(ev: Evaluation, names: Mapping[str, str], narrative: Sequence[tuple
     common = group_texts([*narrative, *task_problems])
     lag_tasks = list(ev.tasks.lagging)
     return {
-        "alerts": [{"code": r.code, "text": "【预警】" + indicator_problem(r, names, flagged)} for r in risk],
-        "indicators": [{"code": r.code, "text": indicator_problem(r, names, flagged)} for r in lagging],
+        "alerts": [{"code": r.code, "text": "【预警】" + indicator_problem(r, names, flagged), "reasons": []}
+                   for r in risk],
+        "indicators": [{"code": r.code, "text": indicator_problem(r, names, flagged), "reasons": []} for r in lagging],
+        # earlier templates: one line per lagging task and per unit's stated problem
+        "tasks": [{"code": r.task.code, "title": r.task.title, "status": r.status, "text": lagging_task_text(r, names)}
+                  for r in lag_tasks],
+        "reported": [{"unit": u, "text": f"（{u}）{t}"} for u, t in narrative],
         "tasks_text": (f"{len(lag_tasks)}项重点任务推进滞后：" + "、".join(fmt.quoted(r.task.title) for r in lag_tasks[:8])
                        + ("等（名单见第三部分）。" if len(lag_tasks) > 8 else "。")) if lag_tasks else "",
         "common": points_text(common) if common else "",
@@ -399,14 +406,17 @@ def required_effort(r: IndicatorResult, target_year: int, base_year: int) -> str
         text = f"要在{target_year}年{'降至' if falling else '达到'}{plan_fig(r, t)}，今后{left}年需年均{word}" \
                f"{fmt.trimmed(abs(need), max(ind.decimals, 1))}{unit}"
         if done is not None:
-            text += f"（{base_year}年以来年均{'提高' if done >= 0 else '下降'}{fmt.trimmed(abs(done), max(ind.decimals, 1))}{unit}）"
+            shown = fmt.trimmed(abs(done), max(ind.decimals, 1))
+            text += (f"（{base_year}年以来基本持平）" if shown == "0" else
+                     f"（{base_year}年以来年均{'提高' if done >= 0 else '下降'}{shown}{unit}）")
         return text
     need = ((t / c) ** (1 / left) - 1) * 100
     text = (f"要在{target_year}年{'降至' if falling else '达到'}{plan_fig(r, t)}，今后{left}年需年均"
             f"{'下降' if need < 0 else '增长'}{fmt.percent(abs(need))}")
     if b is not None and b > 0 and y > base_year:
         done = ((c / b) ** (1 / (y - base_year)) - 1) * 100
-        text += f"（{base_year}年以来年均{'下降' if done < 0 else '增长'}{fmt.percent(abs(done))}）"
+        text += (f"（{base_year}年以来基本持平）" if fmt.percent(abs(done)) == "0%" else
+                 f"（{base_year}年以来年均{'下降' if done < 0 else '增长'}{fmt.percent(abs(done))}）")
     return text
 
 
@@ -415,10 +425,8 @@ def indicator_suggestion(r: IndicatorResult, names: Mapping[str, str], target_ye
     lead = names.get(ind.lead_unit, ind.lead_unit)
     effort = required_effort(r, target_year, _base_year(r, base_year))
     flag = "（约束性指标）" if ind.attribute is Attribute.BINDING else ""
-    text = f"{ind.name}{flag}：" + (effort + "。" if effort else "需加快进度，确保如期完成规划目标。")
-    if lead:
-        text += f"建议由{lead}牵头分析原因，制定针对性措施。"
-    return text
+    text = f"{ind.name}{flag}：" + (effort if effort else "需加快进度，确保如期完成规划目标")
+    return text + (f"，建议由{lead}牵头分析原因、制定针对性措施。" if lead else "。")
 
 
 def task_suggestion(res: TaskResult, names: Mapping[str, str]) -> str:
@@ -448,7 +456,7 @@ def adjustment(r: IndicatorResult, flagged: Mapping[str, Any]) -> str:
     if (far_behind and ind.attribute is not Attribute.BINDING and r.projection is not None
             and r.projection.will_meet is False):
         return (f"{ind.name}完成规划目标的{fmt.percent(r.progress)}，不足时间进度（{fmt.percent(r.time_progress)}）的一半，"
-                f"{(r.projection.text or '').strip('。')}。该指标为预期性指标，建议在分析原因的基础上按程序研究调整目标值。")
+                f"{(r.projection.text or '').strip('。')}，作为预期性指标，建议在分析原因的基础上按程序研究调整目标值。")
     return ""
 
 
@@ -460,11 +468,14 @@ def suggestions(ev: Evaluation, names: Mapping[str, str], next_steps: Sequence[t
     lagging = risk + [r for r in ev.indicators if r.status in BEHIND and r.code not in risk_codes]
     plans = group_texts(next_steps)
     views = group_texts(reported)
+    indicators = [{"code": r.code, "text": indicator_suggestion(r, names, r.target_year or info.target_year,
+                                                                info.baseline_year)} for r in lagging]
+    tasks = [{"code": r.task.code, "text": task_suggestion(r, names)} for r in ev.tasks.lagging]
     return {
-        "indicators": [{"code": r.code, "text": indicator_suggestion(r, names, r.target_year or info.target_year,
-                                                                     info.baseline_year)}
-                       for r in lagging],
-        "tasks": [{"code": r.task.code, "text": task_suggestion(r, names)} for r in ev.tasks.lagging],
+        "indicators": indicators,
+        "focus": indicators + tasks,  # earlier templates: indicators and tasks in one list
+        "reported": [{"unit": u, "text": f"（{u}）{t}"} for u, t in reported],
+        "tasks": tasks,
         "adjust": [{"code": r.code, "text": t} for r in ev.indicators if (t := adjustment(r, flagged))],
         "plans": ("各单位下一步打算主要有：" + points_text(plans, suffix="")) if plans else "",
         "views": ("各单位提出的意见建议主要有：" + points_text(views, suffix="提出")) if views else "",
