@@ -84,3 +84,35 @@ def test_set_password_stores_only_a_hash(project: Project) -> None:
         stored = Settings(ledger.conn).password_hash
     assert stored and "牵头单位密码123" not in stored and verify_password("牵头单位密码123", stored)
     assert not verify_password("牵头单位密码124", stored)
+
+
+def test_serve_runs_and_never_logs_a_link(project: Project) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx2 as httpx
+    from live_server import free_port
+
+    url = json.loads(run(project, "links", "--json").output)[0]["url"]
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    server = subprocess.Popen([sys.executable, "-m", "reportkit", "serve", "-p", str(project.root), "--port",
+                               str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        path = "/u/" + url.rsplit("/", 1)[-1]
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}{path}", timeout=30)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.3)
+        assert page.status_code == 200 and "鄂城区" in page.text
+    finally:
+        server.terminate()
+        out = server.communicate(timeout=30)[0]
+    assert "牵头单位登录密码（只显示这一次" in out and f"127.0.0.1:{port}/admin" in out
+    assert url.rsplit("/", 1)[-1] not in out

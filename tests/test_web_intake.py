@@ -4,11 +4,13 @@ form), and the coordinator's pages behind the password. Real forms, real SQLite 
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from pathlib import Path
 
 import openpyxl
 import pytest
+from docx import Document
 from starlette.testclient import TestClient
 from web_support import BASE, PLAN, code_of, csrf_of, make_project, returned, text_of, unit_paths, upload
 
@@ -327,3 +329,51 @@ def test_tokens_are_stored_only_as_hashes(project: Project, links: dict[str, str
         assert len(token) >= 22 and token.encode() not in raw
         with Ledger.for_project(project) as ledger:
             assert LinkStore(ledger.conn, PLAN.info.id).resolve(token) is not None
+
+
+def test_uploads_are_logged_by_unit_never_by_link(client: TestClient, links: dict[str, str],
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="reportkit.web")
+    upload(client, links["鄂城区"], returned("鄂城区"))
+    upload(client, links["鄂城区"], returned("华容区"))
+    assert "鄂城区 上传填报表：审核通过" in caplog.text
+    assert "鄂城区 上传填报表：未受理：这不是本单位的填报表" in caplog.text
+    assert links["鄂城区"].removeprefix("/u/") not in caplog.text
+
+
+def test_downloaded_form_is_prefilled_from_accepted_uploads(client: TestClient, links: dict[str, str],
+                                                            tmp_path: Path) -> None:
+    from reportkit.forms import layout
+
+    upload(client, links["鄂城区"], returned("鄂城区"))
+    (tmp_path / "f.xlsx").write_bytes(client.get(links["鄂城区"] + "/form").content)
+    sent = openpyxl.load_workbook(returned("鄂城区"))[layout.SHEET_INDICATORS]
+    form = openpyxl.load_workbook(tmp_path / "f.xlsx")[layout.SHEET_INDICATORS]
+    header = [c.value for c in form[layout.INDICATOR_HEADER_ROW]]
+    column = header.index(layout.year_header(2022)) + 1
+    rows = [r for r in range(layout.INDICATOR_HEADER_ROW + 1, form.max_row + 1) if form.cell(r, 1).value]
+    assert rows
+    for r in rows:
+        cell = form.cell(r, column)
+        assert cell.value == sent.cell(r, column).value and cell.value is not None and cell.protection.locked
+        assert form.cell(r, header.index(layout.year_header(2023)) + 1).value is None  # the year being reported
+
+
+def test_report_and_summary_are_downloadable_after_a_build(client: TestClient, links: dict[str, str],
+                                                           project: Project) -> None:
+    from click.testing import CliRunner
+
+    from reportkit.cli import main
+
+    for name in ("鄂城区", "华容区"):
+        upload(client, links[name], returned(name))
+    built = CliRunner().invoke(main, ["build", "-p", str(project.root)])
+    assert built.exit_code in (0, 1), built.output
+    login(client)
+    page = text_of(client.get("/admin").text)
+    assert "中期评估报告.docx" in page and "汇总表.xlsx" in page
+    report = client.get("/admin/download/report")
+    assert report.status_code == 200 and report.content[:2] == b"PK"
+    text = "\n".join(p.text for p in Document(io.BytesIO(report.content)).paragraphs)
+    assert "本次共审核填报表2份" in text  # the two returns uploaded through the links
+    assert client.get("/admin/download/summary").content[:2] == b"PK"

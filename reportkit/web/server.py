@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,4 +42,8 @@ def run(project: Project, host: str, port: int, *, max_upload: int,
     app = create_app(project, max_upload=max_upload)
     if announce:
         announce(f"http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    # No access log: a unit's link is its credential and would be written there in full.
+    # Uploads are logged by unit name instead (reportkit.web).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, proxy_headers=False,
+                server_header=False)

@@ -7,6 +7,7 @@ as a page that does not exist.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,6 +35,7 @@ from .views import group_findings, history_rows, verdict_view, when
 if TYPE_CHECKING:
     from .app import Pages
 
+LOG = logging.getLogger("reportkit.web")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COPY_CHUNK = 1 << 20
 
@@ -72,6 +74,7 @@ def routes(pages: Pages) -> list[Route]:
             result = await run_in_threadpool(submit_upload, intake.project, plan, unit, staged)
         finally:
             await run_in_threadpool(discard, folder)
+        log_upload(plan, unit, result)
         return await run_in_threadpool(page, request, result)
 
     async def form(request: Request) -> Response:
@@ -97,6 +100,12 @@ def routes(pages: Pages) -> list[Route]:
         Route("/u/{token}/form", form, methods=["GET"]),
         Route("/u/{token}/feedback/{sha}", feedback, methods=["GET"]),
     ]
+
+
+def log_upload(plan: Plan, unit: str, result: UploadResult) -> None:
+    """One line per upload on the server's console, by unit name (never by link)."""
+    view = verdict_view(result, plan.unit_name(unit))
+    LOG.info("%s 上传填报表：%s", plan.unit_name(unit), view.title)
 
 
 def size_label(size: int) -> str:

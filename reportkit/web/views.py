@@ -77,11 +77,10 @@ def verdict_view(upload: UploadResult, unit_name: str) -> VerdictView:
         return VerdictView("bad", "未受理：这不是本单位的填报表", [
             f"上传的文件是{other}的填报表，本链接只能报送“{unit_name}”的填报表。",
             "本次上传未登记，也不计入任何单位。请上传本单位的填报表；如需报送其他单位的表，请使用该单位的专用链接。"])
-    if upload.verdict is Verdict.UNIDENTIFIED:
+    if upload.verdict is Verdict.UNIDENTIFIED or upload.collected is None:
         return VerdictView("bad", "未受理：无法识别为本次评估的填报表", [
             "文件中没有找到填报表的标识信息（可能不是从本系统下载的表，或表格已损坏、被加密）。",
             "本次上传未登记。请下载本单位的填报表，在其中填写后上传。具体原因见下方审核意见。"])
-    assert upload.collected is not None
     return _recorded(upload.collected)
 
 
