@@ -276,3 +276,21 @@ def test_own_baseline_prefilled_is_read_and_locked(tmp_path: Path) -> None:
     edit(path, person)
     edited = validate_return(PLAN, path)
     assert [(f.code, f.location.year) for f in edited.findings] == [("cell.locked-edited", 2020)]
+
+
+def test_small_counts_moving_need_a_minimum_absolute_change(form: Path, tmp_path: Path) -> None:
+    # 新增注册商标 (an integer count): 1 → 3 is +200% but only +2 (≤ the plan's 3): no 说明 needed;
+    # 3 → 10 is +233% and +7: a jump; 10 → 12 is +20%: fine.
+    values = {**GOOD_VALUES, ("A04", 2020): 1, ("A04", 2021): 3, ("A04", 2022): 10, ("A04", 2023): 12}
+    path = fill(form, tmp_path / "b.xlsx", values)
+    data = validate_return(PLAN, path)
+    ws = _sheet(path, L.SHEET_INDICATORS)
+    assert codes_and_cells(data) == {("value.yoy-jump", address(ws, "A04", 2022))}
+
+
+def test_a_note_explains_only_the_years_it_names(form: Path, tmp_path: Path) -> None:
+    # jumps in 2022 (820 → 2900) and 2023 (2900 → 990); the 说明 speaks of 2022 only
+    values = {**GOOD_VALUES, ("A04", 2022): 2900}
+    data = validate_return(PLAN, fill(form, tmp_path / "b.xlsx", values, notes={"A04": "2022年集中注册"}))
+    jumps = {f.location.year: f.explained for f in data.findings if f.code == "value.yoy-jump"}
+    assert jumps == {2022: True, 2023: False}

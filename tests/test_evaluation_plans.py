@@ -350,3 +350,73 @@ def test_wording_of_milestones_maintained_baseline_and_final():
     final = info(cutoff=dt.date(2025, 12, 31), evaluation_kind=EvaluationKind.FINAL)
     missed = _sentence(one(indicator("10", "≥20"), {2025: 19.5}, final))
     assert "未实现规划目标" in missed and "预计" not in missed and "时间进度" not in missed
+
+
+# --- no silent traps ---------------------------------------------------------------------------
+
+
+def test_parts_are_one_indicator_with_its_parts():
+    # 标准 = 国家标准 + 行业标准: the parent prints no number; it counts once, its status is its
+    # least advanced part's: 国家标准 (2 → ≥4, now 4: achieved), 行业标准 (0 → ≥10, now 3: 30% vs 60% → lagging)
+    parent = Indicator("S", "主导制定标准", reporters=("A",))
+    p1 = Indicator("S1", "国家标准", baseline=parse_plan_value("2"), target=parse_plan_value("≥4"), parent="S",
+                   reporters=("A",))
+    p2 = Indicator("S2", "行业标准", baseline=parse_plan_value("0"), target=parse_plan_value("≥10"), parent="S",
+                   reporters=("A",))
+    plan = Plan(info(), (parent, p1, p2), units=UNITS)
+    ev = evaluate(plan, [ret("A", {("S1", 2023): 4, ("S2", 2023): 3})])
+    s = ev.result("S")
+    assert s is not None and s.parts == ("S1", "S2")
+    assert s.status is Status.LAGGING and "国家标准提前实现" in s.reason and "行业标准滞后" in s.reason
+    assert ev.result("S2").parent == "S"
+    assert sum(ev.counts.values()) == 1  # one indicator with its parts, not three
+    assert ev.summary_text().startswith("1 项指标中")
+
+
+def test_period_sum_lower_than_the_previous_period_is_still_a_period_sum():
+    # baseline 〈8〉 (last period's sum), target 〈5〉: yearly 1 + 2 + 1 = 4 → 4/5 = 80% vs 60% → 快于预期
+    r = one(indicator("〈8〉", "〈5〉"), {2021: 1, 2022: 2, 2023: 1})
+    assert r.current == 4 and r.method is ProgressMethod.NEW
+    assert r.progress == pytest.approx(80.0) and r.status is Status.AHEAD
+
+
+@pytest.mark.parametrize(("value", "status"), [(1.8, Status.ACHIEVED), (2.3, Status.LAGGING)])
+def test_ceiling_met_at_baseline_is_judged_by_whether_it_still_holds(value, status):
+    # baseline 1.5, target ≤2: valid; 1.8 still ≤ 2 → held; 2.3 > 2 → not held
+    r = one(indicator("1.5", "≤2"), {2023: value})
+    assert r.method is ProgressMethod.MAINTAIN and r.status is status
+
+
+def test_projection_stays_in_domain_and_bounds():
+    # share: 90 → 99 in 3 years (+3/yr) → 2025 linear 105 → clipped at 100
+    share = one(indicator("90", "≥99", unit="%"), {2021: 93, 2022: 96, 2023: 99})
+    assert share.projection is not None and share.projection.value == pytest.approx(100.0)
+    # the plan's 合理上限 98 caps the projection even though the trend passes it
+    capped = one(indicator("90", "≥99", unit="%", upper=98), {2021: 91, 2022: 93, 2023: 95})
+    assert capped.projection is not None and capped.projection.value <= 98
+    # a falling count 10 → 4 (compound at (4/10)^(1/3) per year → 2025 ≈ 2.2): whole, never negative
+    falling = one(indicator("10", "≤2", unit="件", integer=True), {2021: 7, 2022: 5, 2023: 4})
+    assert falling.projection is not None and falling.projection.value >= 0
+    assert float(falling.projection.value).is_integer()
+
+
+def test_binding_unevaluable_indicator_is_flagged_with_its_reason():
+    plan = Plan(info(), (indicator("10", "≥20", attribute=Attribute.BINDING, reporters=("A", "B")),), units=UNITS)
+    ev = evaluate(plan, [ret("A", {("K", 2023): 15})], rejected_units=["B"])
+    r = ev.indicators[0]
+    assert r.status is Status.UNKNOWN and r.attention
+    assert "乙区" in r.attention  # the true reason: B's return was rejected
+    assert ev.to_dict()["attention"][0]["code"] == "K"
+
+
+def test_a_note_is_quoted_only_for_the_year_it_explains():
+    from reportkit.intake.types import RowNote
+
+    plan = Plan(info(), (indicator("10", "≥20"),), units=UNITS)
+    notes = {"K": RowNote("A", "K", "", "2021年统计口径调整", "")}
+    r = evaluate(plan, [ret("A", {("K", 2023): 12}, notes=notes)]).indicators[0]
+    assert [e.years for e in r.explanations] == [(2021,)]
+    assert r.current_explanations == ()  # it does not explain the 2023 figure
+    notes = {"K": RowNote("A", "K", "", "受疫情影响，新设主体减少", "")}
+    r = evaluate(plan, [ret("A", {("K", 2023): 12}, notes=notes)]).indicators[0]
+    assert len(r.current_explanations) == 1  # names no year: about its row

@@ -49,7 +49,7 @@ def project(tmp_path: Path) -> tuple[Path, Plan]:
 def test_exit_0_when_only_explained_warnings(project: tuple[Path, Plan]) -> None:
     root, plan = project
     add_return(plan, root, "D01", "鄂城区.xlsx", values={**GOOD_VALUES, ("A04", 2022): 2900},
-               notes={"A04": "2022年集中注册"})
+               notes={"A04": "2022年集中注册，2023年回落"})
     result = CliRunner().invoke(main, ["validate", "--project", str(root)])
     assert result.exit_code == 0, result.output
     assert "鄂城区" in result.output and "通过（已说明）" in result.output

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..definitions.dates import explains_year
 from ..definitions.model import Plan
 from ..findings import Finding, Severity, count_by_severity, register
 from ..intake.reader import FormContent, read_form
@@ -89,11 +90,13 @@ def _meta(ctx: CheckContext) -> ReturnMeta | None:
 
 
 def _explain(ctx: CheckContext, findings: list[Finding]) -> list[Finding]:
-    """A warning on an indicator row is accepted when the row's 说明 explains it."""
+    """A warning on an indicator row is accepted when the row's 说明 explains it: a 说明 that
+    names years ("2021年开展专项行动") explains only the findings of those years."""
     out = []
     for f in findings:
         note = ctx.notes.get(f.location.indicator or "")
-        if f.severity is Severity.WARNING and note and is_explanation(note.explanation):
+        if (f.severity is Severity.WARNING and note and is_explanation(note.explanation)
+                and explains_year(note.explanation, f.location.year)):
             f = f.explained_by(note.explanation)
         out.append(f)
     return out

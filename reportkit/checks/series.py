@@ -79,7 +79,8 @@ def _trend(ctx: CheckContext, spec: RowSpec, numbers: list[Observation]) -> None
             if spec.cumulative and v < prev_value - 1e-9:
                 ctx.add("value.cumulative-falls", _loc(ctx, o), value=fmt(v), previous=fmt(prev_value),
                         year=o.year, prev_year=prev_year)
-            _yoy(ctx, o, v, prev_value, prev_label, threshold)
+            if not spec.integer or abs(v - prev_value) > ctx.plan.info.yoy_min_change + 1e-9:
+                _yoy(ctx, o, v, prev_value, prev_label, threshold)
         prev_value, prev_label, prev_year = v, f"{o.year}年", o.year
 
 

@@ -139,3 +139,18 @@ def parse_date(raw: object) -> dt.date:
     """A calendar date (评估截止日期, 填报截止日期): a day, or the last day of a month,
     quarter, half-year or year written as such."""
     return parse_due(raw).date
+
+
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def named_years(text: str) -> tuple[int, ...]:
+    """The years a text names: "2022年受疫情影响，2023年恢复" → (2022, 2023)."""
+    return tuple(sorted({int(m) for m in _YEAR_IN_TEXT.findall(text)}))
+
+
+def explains_year(text: str, year: int | None) -> bool:
+    """Does a 说明 speak about ``year``? One that names years speaks only about those; one that
+    names none speaks about its whole row."""
+    years = named_years(text)
+    return not years or year is None or year in years

@@ -385,6 +385,7 @@ def _build_info(rows: list[_Raw], ctx: _Ctx, path: Path) -> PlanInfo:
         form_version=_text(vals.get("form_version")) or "1",
         tolerance=num("tolerance", 5.0),
         yoy_threshold=num("yoy_threshold", 50.0),
+        yoy_min_change=num("yoy_min_change", 3.0),
         partial_ok=partial_text not in schema.NO_WORDS - {""} if partial_text else True,
         brackets=BracketConventions.from_text(_text(vals.get("cumulative_brackets")),
                                               _text(vals.get("new_brackets"))),

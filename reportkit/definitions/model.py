@@ -190,6 +190,9 @@ class Indicator:
             return self.target.direction
         if self.target.is_range:
             return Direction.FLOOR
+        if self.kind is Kind.NEW or self.target.notation is Notation.NEW:
+            # 〈5〉 is the amount to add over this period; a larger 〈8〉 last period does not make it a cap
+            return Direction.FLOOR
         b, t = self.baseline.value, self.target.value
         if b is not None and t is not None and t < b:
             return Direction.CEILING
@@ -254,6 +257,7 @@ class PlanInfo:
     form_version: str = "1"
     tolerance: float = 5.0  # percentage points around 时间进度 counted as 基本符合预期
     yoy_threshold: float = 50.0  # year-on-year change (%) that needs a 说明
+    yoy_min_change: float = 3.0  # a count must also move by more than this to need a 说明 (0↔1 does not)
     partial_ok: bool = True  # may a partial roll-up be evaluated
     brackets: BracketConventions = field(default_factory=BracketConventions)
     note: str = ""
@@ -435,7 +439,7 @@ class Plan:
 # Fields that do not shape a return form: how a milestone's due date is written, where the
 # baseline comes from, which indicator a part belongs to. Changing them must not make the
 # returns already collected outdated, so the fingerprint leaves them out.
-_EVALUATION_ONLY = {"due", "baseline_source", "parent"}
+_EVALUATION_ONLY = {"due", "baseline_source", "parent", "yoy_min_change"}
 # Fields added after forms were first issued: left out while at their default, so a plan
 # that does not use them keeps its fingerprint.
 _OPTIONAL = {"baseline_year": None, "target_year": None}

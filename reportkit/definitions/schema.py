@@ -45,6 +45,8 @@ PLAN_FIELDS: tuple[Column, ...] = (
     Column("form_version", "表样版本", ("form_version", "版本")),
     Column("tolerance", "进度容差", ("tolerance", "容差"), help="完成进度与时间进度相差在此百分点以内视为基本符合预期，默认 5"),
     Column("yoy_threshold", "同比变动阈值", ("yoy_threshold", "变动阈值"), help="同比变动超过此百分比需填写说明，默认 50"),
+    Column("yoy_min_change", "同比最小变动量", ("yoy_min_change", "最小变动量"),
+           help="件数、户数等整数指标同比变动不超过此数时不作同比检查（如 0→1、2→4），默认 3"),
     Column("partial_ok", "允许部分汇总", ("partial_ok",), help="是/否：部分单位未报时是否仍评估，默认 是"),
     Column("cumulative_brackets", "累计数括号", ("cumulative_brackets",), help="默认 〔〕 []"),
     Column("new_brackets", "新增数括号", ("new_brackets",), help="默认 〈〉 （） ()"),

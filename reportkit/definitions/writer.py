@@ -88,7 +88,7 @@ def plan_info_rows(plan: Plan) -> list[tuple[str, Any]]:
         "baseline_year": i.baseline_year, "target_year": i.target_year, "cutoff": i.cutoff.isoformat(),
         "evaluation_kind": i.evaluation_kind.value, "deadline": i.deadline.isoformat() if i.deadline else "",
         "contact": i.contact, "form_version": i.form_version, "tolerance": _fmt_num(i.tolerance),
-        "yoy_threshold": _fmt_num(i.yoy_threshold), "partial_ok": "是" if i.partial_ok else "否",
+        "yoy_threshold": _fmt_num(i.yoy_threshold), "yoy_min_change": _fmt_num(i.yoy_min_change), "partial_ok": "是" if i.partial_ok else "否",
         "cumulative_brackets": " ".join(i.brackets.cumulative), "new_brackets": " ".join(i.brackets.new),
         "note": i.note,
     }
@@ -220,7 +220,7 @@ _EXAMPLE_INFO: dict[str, Any] = {
     "id": "example-plan", "name": "××市市场监管“十四五”规划", "region": "××市", "issuer": "××市人民政府",
     "lead_agency": "××市市场监督管理局", "baseline_year": 2020, "target_year": 2025, "cutoff": "2023-12-31",
     "evaluation_kind": "中期评估", "deadline": "2024-01-20", "contact": "规划科 张三 0000-0000000",
-    "form_version": "1", "tolerance": 5, "yoy_threshold": 50, "partial_ok": "是",
+    "form_version": "1", "tolerance": 5, "yoy_threshold": 50, "yoy_min_change": 3, "partial_ok": "是",
     "cumulative_brackets": "〔〕 []", "new_brackets": "〈〉 （） ()", "note": "〔〕内为累计数，〈〉内为规划期间新增数。",
 }
 

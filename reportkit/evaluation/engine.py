@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..definitions.dates import DateError, Due, Resolution, parse_due
+from ..definitions.dates import DateError, Due, Resolution, named_years, parse_due
 from ..definitions.model import Aggregation, BaselineSource, EvaluationKind, Indicator, Kind, Plan, PlanInfo
 from ..intake.types import ReturnData
 from .progress import EPS, Judgement, Target, judge, meets_frame, target_of
@@ -47,7 +47,7 @@ def evaluate(plan: Plan, returns: Sequence[ReturnData], *, tolerance: float | No
     index = ValueIndex.build(chosen)
     tol = plan.info.tolerance if tolerance is None else float(tolerance)
     ctx = _Context(plan, chosen, index, tol, frozenset(rejected_units) - {r.unit for r in chosen})
-    results = tuple(evaluate_indicator(ctx, ind) for ind in plan.indicators)
+    results = with_parts(tuple(evaluate_indicator(ctx, ind) for ind in plan.indicators))
     return Evaluation(
         info=plan.info,
         time_progress=plan.info.time_progress,
@@ -56,6 +56,25 @@ def evaluate(plan: Plan, returns: Sequence[ReturnData], *, tolerance: float | No
         tasks=summarise_tasks(plan, chosen),
         coverage=reporting_coverage(plan, chosen),
     )
+
+
+_PART_ORDER = (Status.NOT_MET, Status.LAGGING, Status.UNKNOWN, Status.NOT_DUE, Status.ON_TRACK, Status.AHEAD,
+               Status.MET, Status.ACHIEVED)
+
+
+def with_parts(results: tuple[IndicatorResult, ...]) -> tuple[IndicatorResult, ...]:
+    """An indicator made of parts (标准 = 国家/行业/地方/团体标准) with no figure of its own
+    takes its status from its parts: the least advanced part's status, each part named."""
+    by_code = {r.code: r for r in results}
+    out = []
+    for r in results:
+        parts = [by_code[c] for c in r.parts if c in by_code]
+        if parts and r.current is None and r.status is Status.UNKNOWN:
+            worst = min(parts, key=lambda p: _PART_ORDER.index(p.status)).status
+            listed = "、".join(f"{p.indicator.name}{p.status.value}" for p in parts)
+            r = replace(r, status=worst, reason=f"按分指标评估：{listed}", method=ProgressMethod.NONE)
+        out.append(r)
+    return tuple(out)
 
 
 def latest_per_unit(returns: Sequence[ReturnData]) -> list[ReturnData]:
@@ -469,8 +488,9 @@ def explanations(ctx: _Context, ind: Indicator) -> tuple[Explanation, ...]:
         for code in codes:
             note = ret.notes.get(code)
             if note and note.explanation.strip():
-                out.append(Explanation(unit, ctx.plan.unit_name(unit), code, note.explanation.strip(),
-                                       note.data_source))
+                text = note.explanation.strip()
+                out.append(Explanation(unit, ctx.plan.unit_name(unit), code, text, note.data_source,
+                                       named_years(text)))
     return tuple(out)
 
 

@@ -92,10 +92,19 @@ def _extrapolate(method: str, points: list[tuple[float, float]], x: float) -> fl
 
 
 def _clip(indicator: Indicator, points: list[tuple[float, float]], value: float) -> float:
-    if indicator.is_percent:
-        return min(max(value, 0.0), 100.0)
-    if all(v >= 0 for _, v in points):
-        return max(value, 0.0)
+    """Keep a projection in its domain: shares within 0–100, non-negative series (counts) at
+    or above 0 and whole for integer indicators, and never past a bound the plan states
+    (合理下限 / 合理上限)."""
+    if indicator.is_percent and indicator.unit.strip() in {"%", "％", ""}:
+        value = min(max(value, 0.0), 100.0)
+    elif all(v >= 0 for _, v in points):
+        value = max(value, 0.0)
+    if indicator.upper is not None:
+        value = min(value, indicator.upper)
+    if indicator.lower is not None:
+        value = max(value, indicator.lower)
+    if indicator.integer:
+        value = float(round(value))
     return value
 
 
@@ -110,6 +119,8 @@ def _project_new(indicator: Indicator, frame: Target, series: Sequence[tuple[int
         return no_projection(year, "尚无完整的年度数据，无法预测")
     span = info.target_year - info.baseline_year
     value = max(total / elapsed * span, 0.0) if total >= 0 else total / elapsed * span
+    if indicator.integer:
+        value = float(round(value))
     reason = f"期间新增指标，按已报{elapsed:g}年的年均新增量外推至{span}年规划期"
     return _finish(indicator, frame, "linear", reason, year, value, tuple(series))
 

@@ -248,10 +248,16 @@ class Explanation:
     code: str
     text: str
     data_source: str = ""
+    years: tuple[int, ...] = ()  # the years the text names ("2022年口径调整"); () = the whole row
+
+    def explains(self, year: int | None) -> bool:
+        """Is this 说明 about ``year``? A text that names years explains only those years, so
+        "2022年统计口径调整" is not quoted as the reason for the 2023 figure."""
+        return not self.years or year in self.years
 
     def to_dict(self) -> dict[str, Any]:
         return {"unit": self.unit, "unit_name": self.unit_name, "code": self.code,
-                "text": self.text, "data_source": self.data_source}
+                "text": self.text, "data_source": self.data_source, "years": list(self.years)}
 
 
 @dataclass(frozen=True)
@@ -359,6 +365,11 @@ class IndicatorResult:
         return self.indicator.attribute is Attribute.BINDING and self.status in (Status.LAGGING, Status.NOT_MET)
 
     @property
+    def current_explanations(self) -> tuple[Explanation, ...]:
+        """The 说明 texts that explain the value judged (its year), not other years'."""
+        return tuple(e for e in self.explanations if e.explains(self.current_year))
+
+    @property
     def attention(self) -> str:
         """Why a binding indicator needs attention although it is not lagging: it could not be
         evaluated (the reason says why). '' otherwise."""
@@ -425,6 +436,7 @@ class IndicatorResult:
             "growth_achieved": _round(self.growth_achieved, 4),
             "target_note": self.target_note,
             "attention": self.attention,
+            "current_explanations": [e.to_dict() for e in self.current_explanations],
             "parts": list(self.parts),
             "parent": self.parent,
         }
@@ -545,11 +557,22 @@ class Evaluation:
     coverage: ReportingCoverage = field(default_factory=ReportingCoverage)
 
     @property
+    def top_level(self) -> tuple[IndicatorResult, ...]:
+        """The indicators counted in the summary: an indicator with parts (分指标) counts once,
+        its parts are shown under it."""
+        return tuple(r for r in self.indicators if not r.parent)
+
+    @property
     def counts(self) -> dict[Status, int]:
         out = dict.fromkeys(STATUS_ORDER, 0)
-        for r in self.indicators:
+        for r in self.top_level:
             out[r.status] += 1
         return out
+
+    @property
+    def attention(self) -> tuple[IndicatorResult, ...]:
+        """Binding indicators that could not be evaluated: flagged with their true reason."""
+        return tuple(r for r in self.indicators if r.attention)
 
     @property
     def alerts(self) -> tuple[IndicatorResult, ...]:
@@ -563,7 +586,7 @@ class Evaluation:
         counts = self.counts
         parts = [f"{n} 项{s.value}" for s, n in counts.items() if n]
         body = "、".join(parts) if parts else "无可评估指标"
-        return f"{len(self.indicators)} 项指标中 {body}。"
+        return f"{len(self.top_level)} 项指标中 {body}。"
 
     def to_dict(self) -> dict[str, Any]:
         info = self.info
@@ -580,6 +603,7 @@ class Evaluation:
             "counts_by_key": {s.key: n for s, n in self.counts.items()},
             "summary": self.summary_text(),
             "alerts": [r.code for r in self.alerts],
+            "attention": [{"code": r.code, "reason": r.attention} for r in self.attention],
             "indicators": [r.to_dict() for r in self.indicators],
             "tasks": self.tasks.to_dict(),
             "coverage": self.coverage.to_dict(),

@@ -332,7 +332,7 @@ def indicator_problem(r: IndicatorResult, names: Mapping[str, str], flagged: Map
     if units:
         who = "、".join(units) if len(units) <= 4 else f"{'、'.join(units[:3])}等{len(units)}个单位"
         text += f"，{who}进度落后于本单位目标"
-    reasons = group_texts([(e.unit_name or names.get(e.unit, e.unit), e.text) for e in r.explanations
+    reasons = group_texts([(e.unit_name or names.get(e.unit, e.unit), e.text) for e in r.current_explanations
                            if e.text.strip()])
     if reasons:
         text += "；单位说明的原因：" + "；".join(f"{g.clause}（{g.who()}）" for g in reasons[:3])
