@@ -23,6 +23,10 @@ PLAN_NAMES = ("plan.xlsx", "plan.yaml", "plan.yml")
 class Project:
     root: Path
 
+    def __post_init__(self) -> None:
+        # ``Project("项目目录")`` works as well as ``Project(Path(...))``.
+        object.__setattr__(self, "root", Path(self.root))
+
     @property
     def inputs(self) -> Path:
         return self.root / "inputs"

@@ -8,16 +8,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..findings import Severity
-from ..forms.run import (
-    FormsResult,
-    check_out_dir,
-    earlier_values,
-    forms_dir,
-    generate_forms,
-    load_checked_plan,
-    resolve_units,
-)
+from ..forms.run import FormsResult, make_forms
 from ._common import console, err_console, get_project, json_option, print_json, project_option, styled
 
 
@@ -44,17 +35,12 @@ def forms_command(project_dir: Path | None, units: tuple[str, ...], out_dir: Pat
     退出码：0 成功；1 规划定义有错误；2 用法错误。
     """
     project = get_project(project_dir)
-    plan, findings = load_checked_plan(project.plan_path)
-    codes = resolve_units(plan, list(units))
-    target = check_out_dir(project, out_dir or forms_dir(project))
-    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
-    prefilled = {} if no_prefill else earlier_values(project, plan, codes)
     with Progress(TextColumn("生成填报表"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}", markup=False), console=err_console, transient=True,
                   disable=as_json) as bar:
-        task = bar.add_task("", total=len(codes))
-        result = generate_forms(plan, codes, target, warnings=warnings, prefilled_by_unit=prefilled,
-                                progress=lambda info: bar.update(task, advance=1, description=info.unit_name))
+        task = bar.add_task("", total=None)
+        result = make_forms(project, units=units, out_dir=out_dir, prefill=not no_prefill,
+                            progress=lambda info: bar.update(task, advance=1, description=info.unit_name))
     if as_json:
         print_json(result.to_dict())
     else:

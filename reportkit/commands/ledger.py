@@ -11,13 +11,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from ..checks.run import collect_files
 from ..definitions.model import Plan
 from ..definitions.rounds import period_round_label
 from ..errors import UsageError
 from ..findings import Finding, Severity
 from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord
-from ..ledger.collecting import CollectRun, collect_returns
+from ..ledger.collecting import collect_project
 from ..project import Project
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 
@@ -55,40 +54,22 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
     退出码：0 无错误；1 有现用的填报表存在错误，或有文件无法受理；2 用法错误。
     """
     project = get_project(project_dir)
-    plan = load_project_plan(project)
-    files = collect_files(paths)
-    if not files:
-        raise UsageError("没有找到要登记的填报表（.xlsx / .xls / .et 等）。")
-    with Ledger.for_project(project) as ledger:
-        done = _collect_with_progress(ledger, plan, files, received_at, quiet=as_json)
-    results, revalidated = done.results, done.revalidated
-    if as_json:
-        print_json({"results": [r.to_dict() for r in results], "summary": _outcome_counts(results),
-                    "revalidated": [r.sha256 for r in revalidated]})
-    else:
-        if revalidated:
-            console.print(f"规划定义有修改，已按新定义重新审核台账中的 {len(revalidated)} 份填报表。")
-        _print_collect(results)
-    sys.exit(1 if any(r.needs_attention for r in results) else 0)
-
-
-def _collect_with_progress(ledger: Ledger, plan: Plan, files: list[Path], received_at: str | None,
-                           quiet: bool) -> CollectRun:
     columns = (TextColumn("登记填报表"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}", markup=False))
     with Progress(*columns, console=err_console, transient=True,
-                  disable=quiet or not err_console.is_terminal) as progress:
-        task = progress.add_task("", total=len(files))
+                  disable=as_json or not err_console.is_terminal) as progress:
+        task = progress.add_task("", total=None)
 
         def advance(result: CollectResult) -> None:
             progress.update(task, advance=1, description=Path(result.path).name)
 
-        return collect_returns(ledger, plan, files, received_at=received_at, on_result=advance)
-
-
-def _outcome_counts(results: list[CollectResult]) -> dict[str, int]:
-    counts = Counter(r.outcome.value for r in results)
-    return {o.value: counts.get(o.value, 0) for o in Outcome} | {
-        "files": len(results), "with_errors": sum(r.needs_attention for r in results)}
+        done = collect_project(project, paths, received_at=received_at, on_result=advance)
+    if as_json:
+        print_json(done.to_dict())
+    else:
+        if done.revalidated:
+            console.print(f"规划定义有修改，已按新定义重新审核台账中的 {len(done.revalidated)} 份填报表。")
+        _print_collect(done.results)
+    sys.exit(1 if done.needs_attention else 0)
 
 
 def _print_collect(results: list[CollectResult]) -> None:

@@ -9,14 +9,11 @@ import click
 from rich.progress import Progress
 from rich.table import Table
 
+from ..api import validate
 from ..checks.report import ValidationOutputs, write_outputs
-from ..checks.run import ValidationRun, collect_files, validate_paths
-from ..definitions.loader import load_plan
-from ..errors import UsageError
+from ..checks.run import ValidationRun
 from ..intake.types import STATE_LABELS
 from ._common import console, err_console, get_project, json_option, print_json, project_option, styled
-
-PROGRESS_FROM = 5  # files; fewer are done before a bar would be seen
 
 
 @click.command("validate")
@@ -40,26 +37,15 @@ def validate_command(paths: tuple[Path, ...], project_dir: Path | None, as_json:
     """
     project = get_project(project_dir)
     out = project.check_output(out_dir or project.outputs / "validation", "审核结果输出目录")
-    plan = load_plan(project.plan_path)
-    targets = list(paths) or [project.returns_dir]
-    if not collect_files(targets):
-        raise UsageError(f"在 {'、'.join(map(str, targets))} 中没有找到填报表文件（.xlsx/.xls/.et）。")
-    run = _run(plan, targets, show_progress=not as_json)
+    with Progress(console=err_console, transient=True, disable=as_json) as progress:
+        task = progress.add_task("审核填报表", total=None)
+        run = validate(project, paths or None, progress=lambda _p, _d: progress.advance(task))
     outputs = write_outputs(run, out)
     if as_json:
         print_json(run.to_dict())
     else:
         _print_summary(run, outputs)
     sys.exit(1 if run.has_errors else 0)
-
-
-def _run(plan, targets: list[Path], *, show_progress: bool) -> ValidationRun:  # noqa: ANN001
-    files = collect_files(targets)
-    if not show_progress or len(files) < PROGRESS_FROM:
-        return validate_paths(plan, targets)
-    with Progress(console=err_console, transient=True) as progress:
-        task = progress.add_task("审核填报表", total=len(files))
-        return validate_paths(plan, targets, progress=lambda _p, _d: progress.advance(task))
 
 
 def _print_summary(run: ValidationRun, outputs: ValidationOutputs) -> None:

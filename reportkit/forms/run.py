@@ -11,7 +11,7 @@ from typing import Any
 from ..definitions.check import require_clean_plan
 from ..definitions.model import Plan
 from ..errors import PlanError
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..ledger.ledger import prefill_by_unit
 from ..project import Project
 from .writer import FormInfo, Prefilled, unit_codes, write_forms
@@ -69,3 +69,15 @@ def generate_forms(plan: Plan, codes: Sequence[str], out_dir: Path,
     start = time.perf_counter()
     forms = write_forms(plan, out_dir, units=codes, progress=progress, prefilled_by_unit=prefilled_by_unit)
     return FormsResult(plan.info.name, out_dir, forms, time.perf_counter() - start, warnings)
+
+
+def make_forms(project: Project, *, units: Sequence[str] | None = None, out_dir: Path | None = None,
+               prefill: bool = True, progress: Callable[[FormInfo], None] | None = None) -> FormsResult:
+    """Check the project's plan and write one form per reporting unit (``units`` narrows them) into
+    ``out_dir`` (default ``outputs/forms/``), earlier accepted values pre-filled unless ``prefill`` is off."""
+    plan, findings = load_checked_plan(project.plan_path)
+    codes = resolve_units(plan, list(units or []))
+    target = check_out_dir(project, out_dir or forms_dir(project))
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    prefilled = earlier_values(project, plan, codes) if prefill else {}
+    return generate_forms(plan, codes, target, warnings=warnings, prefilled_by_unit=prefilled, progress=progress)
