@@ -78,3 +78,31 @@ def test_unit_name_shown_comes_from_the_plan(tmp_path: Path) -> None:
     assert conflict and "另一单位“鄂城区”（D01）" in conflict[0].message and second.has_errors
     out = write_outputs(run, tmp_path / "out")
     assert sorted(p.name for p in out.feedback) == ["华容区-审核意见.xlsx", "鄂城区-审核意见.xlsx"]
+
+
+def test_links_in_a_returns_folder_are_reported_never_followed(tmp_path: Path) -> None:
+    import os
+
+    from reportkit.checks.run import collect_files
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    (tmp_path / "secret").mkdir()
+    good = fill(generate(PLAN, "D02", tmp_path / "f"), folder / "华容区.xlsx")
+    elsewhere = fill(generate(PLAN, "D01", tmp_path / "g"), tmp_path / "secret" / "鄂城区.xlsx")
+    os.symlink(elsewhere, folder / "鄂城区.xlsx")
+    os.symlink(tmp_path / "gone.xlsx", folder / "失效.xlsx")
+    os.symlink(elsewhere.parent, folder / "linked-folder")
+    files = collect_files([folder])
+    assert sorted(p.name for p in files) == ["华容区.xlsx", "失效.xlsx", "鄂城区.xlsx"]  # a linked folder is not entered
+    run = validate_paths(PLAN, files)
+    codes = {Path(r.path).name: [f.code for f in r.findings] for r in run.returns}
+    assert codes == {"华容区.xlsx": [], "失效.xlsx": ["file.broken-link"], "鄂城区.xlsx": ["file.link"]}
+    assert str(elsewhere) in next(r for r in run.returns if r.path.endswith("鄂城区.xlsx")).findings[0].message
+    with Ledger(tmp_path / "state" / "ledger.db") as ledger:
+        results = ledger.collect_many(PLAN, files)
+        assert sorted(r.record.state for r in results) == ["accepted", "rejected", "rejected"]
+        assert {r.outcome.value for r in ledger.collect_many(PLAN, files)} == {"already"}
+        assert [r.unit for r in ledger.current(PLAN)[1]] == ["D02"]
+    stored = [p for p in (tmp_path / "state" / "originals").rglob("*") if p.is_file()]
+    assert len(stored) == 1 and stored[0].read_bytes() == good.read_bytes()

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import coordinate_from_string
@@ -22,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..fileio import safe_file_name, write_via_temp
 from ..findings import Finding, Severity
 from ..intake.types import ReturnData
+from ..sheettext import append_text_row, clean
 
 FEEDBACK_SHEET = "审核意见"
 AUTHOR = "审核意见"
@@ -32,11 +32,6 @@ FILLS = {
 EXPLAINED_FILL = PatternFill("solid", fgColor="E2EFDA")  # green: explained, accepted
 HEADERS = ("序号", "审核类别", "状态", "工作表", "单元格", "指标/任务", "年份", "问题", "修改建议")
 WIDTHS = (6, 10, 10, 12, 9, 12, 8, 60, 50)
-
-
-def clean(text: object) -> str:
-    """Text openpyxl will write: control characters removed."""
-    return ILLEGAL_CHARACTERS_RE.sub("", "" if text is None else str(text))
 
 
 def status_label(f: Finding) -> str:
@@ -128,14 +123,14 @@ def _findings_sheet(wb: Workbook, data: ReturnData) -> None:
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
     unit = data.meta.unit_name if data.meta else Path(data.path).name
-    ws.append([clean(f"{unit} 填报表审核意见（文件：{Path(data.path).name}）")])
-    ws.append([clean(_summary_line(data))])
-    ws.append(list(HEADERS))
+    append_text_row(ws, [f"{unit} 填报表审核意见（文件：{Path(data.path).name}）"])
+    append_text_row(ws, [_summary_line(data)])
+    append_text_row(ws, HEADERS)
     for i, f in enumerate(data.findings, 1):
         loc = f.location
-        ws.append([i, f.severity.label, status_label(f), clean(loc.sheet or ""), clean(loc.cell or ""),
-                   clean(loc.indicator or ""), loc.year or "", clean(f.message),
-                   clean(f.hint + (f"（已说明：{f.explanation}）" if f.explained else ""))])
+        append_text_row(ws, [i, f.severity.label, status_label(f), loc.sheet or "", loc.cell or "",
+                             loc.indicator or "", loc.year or "", f.message,
+                             f.hint + (f"（已说明：{f.explanation}）" if f.explained else "")])
     _style_findings_sheet(ws, len(data.findings))
 
 

@@ -25,6 +25,10 @@ register("file.encrypted", E, "文件已加密", "工作簿设置了打开密码
 register("file.too-large", E, "文件过大", "文件过大（{detail}），不像是填报表，未读取。",
          "填报表通常不足 1 MB。请确认没有在表中粘贴大量图片或数据，用下发的填报表重新填写后报送。")
 register("file.unreadable", E, "无法读取文件", "无法读取文件：{detail}。", "请检查文件是否存在且有读取权限。")
+register("file.link", E, "文件是链接", "这是指向“{detail}”的链接（快捷方式），不是文件本身，未读取。",
+         "请把填报表文件本身放入回收目录，而不是链接。")
+register("file.broken-link", E, "链接已失效", "这是指向“{detail}”的链接，但目标文件不存在，未读取。",
+         "请把填报表文件本身放入回收目录，并删除失效的链接。")
 register("file.legacy-format", INFO, "旧版格式", "文件为旧版 Excel（.xls）或 WPS（.et）格式，已按内容读取。",
          "今后请直接在下发的 .xlsx 填报表中填写并保存为 .xlsx。")
 register("sheet.far-cells", W, "表格范围外有内容",
@@ -73,6 +77,8 @@ _FILE_CODES = {
     FileKind.ENCRYPTED.value: "file.encrypted",
     FileKind.TOO_LARGE.value: "file.too-large",
     "unreadable": "file.unreadable",
+    "link": "file.link",
+    "broken-link": "file.broken-link",
 }
 
 

@@ -12,6 +12,7 @@ from xlsxwriter.workbook import Workbook
 
 from ..fileio import write_via_temp
 from ..intake.types import STATE_LABELS, ReturnData
+from ..sheettext import new_xlsx
 from .feedback import feedback_name, status_label, write_feedback
 from .run import ValidationRun
 
@@ -58,7 +59,7 @@ def _unique(name: str, used: set[str]) -> str:
 
 
 def write_summary(run: ValidationRun, path: Path) -> None:
-    wb = Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    wb = new_xlsx(path)
     try:
         head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})

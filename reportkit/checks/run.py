@@ -7,6 +7,7 @@ finding on the :class:`~reportkit.intake.types.ReturnData` of that file.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -172,14 +173,29 @@ class ValidationRun:
 
 
 def collect_files(paths: Iterable[Path | str]) -> list[Path]:
-    """Files given, and the return files inside folders given (lock and hidden files skipped)."""
+    """Files given, and the return files inside folders given (lock and hidden files skipped).
+
+    Inside a folder, symbolic links are never followed: a linked folder is not entered, and a
+    link to a file is listed as it is, reading it giving a finding (it may point out of the
+    folder, or nowhere)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and _wanted(f, p)))
+            out.extend(_folder_files(p))
         elif not _skipped_name(p.name):
             out.append(p)
     return list(dict.fromkeys(out))
+
+
+def _folder_files(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not _skipped_name(d) and not os.path.islink(os.path.join(folder, d)))
+        for name in files:
+            f = Path(folder) / name
+            if _wanted(f, root) and (f.is_symlink() or f.is_file()):
+                found.append(f)
+    return sorted(found)
 
 
 def _skipped_name(name: str) -> bool:

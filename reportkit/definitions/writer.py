@@ -15,6 +15,7 @@ from typing import Any
 import xlsxwriter
 
 from ..fileio import write_via_temp
+from ..sheettext import new_xlsx
 from ..textwidth import display_width
 from . import schema
 from .model import Aggregation, BaselineSource, Indicator, Kind, Plan
@@ -126,7 +127,7 @@ def write_definitions(info_rows: Sequence[tuple[str, Any]], rows: Mapping[str, S
     ``review`` are shaded and carry the note as a comment, those also in ``flagged`` (left blank or
     unsure) in a stronger colour; ``extra`` adds sheets after the last."""
     def write(tmp: Path) -> None:
-        wb = xlsxwriter.Workbook(str(tmp))
+        wb = new_xlsx(tmp)
         fmt = _Formats(wb)
         _write_instructions(wb, fmt)
         notes = _Review(review or {}, frozenset(flagged))

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.workbook import Workbook
-
 from ..definitions.model import Plan, Task
 from ..errors import UsageError
 from ..fileio import safe_file_name, write_via_temp
+from ..sheettext import new_xlsx
 from .layout import year_header
 from .meta import PlanIdentity, form_metadata, period_of, set_document_properties, write_meta_sheet
 from .rows import FormRow, form_rows
@@ -28,11 +27,7 @@ from .styles import FONT, FONT_SIZE, make_styles
 
 Prefilled = Mapping[tuple[str, int], float]
 
-_WORKBOOK_OPTIONS: dict[str, Any] = {
-    # plan text is data: never turn "=..." into a formula or "http..." into a link
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
+_WORKBOOK_OPTIONS: dict[str, Any] = {  # plan text stays text: see new_xlsx
     "in_memory": True,  # no scratch files: faster, and nothing left behind in the temp dir
     "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
 }
@@ -138,7 +133,7 @@ def _build(plan: Plan, code: str, name: str, path: str, rows: list[FormRow], tas
            prefilled: Prefilled, meta: dict[str, str]) -> None:
     title = f"{plan.info.name}\n{name}{plan.info.period_label}填报表"
     short = f"{name}{plan.info.period_label}"
-    wb = Workbook(path, _WORKBOOK_OPTIONS)
+    wb = new_xlsx(path, **_WORKBOOK_OPTIONS)
     try:
         st = make_styles(wb)
         write_instruction_sheet(wb, st, plan, Instructions(code, name, title, tuple(rows), len(tasks)))

@@ -7,6 +7,7 @@ turn into findings.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,8 @@ class FormContent:
 
 def read_form(path: Path) -> FormContent:
     path = Path(path)
+    if path.is_symlink():
+        return _link(path)
     try:
         sha, kind = sha256_file(path), sniff(path)
     except OSError as exc:
@@ -64,6 +67,23 @@ def read_form(path: Path) -> FormContent:
         return content
     _fill(content, wb)
     return content
+
+
+def _link(path: Path) -> FormContent:
+    """A symbolic link met in a returns folder is not followed (it may lead anywhere)."""
+    try:
+        target = os.readlink(path)
+    except OSError as exc:
+        target = str(exc)
+    problem = "link" if path.exists() else "broken-link"
+    return FormContent(path, link_sha256(path), FileKind.NOT_SPREADSHEET, problem, target)
+
+
+def link_sha256(path: Path) -> str:
+    """A stand-in hash for a link (its content is never read): the link's place and target."""
+    import hashlib
+
+    return hashlib.sha256(f"link:{Path(path).absolute()}->{os.readlink(path)}".encode()).hexdigest()
 
 
 def _fill(content: FormContent, wb: WorkbookData) -> None:

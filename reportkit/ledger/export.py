@@ -13,11 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
-
 from ..definitions.model import Plan
 from ..errors import UsageError
 from ..fileio import write_via_temp
+from ..sheettext import csv_text, new_xlsx
 from ..textwidth import display_width
 from .records import state_has_errors, state_label
 
@@ -88,20 +87,11 @@ def _write_csv(path: Path, headers: tuple[str, ...], rows: list[tuple[Any, ...]]
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(headers)
-        w.writerows([_csv_text(v) for v in row] for row in rows)
-
-
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
+        w.writerows([csv_text(v) for v in row] for row in rows)
 
 
 def _write_xlsx(path: Path, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "constant_memory": True})
+    wb = new_xlsx(path, constant_memory=True)
     ws = wb.add_worksheet("台账数据")
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     sample = rows[:WIDTH_SAMPLE]

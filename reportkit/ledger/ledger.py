@@ -20,6 +20,7 @@ from .. import __version__
 from ..definitions.model import Plan
 from ..errors import LedgerError, UsageError
 from ..findings import Severity
+from ..intake.reader import link_sha256
 from ..intake.types import ReturnData
 from ..project import Project
 from . import codec, schema
@@ -134,8 +135,8 @@ class Ledger:
         ``received_at`` defaults to the file's modification time (when it was saved)."""
         src = Path(path)
         given = None if received_at is None else normalize_received(received_at)
-        data = _read(src)
-        sha = sha256_of(data)
+        data = None if src.is_symlink() else _read(src)  # a link is recorded, never followed or stored
+        sha = link_sha256(src) if data is None else sha256_of(data)
         known = self.find(sha)
         if known is not None:
             return CollectResult(str(src), sha, Outcome.ALREADY, known)
@@ -185,7 +186,7 @@ class Ledger:
         batch may have superseded an earlier one)."""
         return [replace(r, record=self.find(r.sha256) or r.record) for r in results]
 
-    def _record(self, src: Path, data: bytes, result: ReturnData, received: str, checked_with: str
+    def _record(self, src: Path, data: bytes | None, result: ReturnData, received: str, checked_with: str
                 ) -> CollectResult:
         sha = result.sha256
         self.conn.execute("BEGIN IMMEDIATE")
@@ -193,8 +194,9 @@ class Ledger:
             if self._submission_row(sha) is not None:  # collected meanwhile by another process
                 self.conn.execute("ROLLBACK")
                 return CollectResult(str(src), sha, Outcome.ALREADY, self._require(sha))
-            self.store.put(sha, src.name, data)
-            sid = self._insert_submission(src, len(data), result, received, checked_with)
+            if data is not None:
+                self.store.put(sha, src.name, data)
+            sid = self._insert_submission(src, len(data or b""), result, received, checked_with)
             codec.insert_contents(self.conn, sid, result)
             _checkpoint("contents-written")
             outcome, replaced = self._supersede(sid, result)
@@ -209,7 +211,7 @@ class Ledger:
     def _insert_submission(self, src: Path, size: int, result: ReturnData, received: str,
                            checked_with: str) -> int:
         row: dict[str, object] = {
-            "sha256": result.sha256, "file_name": src.name, "source_path": str(src.resolve()),
+            "sha256": result.sha256, "file_name": src.name, "source_path": str(src.absolute() if src.is_symlink() else src.resolve()),
             "size": size, **codec.meta_columns(result.meta), "received_at": received,
             "collected_at": dt.datetime.now().isoformat(timespec="seconds"),
             **_check_columns(result, checked_with),

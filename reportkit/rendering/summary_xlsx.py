@@ -11,11 +11,11 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..evaluation.types import STATUS_ORDER
+from ..sheettext import new_xlsx
 from ..textwidth import display_width
 from .context import STATUS_COLORS
 from .formatting import clean_text
@@ -40,8 +40,7 @@ class _Book:
         # constant_memory: rows are streamed to a temporary file as they are written, so a
         # national plan's tens of thousands of unit rows do not sit in memory (rows must be
         # written in order, and a row's height set before its cells).
-        self.wb: Workbook = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
-                                                       "strings_to_formulas": False, "strings_to_urls": False})
+        self.wb: Workbook = new_xlsx(buf, constant_memory=True)
         base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
         self.fmt = {
             "head": self.wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True,
