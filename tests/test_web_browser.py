@@ -26,6 +26,8 @@ from reportkit.web.auth import Settings
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium")
                  if p and Path(p).exists()), None)
@@ -129,8 +131,10 @@ def test_coordinator_signs_in_and_sees_who_reported(browser: webdriver.Chrome, t
         shoot(browser, "4-login")
         browser.find_element(By.ID, "password").send_keys(PASSWORD)
         browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-        assert "报送率 3/21" in browser.find_element(By.TAG_NAME, "main").text
+        # elements only the new page has: the old page's <main> may still answer right after a click
+        assert "报送率 3/21" in browser.find_element(By.CSS_SELECTOR, "main .tiles + p").text
         shoot(browser, "5-dashboard")
         browser.find_element(By.LINK_TEXT, "审核意见").click()
-        assert DRUG in browser.find_element(By.TAG_NAME, "main").text
+        WebDriverWait(browser, 60).until(EC.url_contains("/admin/findings"))
+        assert DRUG in browser.find_element(By.CSS_SELECTOR, "main section:nth-of-type(2) h2").text
         shoot(browser, "6-findings")
