@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from reportkit.cli import main
+from reportkit.definitions.model import Attribute
 from reportkit.errors import TemplateError
 from reportkit.evaluation.types import TaskResult, TaskSummary, UnitTaskReport
 from reportkit.intake.types import TaskReport
@@ -244,3 +245,27 @@ def test_summary_workbook(tmp_path):
     assert [values.cell(2, c).value for c in range(1, 10)] == ["指标编码", "指标", "填报单位", "基期值", "2021年",
                                                                "2022年", "2023年", "完成进度", "说明"]
     assert [values.cell(4, c).value for c in (3, 5, 6, 7)] == ["甲区", 8, 9, 10]
+
+
+def test_sub_indicators_are_counted_as_a_second_level():
+    inputs = sample_inputs()
+    ev = inputs.evaluation
+    parent, part, other = ev.indicators
+    inputs.evaluation = dataclasses.replace(ev, indicators=(
+        dataclasses.replace(parent, parts=(part.code,)), dataclasses.replace(part, parent=parent.code), other))
+    sentence = build_context(inputs)["counts"]["sentence"]
+    assert sentence == ("纳入评估的2项主要指标（另有分指标1项）中，1项达到或快于时间进度。"
+                        "其中，市场主体数量1项基本符合预期；特种设备万台死亡人数1项暂无法评估。"
+                        "1项分指标中，0项达到或快于时间进度：食品抽检合格率1项滞后。"
+                        "滞后的1项指标中有1项约束性指标（食品抽检合格率），需予以预警。")
+
+
+def test_a_binding_indicator_that_cannot_be_evaluated_is_named_among_the_warnings():
+    inputs = sample_inputs()
+    ev = inputs.evaluation
+    third = ev.indicators[2]
+    binding = dataclasses.replace(third.indicator, attribute=Attribute.BINDING)
+    inputs.evaluation = dataclasses.replace(ev, indicators=(*ev.indicators[:2], dataclasses.replace(
+        third, indicator=binding)))
+    alerts = [a["text"] for a in build_context(inputs)["problems"]["alerts"]]
+    assert alerts[-1] == "【需关注】特种设备万台死亡人数为约束性指标，暂无法评估：牵头单位未报送数据。"

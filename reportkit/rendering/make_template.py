@@ -185,11 +185,7 @@ def add_font_table(doc: Document) -> None:
 def chinese_theme(doc: Document) -> None:
     """python-docx's default template is Japanese-flavoured (``themeFontLang eastAsia="ja-JP"``,
     ＭＳ 明朝 theme fonts): make the East-Asian language and theme fonts Chinese."""
-    settings = doc.settings.element
-    lang = settings.find(qn("w:themeFontLang"))
-    if lang is None:
-        lang = OxmlElement("w:themeFontLang")
-        settings.append(lang)
+    lang = _setting(doc, "w:themeFontLang")
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     for rel in doc.part.rels.values():
@@ -208,14 +204,19 @@ def chinese_theme(doc: Document) -> None:
             part._blob = xml.encode("utf-8")
 
 
+def _setting(doc: Document, tag: str) -> object:
+    """The element ``tag`` of the settings part, added when missing."""
+    settings = doc.settings.element
+    el = settings.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        settings.append(el)
+    return el
+
+
 def set_update_fields(doc: Document) -> None:
     """Word offers to update fields (the table of contents) when the report is opened."""
-    settings = doc.settings.element
-    el = settings.find(qn("w:updateFields"))
-    if el is None:
-        el = OxmlElement("w:updateFields")
-        settings.append(el)
-    el.set(qn("w:val"), "true")
+    _setting(doc, "w:updateFields").set(qn("w:val"), "true")
 
 
 # ---------------------------------------------------------------- page
@@ -250,54 +251,40 @@ def _footer_run(p: Paragraph, text: str) -> None:
     set_fonts(run._r, SONGTI)
 
 
-def add_field(p: Paragraph, instruction: str, placeholder: str, *, size: float | None = None) -> None:
-    """A complex field (PAGE, TOC) with a visible placeholder until Word updates it."""
-    def fld(kind: str) -> None:
-        run = p.add_run()
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            el.set(qn("w:dirty"), "true")
-        run._r.append(el)
-        if size:
-            run.font.size = Pt(size)
-
-    fld("begin")
-    run = p.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run._r.append(instr)
-    fld("separate")
-    shown = p.add_run(placeholder)
-    if size:
-        shown.font.size = Pt(size)
-        set_fonts(shown._r, SONGTI)
-    fld("end")
-
-
-def _fld_char(p: Paragraph, kind: str) -> None:
+def _fld_char(p: Paragraph, kind: str, size: float | None = None) -> None:
     run = p.add_run()
     el = OxmlElement("w:fldChar")
     el.set(qn("w:fldCharType"), kind)
     if kind == "begin":
         el.set(qn("w:dirty"), "true")
     run._r.append(el)
+    if size:
+        run.font.size = Pt(size)
 
 
-def field_start(p: Paragraph, instruction: str) -> None:
-    """Begin a complex field whose shown result runs over the following paragraphs."""
-    _fld_char(p, "begin")
+def field_start(p: Paragraph, instruction: str, size: float | None = None) -> None:
+    """Begin a complex field; its shown result follows (in this or the next paragraphs)."""
+    _fld_char(p, "begin", size)
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
     run = p.add_run()
     run._r.append(instr)
-    _fld_char(p, "separate")
+    _fld_char(p, "separate", size)
 
 
-def field_end(p: Paragraph) -> None:
-    _fld_char(p, "end")
+def field_end(p: Paragraph, size: float | None = None) -> None:
+    _fld_char(p, "end", size)
+
+
+def add_field(p: Paragraph, instruction: str, placeholder: str, *, size: float | None = None) -> None:
+    """A complex field (PAGE) with a visible placeholder until Word updates it."""
+    field_start(p, instruction, size)
+    shown = p.add_run(placeholder)
+    if size:
+        shown.font.size = Pt(size)
+        set_fonts(shown._r, SONGTI)
+    field_end(p, size)
 
 
 def page_break(doc: Document) -> None:

@@ -79,31 +79,46 @@ def unverified_phrase(r: IndicatorResult, flagged: Mapping[str, Sequence[tuple[s
 
 
 # ---------------------------------------------------------------- 二：counts
-def counts_sentence(ev: Evaluation) -> str:
-    """National-report style: names per class, counts by attribute, binding ones at risk."""
-    total = len(ev.indicators)
-    if not total:
-        return "规划未设置主要指标。"
-    binding = [r for r in ev.indicators if r.indicator.attribute is Attribute.BINDING]
-    attr = f"（约束性指标{len(binding)}项、预期性指标{total - len(binding)}项）" if binding else ""
-    good = [r for r in ev.indicators if r.status in GOOD]
-    judged = [r for r in ev.indicators if r.status is not Status.UNKNOWN]
-    if not judged:
-        return f"纳入评估的{total}项主要指标{attr}暂均无法评估（原因见各指标说明）。"
-    final = all(r.final for r in judged)
-    head = (f"纳入评估的{total}项主要指标{attr}中，{len(good)}项"
-            f"{'已实现规划目标' if final else '达到或快于时间进度'}。")
+def _class_counts(results: Sequence[IndicatorResult], final: bool) -> str:
+    """``A、B2项提前实现；C1项滞后`` per status, names first."""
     parts = []
     for status in STATUS_ORDER:
-        members = [r.indicator.name for r in ev.indicators if r.status is status]
+        members = [r.indicator.name for r in results if r.status is status]
         if members:
             verb = "暂无法评估" if status is Status.UNKNOWN else status.value
             parts.append(f"{names_list(members)}{verb}")
-    text = head + "其中，" + "；".join(parts) + "。"
+    return "；".join(parts)
+
+
+def counts_sentence(ev: Evaluation) -> str:
+    """National-report style: names per class, counts by attribute, binding ones at risk; a
+    plan's sub-indicators (分指标) are counted as a second level."""
+    top = [r for r in ev.indicators if not r.parent]
+    subs = [r for r in ev.indicators if r.parent]
+    total = len(top)
+    if not ev.indicators:
+        return "规划未设置主要指标。"
+    binding = [r for r in top if r.indicator.attribute is Attribute.BINDING]
+    attr = [f"约束性指标{len(binding)}项、预期性指标{total - len(binding)}项"] if binding else []
+    if subs:
+        attr.append(f"另有分指标{len(subs)}项")
+    attr_text = f"（{'，'.join(attr)}）" if attr else ""
+    good = [r for r in top if r.status in GOOD]
+    judged = [r for r in ev.indicators if r.status is not Status.UNKNOWN]
+    if not judged:
+        return f"纳入评估的{total}项主要指标{attr_text}暂均无法评估（原因见各指标说明）。"
+    final = all(r.final for r in judged)
+    head = (f"纳入评估的{total}项主要指标{attr_text}中，{len(good)}项"
+            f"{'已实现规划目标' if final else '达到或快于时间进度'}。")
+    text = head + "其中，" + _class_counts(top, final) + "。"
+    if subs:
+        sub_good = sum(1 for r in subs if r.status in GOOD)
+        text += f"{len(subs)}项分指标中，{sub_good}项{'已实现规划目标' if final else '达到或快于时间进度'}：" \
+                + _class_counts(subs, final) + "。"
     lagging = [r for r in ev.indicators if r.status in BEHIND]
     lag_binding = [r.indicator.name for r in lagging if r.indicator.attribute is Attribute.BINDING]
     word = "未实现" if final else "滞后"
-    if lagging and binding:
+    if lagging and (binding or lag_binding):
         text += (f"{word}的{len(lagging)}项指标中有{len(lag_binding)}项约束性指标（{'、'.join(lag_binding)}），需予以预警。"
                  if lag_binding else f"{word}的{len(lagging)}项指标均为预期性指标。")
     return text
@@ -352,7 +367,10 @@ def problems(ev: Evaluation, names: Mapping[str, str], narrative: Sequence[tuple
     lag_tasks = list(ev.tasks.lagging)
     return {
         "alerts": [{"code": r.code, "text": "【预警】" + indicator_problem(r, names, flagged), "reasons": []}
-                   for r in risk],
+                   for r in risk]
+        + [{"code": r.code, "reasons": [],  # a binding indicator nobody can judge is not left unmentioned
+            "text": f"【需关注】{r.indicator.name}为约束性指标，暂无法评估：{r.attention.strip().rstrip('。')}。"}
+           for r in ev.attention],
         "indicators": [{"code": r.code, "text": indicator_problem(r, names, flagged), "reasons": []} for r in lagging],
         # earlier templates: one line per lagging task and per unit's stated problem
         "tasks": [{"code": r.task.code, "title": r.task.title, "status": r.status, "text": lagging_task_text(r, names)}
