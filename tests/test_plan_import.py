@@ -93,6 +93,27 @@ def test_indicator_rows_from_a_rendered_pdf(pdfs: dict[str, Path], name: str) ->
     _assert_rows_match_example(name, pdfs[name])
 
 
+@pytest.mark.parametrize("name", ["dinghu", "ezhou"])
+def test_indicator_rows_from_a_pdf_table_without_lines(tmp_path: Path, name: str) -> None:
+    """A table printed without borders, broken across two pages: columns from the gaps between
+    words, wrapped names joined, the name and unit cut off by the page break put back."""
+    import docx
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the PDF is rendered from the generated .docx")
+    path = write_docx(split_seed(SEEDS[name]), tmp_path / f"{name}.docx", paragraphs_after=3)
+    document = docx.Document(str(path))
+    document.tables[0].style = document.styles["Normal Table"]
+    document.save(str(path))
+    pdf = docx_to_pdf(path, tmp_path)
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as opened:
+        assert not any(page.find_tables() for page in opened.pages)  # really no ruling lines
+        assert sum("序号" in (page.extract_text() or "") for page in opened.pages) == 2  # really two pages
+    _assert_rows_match_example(name, pdf)
+
+
 def test_generated_docx_has_a_real_table_with_merged_cells(documents: dict) -> None:
     import docx
 
@@ -438,3 +459,44 @@ def test_boxes_drawn_as_tables_are_tasks(tmp_path: Path, fmt: str) -> None:
     assert [(t.chapter, t.section) for t in boxes] == [(t["chapter"], t["section"]) for t in expected]
     assert all(want["title"] in got.title for got, want in zip(boxes, expected, strict=True))
     assert len(result.indicators) == 14
+
+
+def test_old_word_file_named_docx(tmp_path: Path, documents: dict) -> None:
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: it writes the old .doc file")
+    import subprocess
+
+    source = documents[("ezhou", "docx")]
+    subprocess.run([str(soffice()), f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    renamed = tmp_path / "规划.docx"
+    (tmp_path / "ezhou.doc").rename(renamed)
+    result = read_plan(renamed)
+    assert _codes(result) == ["import.unsupported"] and "旧版 Word" in result.findings[0].message
+
+
+def test_prose_targets_sheet(tmp_path: Path) -> None:
+    out = tmp_path / "plan.xlsx"
+    import_plan(DINGHU_TXT, out)
+    ws = openpyxl.load_workbook(out)["候选指标"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    assert ["第七章 加强知识产权保护运用,激发经济发展动力", "2025", "3件",
+            "促进知识产权提质增量,支持开展关键领域高价值专利布局,至2025年,全区每万人口高价值发明专利拥有量达3件。",
+            "第 460 行"] in rows
+    _, findings = lint_plan(out)
+    assert not any("候选指标" in (f.location.sheet or "") or "导入核对" in (f.location.sheet or "") for f in findings)
+
+
+def test_text_table_with_year_headers_after_the_unit(tmp_path: Path) -> None:
+    text = tmp_path / "规划.txt"
+    text.write_text("\n".join([
+        "某区“十四五”市场监管主要指标", "序号", "指标名称", "单位", "2020年", "2025年", "属性",
+        "1", "食品安全评价性抽检合格率", "%", "98", "≥98.5", "约束性",
+        "2", "每万人口发明专利拥有量", "件", "2.2", "2.96", "预期性",
+        "注：无。"]) + "\n", encoding="utf-8")
+    result = read_plan(text)
+    got = [tuple(i.row.values[f] for f in FIELDS) for i in result.indicators]
+    assert got == [("食品安全评价性抽检合格率", "%", "98", "≥98.5", "约束性"),
+                   ("每万人口发明专利拥有量", "件", "2.2", "2.96", "预期性")]
+    assert result.facts.years and (result.facts.years[0].value, result.facts.years[1].value) == ("2020", "2025")

@@ -17,7 +17,6 @@ from ..notation import BracketConventions, parse_plan_value, split_unit
 from ..schema import ATTRIBUTE_WORDS
 from .sources import Document, Paragraph, Table, clean
 
-ROLES = ("seq", "category", "name", "unit", "baseline", "target", "attribute")
 VALUE_ROLES = ("category", "name", "unit", "baseline", "target", "attribute")
 
 _HEADER_WORDS: dict[str, str] = {
@@ -99,7 +98,10 @@ def find_tables(doc: Document, conventions: BracketConventions) -> list[Indicato
     previous: _Header | None = None  # the header a table continued on the next page goes on with
     for block in doc.blocks:
         if isinstance(block, Table):
-            t, previous = _from_grid(block.one_line(), title, conventions, previous)
+            if block.carry and previous is not None and found and found[-1].rows:
+                _finish_row(found[-1].rows[-1], previous, block.carry)
+            last = found[-1].rows[-1].values.get("category", "") if found and found[-1].rows else ""
+            t, previous = _from_grid(block.one_line(), title, conventions, previous, last)
             if t is not None:
                 found.append(t)
         else:
@@ -108,7 +110,41 @@ def find_tables(doc: Document, conventions: BracketConventions) -> list[Indicato
                 title = clean(block.text)
     found.extend(_from_lines(paragraphs, conventions))
     _check_numbering(found)
+    _check_trailing_rows(found, paragraphs)
     return found
+
+
+def _check_trailing_rows(tables: list[IndicatorTable], paragraphs: list[Paragraph]) -> None:
+    """Rows printed as text after the last row read ("13 药品抽检合格率 % 98 ≥99 预期性" on the
+    next page of a PDF whose table was not found there): say they were not read."""
+    seqs = [int(r.seq) for t in tables for r in t.rows if r.seq.isdigit()]
+    if not seqs:
+        return
+    expected = max(seqs) + 1
+    lost: list[str] = []
+    for p in paragraphs:
+        text = clean(p.text)
+        words = text.split(" ")
+        if words[0] == str(expected) and len(words) >= 3 and attribute_of(words[-1]):
+            lost.append(f"{text}（{p.where}）")
+            expected += 1
+    if lost:
+        tables[-1].skipped.extend(lost)
+
+
+def _finish_row(row: IndicatorRow, header: _Header, carry: tuple[tuple[int, str], ...]) -> None:
+    """Append the text a page break cut off ("生产领域区级工业" + "产品质量监督抽查覆盖率")."""
+    for j, text in carry:
+        role = header.roles[j] if j < len(header.roles) else None
+        if role in {"name", "category"}:
+            row.values[role] = row.values.get(role, "") + text
+            row.printed[role] = row.printed.get(role, "") + text
+            row.row_text += f"（接下页：{text}）"
+    if not row.values.get("unit"):
+        name, unit = split_unit(row.values["name"])
+        if unit:  # "(%)" was the part of the name on the next page
+            row.values["name"], row.values["unit"] = name, unit
+            row.doubts.pop("unit", None)
 
 
 def _check_numbering(tables: list[IndicatorTable]) -> None:
@@ -136,6 +172,10 @@ def _header_rows(rows: Sequence[Sequence[str]]) -> tuple[int, list[str | None], 
     """(index of the first data row, role per column, year per column) or None if no header."""
     for i, row in enumerate(rows[:6]):
         roles = [header_role(c) for c in row]
+        # "主要指标" over 类别 and 名称 in a table without lines: the text sits over the first
+        # column and the second header slot is empty.
+        roles = [r or ("name" if j and roles[j - 1] == "name" and not clean(row[j]) else None)
+                 for j, r in enumerate(roles)]
         if "name" not in roles or sum(1 for r in set(roles) if r) < 3:
             continue
         years = [header_year(c) for c in row]
@@ -186,8 +226,10 @@ class _Header:
     years: tuple[int | None, ...]
 
 
-def _from_grid(table: Table, title: str, conv: BracketConventions,
-               previous: _Header | None) -> tuple[IndicatorTable | None, _Header | None]:
+def _from_grid(table: Table, title: str, conv: BracketConventions, previous: _Header | None,
+               category: str = "") -> tuple[IndicatorTable | None, _Header | None]:
+    """Rows of one real table; ``category`` is the last category of the table before, which a
+    table continued on a new page goes on with until its merged category cell ends."""
     header = _header_rows(table.rows)
     if header is not None:
         start, roles, years = header
@@ -198,7 +240,6 @@ def _from_grid(table: Table, title: str, conv: BracketConventions,
     if "baseline" not in roles and "target" not in roles:
         return None, None
     result = IndicatorTable(table.where, title, [], _table_years(roles, years))
-    category = ""
     for i in range(start, len(table.rows)):
         cells = [clean(c) for c in table.rows[i]]
         if not any(cells):
@@ -269,13 +310,10 @@ def _lines_table(ps: list[Paragraph], at: int, conv: BracketConventions) -> tupl
     top = [r for r in roles if r]
     if "name" not in top or len(set(top)) < 3:
         return None
-    order = [r for r in ROLES if r in top and r != "seq"]
     year_list = [y for y in years if y]
-    if "baseline" not in order and "target" not in order:
-        if len(year_list) < 2:
-            return None
-        at_name = order.index("name") + 1
-        order[at_name:at_name] = ["baseline", "target"]
+    order = _printed_order(roles, years)
+    if "baseline" not in order or "target" not in order:
+        return None
     title = _title_before(ps, at)
     table = IndicatorTable(ps[at].where, title, [], (year_list[0], year_list[-1]) if len(year_list) >= 2 else ())
     chunks, end = _row_chunks(ps, j, "attribute" in order)
@@ -292,6 +330,20 @@ def _lines_table(ps: list[Paragraph], at: int, conv: BracketConventions) -> tupl
     if not table.rows:
         return None
     return table, end
+
+
+def _printed_order(roles: list[str | None], years: list[int | None]) -> list[str]:
+    """Column roles in printed order. Years stand for 基期值/目标值 when those words are not
+    printed (序号 主要指标 2020年 2025年 属性); under them they are only sub-headers."""
+    by_year = "baseline" not in roles and "target" not in roles
+    order: list[str] = []
+    for role, year in zip(roles, years, strict=True):
+        if role is None and year and by_year:
+            role = "target" if "baseline" in order else "baseline"
+        if role and role != "seq" and role not in order:
+            order.append(role)
+    # An attribute printed before the values would split rows wrongly: only trailing 属性 is read.
+    return order if "attribute" not in order or order[-1] == "attribute" else []
 
 
 def _title_before(ps: list[Paragraph], at: int) -> str:

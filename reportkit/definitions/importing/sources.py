@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".txt")
 
@@ -41,13 +42,16 @@ class Table:
 
     rows: tuple[tuple[str, ...], ...]
     where: str  # e.g. "第 2 个表格" or "第 3 页表格"
+    # Text under the repeated header of a table continued on a new page that finishes the last
+    # row of the previous page (a wrapped name): (column, text).
+    carry: tuple[tuple[int, str], ...] = ()
 
     def row_where(self, index: int) -> str:
         return f"{self.where}第 {index + 1} 行"
 
     def one_line(self) -> Table:
         """Each cell on one line: a name wrapped over two paragraphs is one name again."""
-        return Table(tuple(tuple(join_lines(c) for c in row) for row in self.rows), self.where)
+        return Table(tuple(tuple(join_lines(c) for c in row) for row in self.rows), self.where, self.carry)
 
     def as_paragraphs(self) -> list[Paragraph]:
         """The text of a table that is not an indicator table (a 专栏 box drawn as a table),
@@ -134,9 +138,8 @@ def _read_docx(path: Path) -> Document:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
-    head = path.read_bytes()[:8]
-    if head == _OLE_MAGIC:
-        raise SourceError("import.encrypted", file=path.name)
+    if path.read_bytes()[:8] == _OLE_MAGIC:
+        _refuse_compound_file(path)
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -154,6 +157,24 @@ def _read_docx(path: Path) -> Document:
             n_table += 1
             doc.blocks.append(_docx_table(item, f"第 {n_table} 个表格"))
     return doc
+
+
+def _refuse_compound_file(path: Path) -> None:
+    """A .docx that is a Compound File: either encrypted (the package sits inside, behind a
+    password) or an old binary .doc renamed."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            encrypted = ole.exists("EncryptionInfo")
+            binary_word = ole.exists("WordDocument")
+    except OSError as exc:
+        raise SourceError("import.corrupt", file=path.name, reason=_reason(exc)) from None
+    if encrypted:
+        raise SourceError("import.encrypted", file=path.name)
+    if binary_word:
+        raise SourceError("import.unsupported", file=path.name, suffix=".doc（旧版 Word 格式，扩展名写成了 .docx）")
+    raise SourceError("import.corrupt", file=path.name, reason="不是 Word 文档")
 
 
 def _docx_table(table: object, where: str) -> Table:
@@ -193,10 +214,16 @@ def _read_pdf(path: Path) -> Document:
     return doc
 
 
+_TEXT_TABLE = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 1}
+
+
 def _pdf_page(page: object, number: int, doc: Document) -> Iterator[Block]:
     tables = page.find_tables()  # type: ignore[attr-defined]
+    ruled = bool(tables)
+    if not ruled:
+        tables = _unruled_tables(page)
     outside = page
-    for t in tables:
+    for t in tables if ruled else ():
         outside = outside.outside_bbox(t.bbox)  # type: ignore[attr-defined]
     text = outside.extract_text() or ""  # type: ignore[attr-defined]
     if not clean(text) and not tables and page.images:  # type: ignore[attr-defined]
@@ -210,9 +237,52 @@ def _pdf_page(page: object, number: int, doc: Document) -> Iterator[Block]:
         yield Paragraph(line, f"第 {number} 页")
     for k, t in enumerate(tables, start=1):
         rows = tuple(tuple(_pdf_cell(c) for c in row) for row in t.extract())
-        yield Table(_fill_pdf_spans(rows), f"第 {number} 页第 {k} 个表格")
+        where = f"第 {number} 页第 {k} 个表格"
+        if ruled:
+            yield Table(_fill_pdf_spans(rows), where)
+        else:
+            joined, carry = _join_wrapped(rows)
+            yield Table(joined, where, carry)
     for line in lines[above:]:
         yield Paragraph(line, f"第 {number} 页")
+
+
+def _unruled_tables(page: Any) -> list[Any]:
+    """A table printed without lines, found from its 序号 header down: columns from the gaps
+    between words (the text above would otherwise be read as one wide column)."""
+    lines = page.extract_text_lines()
+    top = next((ln["top"] for ln in lines if ln["text"].startswith("序号")), None)
+    if top is None:
+        return []
+    # The table ends at its note or at the first line of running text (long, or a heading).
+    bottom = next((ln["top"] for ln in lines if ln["top"] > top and (
+        ln["text"].startswith(("备注", "注：", "注:")) or len(ln["text"]) > 40
+        or re.match(r"^(第[一二三四五六七八九十百]+[章节]|[一二三四五六七八九十]+、)", ln["text"]))), page.height)
+    region = page.crop((0, max(0, top - 2), page.width, bottom))
+    return list(region.find_tables(_TEXT_TABLE))
+
+
+def _join_wrapped(rows: tuple[tuple[str | None, ...], ...]) -> tuple[tuple[tuple[str, ...], ...],
+                                                                    tuple[tuple[int, str], ...]]:
+    """Rows of a table without lines: a row with nothing in its first and last cell continues the
+    row above (a name wrapped over lines, the years under 基期值/规划值). Such text right under a
+    repeated header finishes the previous page's last row: it is returned apart as the carry."""
+    out: list[list[str]] = []
+    carry: list[tuple[int, str]] = []
+    for row in rows:
+        cells = [c or "" for c in row]
+        if not any(cells):
+            continue
+        if out and not cells[0] and not cells[-1]:
+            after_header = len(out) == 1 and not any(re.search(r"(19|20)\d\d", c) for c in cells)
+            for j, c in enumerate(cells):
+                if c and after_header:
+                    carry.append((j, c))
+                elif c and j < len(out[-1]):
+                    out[-1][j] = join_lines(f"{out[-1][j]}\n{c}") if out[-1][j] else c
+            continue
+        out.append(cells)
+    return tuple(tuple(r) for r in out), tuple(carry)
 
 
 def _lines_above(page: object, top: float) -> int:
