@@ -34,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx2 as httpx  # noqa: E402
 from bench_build import fill, make_plan  # noqa: E402
 
+from reportkit.definitions.loader import load_plan  # noqa: E402
+from reportkit.definitions.model import Plan  # noqa: E402
 from reportkit.definitions.writer import write_plan_workbook  # noqa: E402
 from reportkit.forms.writer import write_forms  # noqa: E402
 from reportkit.project import Project  # noqa: E402
@@ -42,16 +44,18 @@ from reportkit.web.links import hand_out_links  # noqa: E402
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-def setup(root: Path, n_units: int) -> dict[str, Path]:
-    """The project, and each unit's filled return by unit code."""
-    plan = make_plan(n_units)
+def setup(root: Path, n_units: int) -> tuple[Plan, dict[str, Path]]:
+    """The project's plan as the server reads it, and each unit's filled return by unit code."""
     (root / "inputs" / "returns").mkdir(parents=True)
-    write_plan_workbook(plan, root / "inputs" / "plan.xlsx")
+    write_plan_workbook(make_plan(n_units), root / "inputs" / "plan.xlsx")
+    # Forms are written from the workbook, as a coordinator does (the generated plan object
+    # fingerprints its computed indicators differently from the same plan read back).
+    plan = load_plan(root / "inputs" / "plan.xlsx")
     rng = random.Random(7)
     forms = write_forms(plan, root / "filled")
     for info in forms:
         fill(info.path, rng)
-    return {info.unit: info.path for info in forms}
+    return plan, {info.unit: info.path for info in forms}
 
 
 def free_port() -> int:
@@ -97,10 +101,10 @@ def percentile(values: list[float], p: float) -> float:
 
 def run(root: Path, n_units: int) -> int:
     t = time.perf_counter()
-    returns = setup(root, n_units)
+    plan, returns = setup(root, n_units)
     base = f"http://127.0.0.1:{free_port()}"
-    links = {row.unit: row.url.removeprefix(base) for row in
-             hand_out_links(Project(root), make_plan(n_units), base).rows if row.url}
+    links = {row.unit: row.url.removeprefix(base) for row in hand_out_links(Project(root), plan, base).rows
+             if row.url}
     print(f"setup: {len(returns)} filled returns and links in {time.perf_counter() - t:.1f} s ({root})")
     server = start_server(root, int(base.rsplit(":", 1)[1]))
     try:

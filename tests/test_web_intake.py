@@ -249,6 +249,7 @@ def test_security_headers_and_escaping(client: TestClient, links: dict[str, str]
     assert h["referrer-policy"] == "same-origin" and h["x-content-type-options"] == "nosniff"
     assert h["cache-control"] == "no-store"
     assert "http://" not in page.text.replace(BASE, "") and "https://" not in page.text  # nothing from elsewhere
+    assert "<script" not in page.text.lower()  # the pages work without JavaScript (CSP allows none)
     assert client.get("/static/style.css").status_code == 200
     # a value typed by the unit that looks like markup is shown as text
     wb = openpyxl.load_workbook(returned("鄂城区"))
