@@ -11,8 +11,10 @@ from importlib import resources
 from pathlib import Path
 
 from .definitions.loader import load_plan
+from .definitions.model import Plan
 from .definitions.writer import write_plan_workbook
-from .errors import UsageError
+from .errors import PlanError, UsageError
+from .project import Project
 
 DATA = resources.files("reportkit") / "data"
 
@@ -34,10 +36,11 @@ class InitResult:
     root: Path
     created: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    rounds: list[str] = field(default_factory=list)  # earlier rounds collected into the ledger
 
     def to_dict(self) -> dict[str, object]:
         return {"root": str(self.root), "created": [str(p) for p in self.created],
-                "skipped": [str(p) for p in self.skipped]}
+                "skipped": [str(p) for p in self.skipped], "earlier_rounds": self.rounds}
 
 
 def init_project(root: str | Path, example: str | None = None) -> InitResult:
@@ -58,8 +61,52 @@ def init_project(root: str | Path, example: str | None = None) -> InitResult:
         result.created.append(plan_target)
     if example:
         _copy_tree(DATA / "examples" / example / "returns", root / "inputs" / "returns", result)
-    _copy_tree(DATA / "templates", root / "templates", result)
+    plan = _project_plan(root)
+    _copy_template(plan, root / "templates", result)
+    if example and plan is not None:
+        _earlier_rounds(DATA / "examples" / example / "earlier", root, plan, result)
     return result
+
+
+def _project_plan(root: Path) -> Plan | None:
+    """The project's plan as it stands (None while it does not load: the default template then)."""
+    project = Project(root)
+    try:
+        return load_plan(project.plan_path)
+    except (PlanError, OSError):
+        return None
+
+
+def _copy_template(plan: Plan | None, dest: Path, result: InitResult) -> None:
+    """The default Word template for the kind of document the plan's round needs."""
+    from .rendering.kinds import template_name
+    from .rendering.make_template import TEMPLATE_NAME
+
+    name = template_name(plan.info) if plan is not None else TEMPLATE_NAME
+    _copy_file(DATA / "templates" / name, dest / name, result)
+
+
+def _earlier_rounds(src: resources.abc.Traversable, root: Path, plan: Plan, result: InitResult) -> None:
+    """An example's earlier rounds: their returns under ``inputs/earlier/<round>/``, collected
+    into the ledger as that round collected them, so the current round has one to compare with."""
+    if not src.is_dir():
+        return
+    from .definitions.rounds import plan_for_round
+    from .ledger import Ledger
+    from .ledger.rounds import record_round
+
+    project = Project(root)
+    for entry in sorted(src.iterdir(), key=lambda e: e.name):
+        if not entry.is_dir():
+            continue
+        dest = root / "inputs" / "earlier" / entry.name
+        dest.mkdir(parents=True, exist_ok=True)
+        _copy_tree(entry, dest, result)
+        then = plan_for_round(plan, entry.name)
+        with Ledger.for_project(project) as ledger:
+            ledger.collect_dir(then, dest)
+            record_round(ledger, then)
+        result.rounds.append(then.info.period_label)
 
 
 def _copy_tree(src: resources.abc.Traversable, dest: Path, result: InitResult) -> None:
@@ -68,10 +115,14 @@ def _copy_tree(src: resources.abc.Traversable, dest: Path, result: InitResult) -
     for entry in src.iterdir():
         if not entry.is_file() or entry.name.startswith((".", "__")):
             continue
-        target = dest / entry.name
-        if target.exists():
-            result.skipped.append(target)
-            continue
-        with entry.open("rb") as fsrc, open(target, "xb") as fdst:
-            shutil.copyfileobj(fsrc, fdst)
-        result.created.append(target)
+        _copy_file(entry, dest / entry.name, result)
+
+
+def _copy_file(entry: resources.abc.Traversable, target: Path, result: InitResult) -> None:
+    """Copy one packaged file; an existing file is kept and reported as skipped."""
+    if target.exists():
+        result.skipped.append(target)
+        return
+    with entry.open("rb") as fsrc, open(target, "xb") as fdst:
+        shutil.copyfileobj(fsrc, fdst)
+    result.created.append(target)

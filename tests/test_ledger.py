@@ -47,9 +47,9 @@ def collect(ledger: Ledger, path: Path, when: str = "2024-01-10T09:00:00"):
 def test_fresh_ledger_has_current_schema(project: Project, ledger: Ledger) -> None:
     conn = sqlite3.connect(project.ledger_path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert {"submissions", "findings", "observations", "notes", "task_reports", "narratives",
-            "unit_links", "web_settings"} <= tables
+            "unit_links", "web_settings", "rounds"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..definitions.rounds import period_round_label
 from ..findings import Severity, register
 from ..forms import layout as L
 from ..forms.meta import period_of
@@ -127,7 +128,7 @@ def check_plan(ctx: CheckContext) -> None:
         ctx.stop = True
     elif meta.get("period") and meta.get("period") != period_of(ctx.plan):
         ctx.add("form.other-period", period=period_text(meta.get("period")),
-                current=period_text(period_of(ctx.plan)))
+                current=period_text(period_of(ctx.plan)), value=meta.get("period"))
         ctx.stop = True
     elif ctx.plan.unit(meta.get("unit")) is None:
         ctx.add("form.unknown-unit", unit=meta.get("unit"))
@@ -136,8 +137,7 @@ def check_plan(ctx: CheckContext) -> None:
 
 def period_text(period: str) -> str:
     """``2023-中期评估`` as a person says it: ``“2023年中期评估”``."""
-    year, sep, kind = period.partition("-")
-    return f"“{year}年{kind}”" if sep and year.isdigit() else f"“{period}”"
+    return f"“{period_round_label(period)}”"
 
 
 def check_fingerprint(ctx: CheckContext) -> None:

@@ -54,6 +54,11 @@ def _summary(result: BuildResult) -> None:
         console.print(f"指标：{len(ev.indicators)} 项（{counts or '无'}）；预警 {len(ev.alerts)} 项。")
         missing = "、".join(ev.coverage.unit_names.get(u, u) for u in ev.coverage.missing)
         console.print(f"报送：{ev.coverage.label} 个单位纳入汇总" + (f"；未纳入：{missing}" if missing else "") + "。")
+    sup = result.supervision
+    if sup is not None:
+        tally = "、".join(f"{k} {n} 项" for k, n in sup.counts.items() if n)
+        compare = f"；上一轮为{sup.previous_label}" if sup.previous_label else "；没有可比较的上一轮"
+        console.print(f"任务（{sup.round_label}督办台账）：{len(sup.rows)} 项（{tally}）{compare}。")
     if result.revalidated:
         console.print(f"规划定义有修改，已按新定义重新审核台账中的 {result.revalidated} 份填报表。")
     console.print(f"审核：强制性问题 {f['error']} 个，核实性问题 {f['warning']} 个（已说明 {f['accepted']} 个），"

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from ..checks.run import collect_files
 from ..definitions.model import Plan
+from ..definitions.rounds import period_round_label
 from ..errors import UsageError
 from ..findings import Finding, Severity
 from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord
@@ -224,7 +225,7 @@ def _print_history(name: str, records: list[SubmissionRecord]) -> None:
         table.add_column(col, overflow="fold")
     for i, r in enumerate(records, start=1):
         current = "现用版本" if r.current else f"已被 {r.superseded_by[:8] if r.superseded_by else ''} 替换"
-        table.add_row(str(i), _when(r.received_at), r.file_name, r.period or "—",
+        table.add_row(str(i), _when(r.received_at), r.file_name, period_round_label(r.period) if r.period else "—",
                       _styled(r.state_label, STATE_STYLE.get(r.state)), str(r.errors), str(r.warnings),
                       current, r.sha256[:8])
     console.print(table)

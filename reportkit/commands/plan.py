@@ -116,9 +116,9 @@ def _print_findings(name: str, target: Path, findings: list[Finding], counts: di
     console.print(f"共 {len(findings)} 个问题：错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个。")
 
 
-@click.command("init", short_help="创建新项目，或复制内置示例（--example ezhou / dinghu）。")
+@click.command("init", short_help="创建新项目，或复制内置示例（--example ezhou / dinghu / zhongshan）。")
 @click.argument("directory", type=click.Path(file_okay=True, path_type=Path))
-@click.option("--example", type=str, default=None, help="复制内置示例（如 ezhou、dinghu）。")
+@click.option("--example", type=str, default=None, help="复制内置示例（ezhou、dinghu，或年度工作要点 zhongshan）。")
 @json_option
 def init_command(directory: Path, example: str | None, as_json: bool) -> None:
     """创建新的 reportkit 项目目录（规划定义工作簿、templates/、inputs/returns/、outputs/）。
@@ -140,6 +140,8 @@ def init_command(directory: Path, example: str | None, as_json: bool) -> None:
         console.print(line(("已创建", "green"), f" {p.relative_to(result.root)}"))
     for p in result.skipped:
         console.print(line(("已存在，未覆盖", "yellow"), f" {p.relative_to(result.root)}"))
+    for label in result.rounds:
+        console.print(line(("已登记", "green"), f" 上一轮（{label}）的填报表，见 inputs/earlier/"))
     console.print(f"项目目录：{result.root}\n下一步：编辑 inputs/plan.xlsx，然后运行 reportkit plan check")
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..rendering.bulletin import sample_bulletin
 from ..rendering.context import build_context
 from ..rendering.docx_report import check_template
 from ..rendering.sample import sample_inputs
@@ -28,8 +29,10 @@ def check_cmd(path: Path, as_json: bool) -> None:
     \b
     示例：
       reportkit template check templates/中期评估报告模板.docx
+      reportkit template check templates/落实情况通报模板.docx
     """
-    result = check_template(path, build_context(sample_inputs()))
+    # the 落实情况通报 of a work plan also reads ``bulletin`` (the round's 督办台账)
+    result = check_template(path, {**build_context(sample_inputs()), "bulletin": sample_bulletin()})
     if as_json:
         print_json(result.to_dict())
     elif result.ok:

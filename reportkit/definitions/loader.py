@@ -20,6 +20,7 @@ from ..findings import Finding, Location, Severity, make, register
 from . import schema
 from .dates import DateError, Resolution, parse_date, parse_due
 from .model import (
+    PLAN_TYPE_WORDS,
     Aggregation,
     Attribute,
     BaselineSource,
@@ -29,6 +30,7 @@ from .model import (
     Kind,
     Plan,
     PlanInfo,
+    PlanType,
     Rule,
     Source,
     Task,
@@ -44,6 +46,7 @@ from .notation import (
     split_unit,
     usable_number,
 )
+from .rounds import RoundError, date_round_name, parse_round
 
 register("plan.sheet-missing", Severity.ERROR, "缺少工作表", "规划定义中缺少“{sheet}”工作表",
          "请补充该工作表（可用 reportkit init 生成的模板对照）")
@@ -338,8 +341,13 @@ def _build_info(rows: list[_Raw], ctx: _Ctx, path: Path) -> PlanInfo:
             vals[k] = v
             srcs[k] = r.source
     hdr = {c.field: c.header for c in schema.PLAN_FIELDS}
+    plan_type = _plan_type(vals, srcs, ctx)
+    # A work plan has one year: no baseline year (the year before is what 逐年提高 is judged
+    # against), and its round gives the cut-off.
+    optional = {"baseline_year"} | ({"cutoff"} if _text(vals.get("round")) else set()) \
+        if plan_type is PlanType.WORK_PLAN else set()
     for c in schema.PLAN_FIELDS:
-        if c.required and not _text(vals.get(c.field)):
+        if c.required and c.field not in optional and not _text(vals.get(c.field)):
             ctx.add("plan.info-missing", srcs.get(c.field) or Source(path.name, "规划信息"), c.field, header=c.header)
 
     def num(fieldname: str, default: float, integer: bool = False) -> Any:
@@ -356,12 +364,16 @@ def _build_info(rows: list[_Raw], ctx: _Ctx, path: Path) -> PlanInfo:
                     value=_text(raw), reason="不是数字", expected="请填写数字")
             return default
 
-    baseline_year = num("baseline_year", 2020, True)
     target_year = num("target_year", 2025, True)
-    cutoff = _date(vals.get("cutoff"), ctx, srcs.get("cutoff"), "评估截止日期") or dt.date(
+    baseline_year = num("baseline_year", target_year - 1 if plan_type is PlanType.WORK_PLAN else 2020, True)
+    round_name, round_cutoff = _round(vals, srcs, ctx, target_year)
+    cutoff = _date(vals.get("cutoff"), ctx, srcs.get("cutoff"), "评估截止日期") or round_cutoff or dt.date(
         min(target_year, baseline_year + 3), 12, 31)
+    if plan_type is PlanType.WORK_PLAN and not round_name:
+        round_name = date_round_name(cutoff)
     deadline = _date(vals.get("deadline"), ctx, srcs.get("deadline"), "填报截止日期")
-    kind_text = _text(vals.get("evaluation_kind")) or EvaluationKind.MIDTERM.value
+    kind_text = _text(vals.get("evaluation_kind")) or (
+        EvaluationKind.ANNUAL if plan_type is PlanType.WORK_PLAN else EvaluationKind.MIDTERM).value
     try:
         ekind = EvaluationKind(kind_text)
     except ValueError:
@@ -391,7 +403,34 @@ def _build_info(rows: list[_Raw], ctx: _Ctx, path: Path) -> PlanInfo:
                                               _text(vals.get("new_brackets"))),
         note=_text(vals.get("note")),
         source=Source(path.name, "规划信息"),
+        plan_type=plan_type,
+        round=round_name,
     )
+
+
+def _plan_type(vals: dict[str, Any], srcs: dict[str, Source], ctx: _Ctx) -> PlanType:
+    text = _text(vals.get("plan_type"))
+    if not text:
+        return PlanType.PLAN
+    found = PLAN_TYPE_WORDS.get(text) or PLAN_TYPE_WORDS.get(text.lower())
+    if found is None:
+        ctx.add("plan.bad-value", srcs.get("plan_type"), "plan_type", what="规划信息", header="规划类型",
+                value=text, reason="应为 规划 / 工作要点", expected="请填写 规划 或 工作要点")
+        return PlanType.PLAN
+    return found
+
+
+def _round(vals: dict[str, Any], srcs: dict[str, Source], ctx: _Ctx, year: int) -> tuple[str, dt.date | None]:
+    """The 报送期次 (canonical name, cut-off), or ("", None) when not given or unreadable."""
+    raw = vals.get("round")
+    if not _text(raw):
+        return "", None
+    try:
+        return parse_round(raw if isinstance(raw, dt.date) else _text(raw), year)
+    except RoundError as exc:
+        ctx.add("plan.bad-value", srcs.get("round"), "round", what="规划信息", header="报送期次",
+                value=_text(raw), reason="不是可识别的报送期次", expected=str(exc))
+        return "", None
 
 
 def _date(raw: Any, ctx: _Ctx, source: Source | None, header: str) -> dt.date | None:

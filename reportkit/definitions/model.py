@@ -83,6 +83,20 @@ class EvaluationKind(StrEnum):
     FINAL = "总结评估"
 
 
+class PlanType(StrEnum):
+    """A multi-year plan (规划, evaluated against its baseline year) or an annual work plan
+    (工作要点: one year, tasks with deadlines, reviewed by rounds)."""
+
+    PLAN = "规划"
+    WORK_PLAN = "工作要点"
+
+
+PLAN_TYPE_WORDS = {"规划": PlanType.PLAN, "五年规划": PlanType.PLAN, "专项规划": PlanType.PLAN,
+                   "工作要点": PlanType.WORK_PLAN, "年度工作要点": PlanType.WORK_PLAN, "工作计划": PlanType.WORK_PLAN,
+                   "年度计划": PlanType.WORK_PLAN, "实施方案": PlanType.WORK_PLAN, "work_plan": PlanType.WORK_PLAN,
+                   "plan": PlanType.PLAN}
+
+
 class BaselineSource(StrEnum):
     """Where an indicator's baseline comes from."""
 
@@ -262,6 +276,24 @@ class PlanInfo:
     brackets: BracketConventions = field(default_factory=BracketConventions)
     note: str = ""
     source: Source = field(default=NO_SOURCE, compare=False, repr=False)
+    plan_type: PlanType = PlanType.PLAN
+    round: str = ""  # 报送期次 as a canonical name (一季度, 上半年, 全年, 2020-09-30); "" → one round per kind
+
+    @property
+    def is_work_plan(self) -> bool:
+        return self.plan_type is PlanType.WORK_PLAN
+
+    @property
+    def document_kind(self) -> str:
+        """What the report is called: 落实情况通报 for a work plan's round, else the evaluation kind."""
+        return "落实情况通报" if self.is_work_plan else self.evaluation_kind.value
+
+    @property
+    def round_label(self) -> str:
+        """The round as a reader says it: 2020年一季度、2020年上半年、2020年度、截至2020年9月30日."""
+        from .rounds import round_label
+
+        return round_label(self)
 
     @property
     def cutoff_year(self) -> int:
@@ -269,6 +301,8 @@ class PlanInfo:
 
     @property
     def period_label(self) -> str:
+        if self.is_work_plan or self.round:
+            return self.round_label
         return f"{self.cutoff.year}年{self.evaluation_kind.value}"
 
     @property
@@ -442,7 +476,7 @@ class Plan:
 _EVALUATION_ONLY = {"due", "baseline_source", "parent", "yoy_min_change"}
 # Fields added after forms were first issued: left out while at their default, so a plan
 # that does not use them keeps its fingerprint.
-_OPTIONAL = {"baseline_year": None, "target_year": None}
+_OPTIONAL = {"baseline_year": None, "target_year": None, "plan_type": PlanType.PLAN, "round": ""}
 # What a printed baseline/target contributes: its text decides everything else parsed from it.
 _VALUE_KEYS = {"text", "value", "direction", "notation", "percent", "error"}
 

@@ -83,6 +83,8 @@ _BASE_PERIOD = re.compile(r"^(在|较|比)“?(?P<period>[^基]{1,12}?)”?(的)
 _DOUBLING = {"翻一番": 2.0, "翻番": 2.0, "翻两番": 4.0, "翻二番": 4.0, "翻三番": 8.0}
 _GROWTH = re.compile(r"^年均(增长|增速|增长率|提高)?(?P<sign>下降|减少|降低)?(率)?(为|达到|达)?")
 _UP = ("增长", "提高", "提升", "增加", "上升")
+# 逐年提高 / 同比下降, alone or after a level (保持在80%以上并逐年提高)
+_YEARLY = re.compile(r"(^|[并且，,、；;]+)(逐年|同比|年年|每年|持续|稳步)(?P<verb>提高|提升|增长|增加|上升|下降|降低|减少)$")
 _DOWN = ("下降", "降低", "减少", "压减", "缩减")
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -95,7 +97,7 @@ _RANGE = re.compile(r"^(?P<lo>\d+(\.\d+)?)\s*(?P<u1>%|‰)?\s*(-|~|～|至|到|�
 _UNIT_TEXT = re.compile(r"^[^\d\s.+\-][^\s]{0,11}$")
 
 READABLE_FORMS = ("≥95%、95%以上、达95%以上、不少于100人、≤2、控制在10以内、〔6000〕、≥〔6000〕、〈5〉、6-10、"
-                  "全覆盖、确保不发生、稳定在85%以上、翻一番、下降10%、提高3个百分点、年均增长7%")
+                  "全覆盖、确保不发生、稳定在85%以上、翻一番、下降10%、提高3个百分点、年均增长7%、逐年提高、保持在80%以上并逐年提高")
 
 
 @dataclass(frozen=True)
@@ -145,10 +147,11 @@ class PlanValue:
     amount: float | None = None  # the number of a relative target (2 for 翻一番, -10 for 下降10%)
     base_year: int | None = None  # 在2019年基础上 → 2019
     unit: str = ""  # a unit printed in the value: 件, 人, ‰, 个百分点 is not a unit
+    yearly: bool = False  # 逐年提高 / 同比下降: each year better than the year before, in ``direction``
 
     @property
     def is_blank(self) -> bool:
-        return self.value is None and self.error is None and self.relative is Relative.NONE
+        return self.value is None and self.error is None and self.relative is Relative.NONE and not self.yearly
 
     @property
     def ok(self) -> bool:
@@ -232,6 +235,7 @@ class _Parse:
     amount: float | None = None
     base_year: int | None = None
     unit: str = ""
+    yearly: bool = False
 
     def set_direction(self, d: Direction) -> None:
         if d is Direction.EXACT:
@@ -284,12 +288,12 @@ def parse_plan_value(raw: object, conventions: BracketConventions | None = None)
         why = str(exc)
         return PlanValue(text, None, p.direction, p.notation, p.percent,
                          error=f"无法识别“{text}”{('（' + why + '）') if why else ''}；可识别的写法如 {READABLE_FORMS}")
-    if value is None and p.relative is Relative.NONE:
+    if value is None and p.relative is Relative.NONE and not p.yearly:
         if p.direction is not Direction.EXACT or p.percent:
             return PlanValue(text, None, p.direction, p.notation, p.percent, error=f"“{text}”缺少数值")
         return PlanValue(text, None, p.direction, p.notation, p.percent)
     return PlanValue(text, value, p.direction, p.notation, p.percent, None, p.maintained, p.strict, p.upper,
-                     p.relative, p.amount, p.base_year, p.unit)
+                     p.relative, p.amount, p.base_year, p.unit, p.yearly)
 
 
 def _read(p: _Parse, conv: BracketConventions) -> float | None:
@@ -297,6 +301,13 @@ def _read(p: _Parse, conv: BracketConventions) -> float | None:
     relative words, the number and its unit, suffix words; brackets may sit outside or
     inside the sign (``〔≥6000〕`` and ``≥〔6000〕``)."""
     p.brackets(conv)
+    yearly = _YEARLY.search(p.s)
+    if yearly:
+        p.yearly = True
+        p.s = p.s[: yearly.start()].strip()
+        p.set_direction(Direction.CEILING if yearly.group("verb") in _DOWN else Direction.FLOOR)
+        if not p.s:
+            return None
     if _NEVER.match(p.s):  # 确保不发生重大食品安全事故: zero, every year
         p.maintained, p.direction = True, Direction.CEILING
         return 0.0

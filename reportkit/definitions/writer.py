@@ -91,7 +91,7 @@ def plan_info_rows(plan: Plan) -> list[tuple[str, Any]]:
         "contact": i.contact, "form_version": i.form_version, "tolerance": _fmt_num(i.tolerance),
         "yoy_threshold": _fmt_num(i.yoy_threshold), "yoy_min_change": _fmt_num(i.yoy_min_change), "partial_ok": "是" if i.partial_ok else "否",
         "cumulative_brackets": " ".join(i.brackets.cumulative), "new_brackets": " ".join(i.brackets.new),
-        "note": i.note,
+        "note": i.note, "plan_type": i.plan_type.value, "round": i.round,
     }
     return [(c.field, values[c.field]) for c in schema.PLAN_FIELDS]
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from ..definitions.dates import DateError, Due, Resolution, named_years, parse_due
 from ..definitions.model import Aggregation, BaselineSource, EvaluationKind, Indicator, Kind, Plan, PlanInfo
+from ..definitions.notation import Direction
 from ..intake.types import ReturnData
 from .progress import EPS, Judgement, Target, judge, meets_frame, target_of
 from .projection import format_value, no_projection, project
@@ -149,6 +150,8 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
         judgement, checked, broken = judge_maintained(frame, rollups, judgement)
     if final and not frame.milestone:
         judgement = final_judgement(frame, current, judgement)
+    if frame.yearly and not frame.milestone:
+        judgement = judge_yearly(frame, current, current_year, rollups, judgement, final)
     status, reason = _status_with_coverage(ctx, ind, judgement, used, rollups)
     if origin.text and origin.source == BaselineSource.RETURNS.value:
         reason = "；".join(x for x in (reason, origin.text) if x)
@@ -195,6 +198,33 @@ def evaluate_indicator(ctx: _Context, ind: Indicator) -> IndicatorResult:
         parts=tuple(p.code for p in plan.parts_of(ind)),
         parent=ind.parent,
     )
+
+
+def judge_yearly(frame: Target, current: float | None, year: int | None, rollups: Sequence[RollUp],
+                 judgement: Judgement, final: bool) -> Judgement:
+    """逐年提高 / 同比下降: the latest value against the year before (the plan's baseline year for
+    an annual work plan). Not better than the year before is 滞后 (未实现 at the end of the
+    year) whatever a level target says; better, it is the level target's verdict, or on track
+    (实现 at the end) when the plan sets no level."""
+    if current is None or year is None:
+        return judgement
+    earlier = {r.year: r.value for r in rollups}
+    before = earlier[year - 1] if year - 1 in earlier else frame.baseline
+    word = "提高" if frame.direction is Direction.FLOOR else "下降"
+    if before is None:
+        if frame.target is not None:
+            return judgement
+        return Judgement(None, None, Status.UNKNOWN, ProgressMethod.NONE,
+                         f"缺少{year - 1}年数值，无法判断是否比上年{word}")
+    better = current > before + EPS if frame.direction is Direction.FLOOR else current < before - EPS
+    shown = format_value(before, frame.decimals)
+    if not better:
+        return Judgement(judgement.progress, judgement.gap, Status.NOT_MET if final else Status.LAGGING,
+                         judgement.method, f"未比上年（{year - 1}年{shown}）{word}")
+    if frame.target is not None:
+        return judgement
+    return Judgement(None, None, Status.MET if final else Status.ON_TRACK, ProgressMethod.NONE,
+                     f"比上年（{year - 1}年{shown}）{word}")
 
 
 def is_final(info: PlanInfo, own: PlanInfo) -> bool:

@@ -42,6 +42,7 @@ class Target:
     growth: float | None = None  # 年均增长7%: 7.0; ``target`` is then the level it implies
     maintained: bool = False  # must hold every year (稳定在, 保持, 确保不发生)
     unresolved: str = ""  # why a relative target has no number (no baseline)
+    yearly: bool = False  # 逐年提高 / 同比下降: better than the year before, every year
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def target_of(indicator: Indicator, baseline: float | None = None, span: int | N
         growth=growth,
         maintained=printed.maintained,
         unresolved=unresolved,
+        yearly=printed.yearly,
     )
 
 

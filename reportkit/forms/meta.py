@@ -34,7 +34,10 @@ class PlanIdentity:
 
 
 def period_of(plan: Plan) -> str:
-    return f"{plan.info.cutoff_year}-{plan.info.evaluation_kind.value}"
+    """The round a form is for: ``2020-上半年`` for a plan reviewed by rounds, else one period per
+    year and evaluation kind (``2023-中期评估``)."""
+    info = plan.info
+    return f"{info.cutoff_year}-{info.round or info.evaluation_kind.value}"
 
 
 def form_metadata(plan: Plan, unit_code: str, rows: Sequence[FormRow],

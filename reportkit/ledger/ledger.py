@@ -347,12 +347,17 @@ class Ledger:
                     if r.unit not in with_errors or r.unit in older]
         return latest, accepted
 
-    def _newest_per_unit(self, plan: Plan, accepted_only: bool, units: set[str | None] | None = None
-                         ) -> list[ReturnData]:
+    def accepted_in(self, plan: Plan, period: str) -> list[ReturnData]:
+        """The newest return without errors of each unit for another round (``period``) of
+        this plan, as that round accepted it."""
+        return self._newest_per_unit(plan, accepted_only=True, period=period)
+
+    def _newest_per_unit(self, plan: Plan, accepted_only: bool, units: set[str | None] | None = None,
+                         period: str | None = None) -> list[ReturnData]:
         chosen: dict[str, sqlite3.Row] = {}
         rows = self.conn.execute(
             "SELECT * FROM submissions WHERE plan_id = ? AND period = ? AND unit IS NOT NULL "
-            "ORDER BY received_at, id", (plan.info.id, plan_period(plan))).fetchall()
+            "ORDER BY received_at, id", (plan.info.id, period or plan_period(plan))).fetchall()
         for row in rows:
             if units is not None and row["unit"] not in units:
                 continue
@@ -369,10 +374,15 @@ class Ledger:
             (plan.info.id, unit)).fetchall()
         newest_per_period = {r["period"]: r["id"] for r in rows}  # later rows overwrite earlier
         position = {r["id"]: i for i, r in enumerate(rows)}
+        period_of_row = {r["id"]: r["period"] for r in rows}
+        current = plan_period(plan)
         values: dict[tuple[str, int], float] = {}
         for sid in sorted(newest_per_period.values(), key=position.__getitem__):
+            # Another round of the same year said where the year stood then: the year is
+            # still open in this round, so it is not pre-filled (and locked) from there.
+            still_open = plan.info.cutoff_year if period_of_row[sid] != current else None
             for o in codec.load_observations(self.conn, sid):
-                if o.value is not None and o.unit == unit:
+                if o.value is not None and o.unit == unit and (still_open is None or o.year < still_open):
                     values[(o.code, o.year)] = o.value
         return values
 

@@ -135,9 +135,24 @@ CREATE TABLE web_settings (
 )
 """
 
+# Version 4: reporting rounds. A plan reviewed by rounds (一季度, 上半年, …) has one row per round
+# built: its ledger ``period`` (as forms carry it), the label a reader sees and its cut-off, so
+# the next round finds the previous one to compare with and the rounds stay apart.
+_V4 = """
+CREATE TABLE rounds (
+    plan_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    label TEXT NOT NULL,
+    cutoff TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (plan_id, period)
+);
+CREATE INDEX submissions_by_period ON submissions (plan_id, period, unit)
+"""
+
 # One script per schema version; index 0 brings an empty file to version 1.
 # Append new versions, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

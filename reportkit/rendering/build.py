@@ -20,20 +20,25 @@ from ..checks.run import ValidationRun
 from ..definitions.check import require_clean_plan
 from ..definitions.model import Plan
 from ..evaluation import Evaluation, evaluate
+from ..evaluation.supervision import Supervision, supervise
 from ..fileio import safe_file_name, sha256_file, write_bytes, write_via_temp
 from ..findings import Severity, count_by_severity
 from ..intake.types import ReturnData
+from ..ledger import Ledger
+from ..ledger.rounds import previous_round, record_round
 from ..pipeline import Progress, gather_from_files, gather_from_ledger, stepper
 from ..project import Project
 from . import charts
+from .bulletin import bulletin_context
 from .context import Fallback, ReportInputs, Submission, build_context
 from .docprops import set_core_properties
 from .docx_report import render_docx
+from .kinds import PACKAGED_TEMPLATES, document_title, fit_context, template_name, within_the_year
 from .make_template import TEMPLATE_NAME
 from .summary_xlsx import summary_workbook
 
 STAGE_RENDER = "生成报告"
-PACKAGED_TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "templates" / TEMPLATE_NAME
+PACKAGED_TEMPLATE = PACKAGED_TEMPLATES / TEMPLATE_NAME
 VALIDATION_DIR = "validation"  # 审核结果.xlsx and .json (annotated copies for units: reportkit validate)
 MANIFEST_FILE = "manifest.json"
 
@@ -52,6 +57,7 @@ class BuildResult:
     submissions: list[Submission] | None = None  # each unit's collection record, from the ledger
     revalidated: int = 0  # stored returns checked again because the plan changed since
     fallbacks: list[Fallback] = field(default_factory=list)  # newest return rejected, an older one used
+    supervision: Supervision | None = None  # a work plan's round: the 督办台账
 
     @property
     def exit_code(self) -> int:
@@ -78,22 +84,27 @@ class BuildResult:
             "findings": self.findings,
             "revalidated": self.revalidated,
             "evaluation": ev.to_dict() if ev else None,
+            "supervision": self.supervision.to_dict() if self.supervision else None,
         }
 
 
 # ---------------------------------------------------------------- files
 def report_names(plan: Plan) -> tuple[str, str]:
     name = plan.info.name
-    return (safe_file_name(name, f"{plan.info.evaluation_kind.value}报告.docx", fallback="规划"),
+    kind = f"{plan.info.period_label}{document_title(plan.info)}" if plan.info.is_work_plan \
+        else document_title(plan.info)
+    return (safe_file_name(name, f"{kind}.docx", fallback="规划"),
             safe_file_name(name, "汇总表.xlsx", fallback="规划"))
 
 
-def find_template(project: Project, template: Path | None = None) -> Path:
-    """An explicit template, else the project's ``templates/`` default, else the packaged one."""
+def find_template(project: Project, template: Path | None = None, plan: Plan | None = None) -> Path:
+    """An explicit template, else the project's ``templates/`` default for the plan's kind of
+    document (落实情况通报, 年度监测报告, 中期/总结评估报告), else the packaged one."""
     if template is not None:
         return template
-    local = project.templates_dir / TEMPLATE_NAME
-    return local if local.is_file() else PACKAGED_TEMPLATE
+    name = template_name(plan.info) if plan is not None else TEMPLATE_NAME
+    local = project.templates_dir / name
+    return local if local.is_file() else PACKAGED_TEMPLATES / name
 
 
 # ---------------------------------------------------------------- steps
@@ -157,18 +168,22 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
                           [f for r in result.run.active for f in r.findings], submissions=result.submissions,
                           generated_at=now, fallbacks=result.fallbacks)
-    base = build_context(inputs)
+    base = fit_context(build_context(inputs), result.plan.info)
     step()
     images = {"status": charts.status_chart(base["counts"]["by_status"]),
               "progress": charts.progress_chart(base["indicators"])}
     ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
+    if result.supervision is not None:
+        base = {**base, "bulletin": bulletin_context(result.plan, result.supervision, result.evaluation,
+                                                      result.run.returns)}
+        ctx["bulletin"] = base["bulletin"]
     step()
     report_name, summary_name = report_names(result.plan)
     out = project.outputs
     report = ctx["report"]
     docx = set_core_properties(render_docx(result.template, ctx), title=report["title"], author=report["author"],
                                created=now, subject=result.plan.info.name,
-                               keywords=f"{result.plan.info.evaluation_kind.value}；{result.plan.info.region}")
+                               keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}")
     files = {out / report_name: docx}
     step()
     files[out / summary_name] = summary_workbook(base)
@@ -190,18 +205,35 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     gathered = (gather_from_files if dry_run else gather_from_ledger)(plan, project, progress)
     included, excluded = gathered.included, gathered.excluded
     result = BuildResult(plan, gathered.run, included=included, excluded=excluded, dry_run=dry_run,
-                         template=find_template(project, template), submissions=gathered.submissions,
+                         template=find_template(project, template, plan), submissions=gathered.submissions,
                          revalidated=gathered.revalidated, fallbacks=gathered.fallbacks)
     if strict and excluded:
         result.strict_failed = True
         return result
-    result.evaluation = evaluate(plan, included, rejected_units=[r.unit for r in excluded if r.unit])
+    result.evaluation = within_the_year(evaluate(plan, included, rejected_units=[r.unit for r in excluded if r.unit]))
+    if plan.info.is_work_plan:
+        result.supervision = supervise_round(project, plan, included, record=not dry_run)
     if dry_run:
         return result
     files = render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)
     result.written = [write_bytes(path, data) for path, data in files.items()]
     result.written.append(write_validation_summary(result.run, project.outputs / VALIDATION_DIR / SUMMARY_NAME))
     return result
+
+
+def supervise_round(project: Project, plan: Plan, included: Sequence[ReturnData], *, record: bool) -> Supervision:
+    """The round's 督办台账, compared with the previous round the ledger holds (if any);
+    ``record`` remembers this round in the ledger."""
+    if not project.ledger_path.exists():
+        return supervise(plan, included)
+    with Ledger.for_project(project) as ledger:
+        if record:
+            record_round(ledger, plan)
+        before = previous_round(ledger, plan)
+        if before is None:
+            return supervise(plan, included)
+        return supervise(plan, included, previous_label=before.label, previous_cutoff=before.cutoff,
+                         previous_returns=ledger.accepted_in(plan, before.period))
 
 
 def load_checked_plan(project: Project) -> Plan:

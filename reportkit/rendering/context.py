@@ -27,6 +27,7 @@ from ..intake.types import STATE_LABELS, ReturnData
 from . import formatting as fmt
 from . import sentences, synthesis
 from .appendix import finding_location, plain_message, reporting_rows, submissions_of, values_rows
+from .kinds import document_title
 
 STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and the workbook
     Status.ACHIEVED: "C6EFCE",
@@ -200,8 +201,8 @@ def plan_section(inputs: ReportInputs) -> dict[str, Any]:
 def report_section(inputs: ReportInputs) -> dict[str, Any]:
     info = inputs.plan.info
     return {
-        "title": f"{info.name}{info.evaluation_kind.value}报告",
-        "kind": info.evaluation_kind.value,
+        "title": f"{info.name}{document_title(info)}",
+        "kind": info.document_kind,
         "author": inputs.author or info.lead_agency or info.issuer,
         "date": fmt.date_text(inputs.generated_at.date()),
         "generated_at": fmt.datetime_text(inputs.generated_at),

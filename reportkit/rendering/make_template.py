@@ -33,6 +33,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 TEMPLATE_NAME = "中期评估报告模板.docx"
+ANNUAL_TEMPLATE_NAME = "年度监测报告模板.docx"
 
 FANGSONG = "仿宋_GB2312"
 HEITI = "黑体"
@@ -455,12 +456,17 @@ INDICATOR_CELLS = (
 )
 
 
-def section_indicators(doc: Document) -> None:
+def section_indicators(doc: Document, annual: bool = False) -> None:
     para(doc, "二、主要指标完成情况", HEADING1)
     para(doc, "{{ counts.sentence }}")
     para(doc, "表1  主要指标完成情况", CAPTION)
-    loop_table(doc, INDICATOR_HEADERS, INDICATOR_WIDTHS, "r in indicators", INDICATOR_CELLS,
-               centred=(0, *range(2, 11)), margin_cm=0.05)
+    if annual:  # no 预计 column: its width goes to the indicator's name
+        widths = (INDICATOR_WIDTHS[0], INDICATOR_WIDTHS[1] + INDICATOR_WIDTHS[-1], *INDICATOR_WIDTHS[2:-1])
+        loop_table(doc, INDICATOR_HEADERS[:-1], widths, "r in indicators", INDICATOR_CELLS[:-1],
+                   centred=(0, *range(2, 10)), margin_cm=0.05)
+    else:
+        loop_table(doc, INDICATOR_HEADERS, INDICATOR_WIDTHS, "r in indicators", INDICATOR_CELLS,
+                   centred=(0, *range(2, 11)), margin_cm=0.05)
     para(doc, "注：{{ counts.note }}", TABLE_TEXT)
     tag(doc, "{%p if charts.progress %}")
     para(doc, "{{ charts.progress }}", FIGURE)
@@ -511,7 +517,7 @@ def section_problems(doc: Document) -> None:
     tag(doc, "{%p endif %}")
 
 
-def section_suggestions(doc: Document) -> None:
+def section_suggestions(doc: Document, annual: bool = False) -> None:
     para(doc, "五、下一步工作建议", HEADING1)
     para(doc, "（一）推动滞后指标加快达标", HEADING2)
     text_list(doc, "s", "suggestions.indicators", "suggestions.no_focus")
@@ -519,10 +525,14 @@ def section_suggestions(doc: Document) -> None:
     para(doc, "（二）加快推进滞后任务", HEADING2)
     plain_list(doc, "s", "suggestions.tasks")
     tag(doc, "{%p endif %}")
-    para(doc, "{% if suggestions.tasks %}（三）{% else %}（二）{% endif %}指标调整建议", HEADING2)
-    text_list(doc, "s", "suggestions.adjust", "suggestions.no_adjust")
-    tag(doc, "{%p if suggestions.plans or suggestions.views %}")
-    para(doc, "{% if suggestions.tasks %}（四）{% else %}（三）{% endif %}各单位下一步打算和意见建议", HEADING2)
+    if annual:  # a yearly round does not propose adjusting the plan's targets
+        tag(doc, "{%p if suggestions.plans or suggestions.views %}")
+        para(doc, "{% if suggestions.tasks %}（三）{% else %}（二）{% endif %}各单位下一步打算和意见建议", HEADING2)
+    else:
+        para(doc, "{% if suggestions.tasks %}（三）{% else %}（二）{% endif %}指标调整建议", HEADING2)
+        text_list(doc, "s", "suggestions.adjust", "suggestions.no_adjust")
+        tag(doc, "{%p if suggestions.plans or suggestions.views %}")
+        para(doc, "{% if suggestions.tasks %}（四）{% else %}（三）{% endif %}各单位下一步打算和意见建议", HEADING2)
     optional_para(doc, "suggestions.plans")
     optional_para(doc, "suggestions.views")
     tag(doc, "{%p endif %}")
@@ -573,7 +583,8 @@ def appendices(doc: Document) -> None:
                 "{{ f.explanation }}"), centred=(2,))
 
 
-def build_template() -> Document:
+def blank_document() -> Document:
+    """A document with the GB/T 9704 styles, fonts and page set up, and no paragraphs."""
     doc = Document()
     define_styles(doc)
     add_font_table(doc)
@@ -582,39 +593,56 @@ def build_template() -> Document:
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
-    cover(doc)
-    section_overview(doc)
-    section_indicators(doc)
-    section_tasks(doc)
-    section_problems(doc)
-    section_suggestions(doc)
-    appendices(doc)
-    page_numbers(doc)
-    chinese_theme(doc)
-    core = doc.core_properties
-    core.title = "中期评估报告模板"
-    core.author = ""
-    core.comments = ""
-    core.keywords = ""
-    core.subject = ""
-    core.last_modified_by = ""
     return doc
 
 
-def write_template(*paths: Path) -> None:
-    doc = build_template()
+def finish_document(doc: Document, title: str) -> Document:
+    """Page numbers, the Chinese theme fonts and clean document properties."""
+    page_numbers(doc)
+    chinese_theme(doc)
+    core = doc.core_properties
+    core.title = title
+    for attr in ("author", "comments", "keywords", "subject", "last_modified_by"):
+        setattr(core, attr, "")
+    return doc
+
+
+def build_template(annual: bool = False) -> Document:
+    """The evaluation report template; ``annual``: the 年度监测 variant (no 预计 column, no
+    target-adjustment section: a yearly round says where the plan stands this year)."""
+    doc = blank_document()
+    cover(doc)
+    section_overview(doc)
+    section_indicators(doc, annual)
+    section_tasks(doc)
+    section_problems(doc)
+    section_suggestions(doc, annual)
+    appendices(doc)
+    return finish_document(doc, ANNUAL_TEMPLATE_NAME.removesuffix(".docx") if annual
+                           else TEMPLATE_NAME.removesuffix(".docx"))
+
+
+def save_document(doc: Document, *paths: Path) -> None:
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
         doc.save(str(path))
 
 
+def write_template(*paths: Path, annual: bool = False) -> None:
+    save_document(build_template(annual), *paths)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """``make_template [FILE…]``: the 中期评估 template to each FILE; without arguments both
+    committed copies, and the packaged 年度监测 variant."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        root = Path(__file__).resolve().parents[2]
-        args = [str(root / "templates" / TEMPLATE_NAME),
-                str(Path(__file__).resolve().parents[1] / "data" / "templates" / TEMPLATE_NAME)]
-    write_template(*(Path(a) for a in args))
+    if args:
+        write_template(*(Path(a) for a in args))
+        return 0
+    root = Path(__file__).resolve().parents[2]
+    packaged = Path(__file__).resolve().parents[1] / "data" / "templates"
+    write_template(root / "templates" / TEMPLATE_NAME, packaged / TEMPLATE_NAME)
+    write_template(packaged / ANNUAL_TEMPLATE_NAME, annual=True)
     return 0
 
 

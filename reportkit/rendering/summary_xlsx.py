@@ -20,7 +20,8 @@ from ..textwidth import display_width
 from .context import STATUS_COLORS
 from .formatting import clean_text
 
-TASK_COLORS = {"已完成": "C6EFCE", "按进度推进": "DDEBF7", "滞后": "F8CBAD", "未启动": "F8CBAD", "未填报": "E7E6E6"}
+TASK_COLORS = {"已完成": "C6EFCE", "按进度推进": "DDEBF7", "滞后": "F8CBAD", "未启动": "F8CBAD", "未填报": "E7E6E6",
+               "序时推进": "DDEBF7", "逾期未完成": "F8CBAD", "未报送": "E7E6E6"}
 
 Column = tuple[str, Callable[[dict[str, Any]], Any], str]  # header, getter, format key
 WRAP_AT = 30  # column width (CJK counted double) beyond which text wraps
@@ -195,10 +196,33 @@ FINDING_COLUMNS: tuple[Column, ...] = (
 )
 
 
+LEDGER_COLUMNS: tuple[Column, ...] = (
+    ("任务编码", _get("code"), "text"), ("章节", _get("chapter"), "text"), ("任务", _get("title"), "text"),
+    ("完成时限", _get("due"), "text"), ("牵头单位", _get("lead"), "text"), ("配合单位", _get("cooperating"), "text"),
+    ("进展状态", _get("status"), "text"), ("上一轮状态", _get("previous"), "text"), ("较上轮", _get("change"), "text"),
+    ("单位填报状态", _get("declared"), "text"), ("进展情况", _get("progress"), "text"),
+    ("存在问题", _get("problems"), "text"),
+)
+UNIT_TALLY_COLUMNS: tuple[Column, ...] = (
+    ("责任单位", _get("name"), "text"), ("任务数", _get("total"), "int"), ("已完成", _get("done"), "int"),
+    ("序时推进", _get("on_schedule"), "int"), ("滞后", _get("lagging"), "int"), ("逾期", _get("overdue"), "int"),
+    ("未启动", _get("not_started"), "int"), ("未报送", _get("unreported"), "int"),
+)
+
+
+def _bulletin_sheets(book: _Book, bulletin: Mapping[str, Any]) -> None:
+    """A work plan's round: the 督办台账 and the per-responsible-unit table, first."""
+    book.table("督办台账", f"{bulletin['round']}督办台账（{bulletin['ledger_note']}）", LEDGER_COLUMNS,
+               bulletin["ledger"], status_col="进展状态")
+    book.table("分单位统计", f"{bulletin['round']}分责任单位统计", UNIT_TALLY_COLUMNS, bulletin["units"])
+
+
 def summary_workbook(ctx: Mapping[str, Any]) -> bytes:
     """The summary workbook as bytes (the caller writes it atomically)."""
     buf = io.BytesIO()
     book = _Book(buf)
+    if ctx.get("bulletin"):
+        _bulletin_sheets(book, ctx["bulletin"])
     _indicator_sheet(book, ctx)
     _status_sheet(book, ctx)
     _values_sheet(book, ctx)

@@ -1,0 +1,61 @@
+"""Which document a plan's round is written as, and its default template.
+
+A work plan's round is a short 落实情况通报 (with the 督办台账); a five-year plan's yearly round
+a 年度监测报告 (this year against the schedule, no target adjustment, no projection beyond the
+year); 中期评估 and 总结评估 keep the full evaluation report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..definitions.model import EvaluationKind, PlanInfo
+from ..evaluation import Evaluation
+from ..evaluation.projection import no_projection
+from .make_template import ANNUAL_TEMPLATE_NAME as ANNUAL_TEMPLATE
+from .make_template import TEMPLATE_NAME
+
+BULLETIN_TEMPLATE = "落实情况通报模板.docx"
+PACKAGED_TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
+
+
+def template_name(info: PlanInfo) -> str:
+    """The default template file name for the plan's kind of document."""
+    if info.is_work_plan:
+        return BULLETIN_TEMPLATE
+    if info.evaluation_kind is EvaluationKind.ANNUAL:
+        return ANNUAL_TEMPLATE
+    return TEMPLATE_NAME
+
+
+def document_title(info: PlanInfo) -> str:
+    """落实情况通报 / 年度监测报告 / 中期评估报告 / 总结评估报告."""
+    kind = info.document_kind
+    return kind if kind.endswith("通报") else f"{kind}报告"
+
+
+def within_the_year(ev: Evaluation) -> Evaluation:
+    """A yearly round (年度监测, a work plan's round) says where each indicator stands this year:
+    no projection to the end of a plan period."""
+    if not (ev.info.is_work_plan or ev.info.evaluation_kind is EvaluationKind.ANNUAL):
+        return ev
+    reason = "年度监测只评价本年度进展，不作预计" if not ev.info.is_work_plan else "按本轮截止时的数值评价，不作预计"
+    # the reason stays in the evaluation's data; the report's sentences say nothing about it
+    return replace(ev, indicators=tuple(
+        replace(r, projection=replace(no_projection(r.target_year, reason), text="")) for r in ev.indicators))
+
+
+_PROJECTION_NOTE = "“预计”为按已有年度数据外推的预测，不代表实际完成情况；"
+
+
+def fit_context(ctx: dict[str, Any], info: PlanInfo) -> dict[str, Any]:
+    """The report context for the plan's kind of document: a yearly round has no projection,
+    so its notes do not explain one."""
+    if not (info.is_work_plan or info.evaluation_kind is EvaluationKind.ANNUAL):
+        return ctx
+    counts = dict(ctx.get("counts", {}))
+    if isinstance(counts.get("note"), str):
+        counts["note"] = counts["note"].replace(_PROJECTION_NOTE, "")
+    return {**ctx, "counts": counts}
