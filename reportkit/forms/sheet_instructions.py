@@ -63,7 +63,7 @@ def _facts(plan: Plan, spec: Instructions) -> list[tuple[str, str]]:
     return [
         ("填报单位", f"{spec.unit_name}（编码 {spec.unit_code}）"),
         ("规划名称", info.name),
-        ("评估类型", f"{info.period_label}（数据截至 {_date(info.cutoff)}）"),
+        ("报送期次" if info.is_work_plan else "评估类型", f"{info.period_label}（数据截至 {_date(info.cutoff)}）"),
         ("报送截止", _date(info.deadline) if info.deadline else "请按报送通知要求的时间报送"),
         ("联系人", contact),
         ("表样版本", f"{info.form_version}（请使用本表填报，勿使用旧版表格）"),
@@ -82,7 +82,8 @@ def _contents(plan: Plan, spec: Instructions) -> list[str]:
     lines += [
         (f"2. “{SHEET_TASKS}”：本单位牵头或参与的 {spec.task_count} 项重点任务，填写进展情况、完成状态、存在问题和下一步打算。"
          if spec.task_count else f"2. “{SHEET_TASKS}”：本单位本次无需填报重点任务。"),
-        f"3. “{SHEET_NARRATIVE}”：规划实施的主要成效、存在问题、意见建议，以及填报人和联系电话。",
+        f"3. “{SHEET_NARRATIVE}”：{'工作要点落实' if plan.info.is_work_plan else '规划实施'}的主要成效、存在问题、"
+        "意见建议，以及填报人和联系电话。",
     ]
     if plan.info.cutoff.month != 12 or plan.info.cutoff.day != 31:
         lines.append(f"4. {plan.info.cutoff_year}年数据填写截至 {_date(plan.info.cutoff)} 的数据。")
@@ -95,7 +96,10 @@ def _baseline_lines(plan: Plan, spec: Instructions) -> list[str]:
     shared = [r.code for r in spec.rows if not r.baseline_locked]
     locked = [r.code for r in spec.rows if r.baseline_locked]
     lines = []
-    if shared:
+    if shared and plan.info.is_work_plan:
+        lines.append(f"   “{year_header(year)}”列为上年数：请按与{year + 1}年相同的口径填写本单位{year}年全年的数值，"
+                     "用于判断“逐年提高”“同比提高”等目标（上一轮已报送并通过审核的数值会预先填入并锁定）。")
+    elif shared:
         lines.append(f"   “{year_header(year)}”列为规划基期年：请按与其他年份相同的口径填写本单位{year}年的数值"
                      "（区县填本区县的数，不是全市数），"
                      "用于计算本单位的完成进度、分析各单位对全市指标的影响；"

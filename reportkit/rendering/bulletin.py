@@ -25,6 +25,7 @@ from ..evaluation.supervision import (
     UNREPORTED,
     SupervisedTask,
     Supervision,
+    UnitTally,
 )
 from ..intake.types import ReturnData
 from . import formatting as fmt
@@ -214,7 +215,8 @@ def bulletin_context(plan: Plan, sup: Supervision, ev: Evaluation,
         "ledger": ledger_rows(sup),
         "ledger_note": (f"进展状态按截至{fmt.date_text(sup.cutoff)}的完成时限和责任单位报送的完成状态确定："
                         "时限已到而未完成的为逾期未完成；“较上轮”为与上一轮相比的变化。"),
-        "units": [_unit_row(u) for u in sup.by_unit],
+        "units": [*(_unit_row(u) for u in sup.by_unit),
+                  _unit_row(UnitTally("", "合计", {k: sum(u.counts[k] for u in sup.by_unit) for k in counts}))],
         "units_note": "按牵头单位统计；“逾期”为完成时限已到而未完成的任务数。",
     }
 
