@@ -269,3 +269,16 @@ def test_a_binding_indicator_that_cannot_be_evaluated_is_named_among_the_warning
         third, indicator=binding)))
     alerts = [a["text"] for a in build_context(inputs)["problems"]["alerts"]]
     assert alerts[-1] == "【需关注】特种设备万台死亡人数为约束性指标，暂无法评估：牵头单位未报送数据。"
+
+
+def test_a_projected_count_is_never_fractional():
+    inputs = sample_inputs()
+    ev = inputs.evaluation
+    first = ev.indicators[0]
+    count = dataclasses.replace(first.indicator, unit="件", decimals=0)
+    projection = dataclasses.replace(first.projection, value=8.7, decimals=1, will_meet=False,
+                                     text="预计2025年可达 8.7 件，完成规划目标存在困难")
+    inputs.evaluation = dataclasses.replace(ev, indicators=(
+        dataclasses.replace(first, indicator=count, projection=projection), *ev.indicators[1:]))
+    sentence = build_context(inputs)["indicators"][0]["sentence"]
+    assert "预计2025年可达8件，完成规划目标存在困难" in sentence and "8.7" not in sentence

@@ -11,6 +11,7 @@ decimals); percentages say what they are a share of ("完成规划期增长目�
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..definitions.model import Kind
@@ -165,10 +166,16 @@ def projection_phrase(r: IndicatorResult) -> str:
         return text.replace(" ", "")
     ind = r.indicator
     decimals = p.decimals if p.decimals is not None else ind.decimals
+    value = p.value
+    if ind.decimals == 0 and not ind.is_percent:
+        # a count is never fractional, even projected: round towards "not yet reached" so that
+        # 8.7 against a target of 9 reads 8, not 9
+        value = float(math.floor(value + 1e-9) if r.indicator.direction.value != "ceiling" else math.ceil(value - 1e-9))
+        decimals = 0
     new = "规划期累计新增" if ind.kind is Kind.NEW or r.method is ProgressMethod.NEW else ""
     verdict = "能够完成规划目标" if p.will_meet else "完成规划目标存在困难"
     note = _NOTE.search(text)
-    return f"预计{p.year}年{new}可达{fmt.figure(p.value, ind.unit, decimals)}，{verdict}" + (note.group(0) if note else "")
+    return f"预计{p.year}年{new}可达{fmt.figure(value, ind.unit, decimals)}，{verdict}" + (note.group(0) if note else "")
 
 
 def subject_with(subject: str, rest: str) -> str:

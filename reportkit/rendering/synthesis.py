@@ -23,7 +23,7 @@ from ..evaluation.types import (
 )
 from . import formatting as fmt
 from .grouping import TextGroup, group_texts, informative, sentences
-from .sentences import fig, plan_fig
+from .sentences import fig, plan_fig, projection_phrase
 
 MAX_LISTED = 6  # names listed in full in a sentence; beyond that "A、B、C等N项"
 MAX_GROUPS = 5  # grouped points (一是…五是) in one paragraph
@@ -342,7 +342,7 @@ def indicator_problem(r: IndicatorResult, names: Mapping[str, str], flagged: Map
     elif r.status is Status.LAGGING:
         text = f"{ind.name}进度滞后（当前{fig(r, r.current)}，目标{ind.target.display()}）"
     else:
-        text = f"{ind.name}当前进度基本符合预期，但按现有趋势{(r.projection.text if r.projection else '').strip('。')}"
+        text = f"{ind.name}当前进度基本符合预期，但按现有趋势{projection_phrase(r)}"
     units = _lagging_unit_names(r, names)
     if units:
         who = "、".join(units) if len(units) <= 4 else f"{'、'.join(units[:3])}等{len(units)}个单位"
@@ -474,7 +474,7 @@ def adjustment(r: IndicatorResult, flagged: Mapping[str, Any]) -> str:
     if (far_behind and ind.attribute is not Attribute.BINDING and r.projection is not None
             and r.projection.will_meet is False):
         return (f"{ind.name}完成规划目标的{fmt.percent(r.progress)}，不足时间进度（{fmt.percent(r.time_progress)}）的一半，"
-                f"{(r.projection.text or '').strip('。')}，作为预期性指标，建议在分析原因的基础上按程序研究调整目标值。")
+                f"{projection_phrase(r)}，作为预期性指标，建议在分析原因的基础上按程序研究调整目标值。")
     return ""
 
 
