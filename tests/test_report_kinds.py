@@ -68,8 +68,11 @@ def test_annual_monitoring_of_a_five_year_plan(tmp_path: Path):
     assert all(r.projection.value is None for r in result.evaluation.indicators)
     # progress against the schedule stays: a five-year plan's yearly round
     assert "时间进度" in text
-    header = docx.Document(str(report)).tables[0].rows[0].cells
-    assert [c.text for c in header][-1] == "状态"
+    table = docx.Document(str(report)).tables[0]
+    assert [c.text for c in table.rows[0].cells][-2:] == ["状态", "较上年"]
+    changes = {r.cells[1].text: r.cells[-1].text for r in table.rows[1:]}
+    # 食品安全评价性抽检合格率: 98.13% in 2022, 98.33% in 2023
+    assert changes["食品安全评价性抽检合格率"] == "+0.2个百分点"
 
 
 def test_final_evaluation_of_a_five_year_plan(tmp_path: Path):

@@ -246,3 +246,11 @@ def test_unreported_task_past_its_deadline_is_overdue_and_changes_are_named():
     assert status["C"] == ("未报送", "已完成", "本轮新完成")
     assert status["D"] == ("未报送", "未启动", "")
     assert sup.previous_counts["逾期未完成"] == 1
+
+
+def test_evaluate_of_a_round_makes_no_projection(built: Path):
+    res = CliRunner().invoke(main, ["evaluate", "--json", "-p", str(built)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output[res.output.index("{"):])
+    assert [i["projection"]["value"] for i in data["indicators"]] == [None, None, None]
+    assert [i["status"] for i in data["indicators"]] == ["提前实现", "基本符合预期", "提前实现"]

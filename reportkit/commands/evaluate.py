@@ -54,12 +54,14 @@ def evaluate_cmd(tolerance: float | None, project_dir: Path | None, as_json: boo
       reportkit evaluate --tolerance 3
     """
     from ..definitions.loader import load_plan
+    from ..rendering.kinds import within_the_year
 
     project = get_project(project_dir)
     plan = load_plan(project.plan_path)
     gathered = gather_returns(plan, project, quiet=as_json)
-    result = evaluate(plan, gathered.included, tolerance=tolerance,
-                      rejected_units=[r.unit for r in gathered.excluded if r.unit])
+    # a yearly round (年度监测, a work plan's round) is not projected to a plan's end, as in the report
+    result = within_the_year(evaluate(plan, gathered.included, tolerance=tolerance,
+                                      rejected_units=[r.unit for r in gathered.excluded if r.unit]))
     if as_json:
         data = result.to_dict()
         data["rejected_files"] = [Path(r.path).name for r in gathered.excluded]

@@ -29,6 +29,7 @@ from ..evaluation.supervision import (
 )
 from ..intake.types import ReturnData
 from . import formatting as fmt
+from .kinds import previous_year, year_change
 
 STATUS_COLORS = {DONE: "C6EFCE", ON_SCHEDULE: "DDEBF7", LAGGING: "FCE4D6", OVERDUE: "F8CBAD",
                  NOT_STARTED: "FCE4D6", UNREPORTED: "E7E6E6", UNCLEAR: "E7E6E6"}
@@ -120,16 +121,12 @@ def _indicator_sentence(r: Any) -> str:
         return f"{ind.name}无法评估（{r.reason or '无数据'}）"
     value = fmt.figure(r.current, ind.unit, ind.decimals)
     text = f"{ind.name}为{value}"
-    if r.baseline is not None and r.current_year is not None:
-        before = fmt.figure(r.baseline, ind.unit, ind.decimals)
-        diff = r.current - r.baseline
-        if abs(diff) < 0.5 * 10 ** -max(ind.decimals, 1):
-            move = "与上年持平"
-        elif ind.is_percent:
-            move = f"比上年{'提高' if diff > 0 else '下降'}{fmt.points_text(abs(diff))}"
-        else:
-            move = f"比上年{'增加' if diff > 0 else '减少'}{fmt.figure(abs(diff), ind.unit, ind.decimals)}"
-        text += f"，上年（{r.current_year - 1}年）为{before}，{move}"
+    before = previous_year(r)
+    if before is not None:
+        change = year_change(r)
+        up, down = ("提高", "下降") if ind.is_percent else ("增加", "减少")
+        move = "与上年持平" if change == "持平" else f"比上年{up if change.startswith('+') else down}{change[1:]}"
+        text += f"，上年（{before[0]}年）为{fmt.figure(before[1], ind.unit, ind.decimals)}，{move}"
     verdict = _VERDICTS.get(r.status, f"无法评估（{r.reason}）" if r.reason else "无法评估")
     return f"{text}；目标要求“{ind.target.display()}”，{verdict}"
 

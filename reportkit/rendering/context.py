@@ -27,7 +27,7 @@ from ..intake.types import STATE_LABELS, ReturnData
 from . import formatting as fmt
 from . import sentences, synthesis
 from .appendix import finding_location, plain_message, reporting_rows, submissions_of, values_rows
-from .kinds import document_title
+from .kinds import document_title, year_change
 
 STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and the workbook
     Status.ACHIEVED: "C6EFCE",
@@ -270,6 +270,7 @@ def indicator_row(index: int, r: IndicatorResult, names: dict[str, str], base_ye
         "alert": r.alert,
         "unverified": bool(caveat),
         "projection": projection_cell(r),
+        "year_change": year_change(r),  # against the year before the latest figure (年度监测)
         "projection_text": sentences.projection_phrase(r),
         "projection_value": projection_value(r),
         "lead_unit": names.get(ind.lead_unit, ind.lead_unit) or fmt.NONE_TEXT,

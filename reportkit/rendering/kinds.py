@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..definitions.model import EvaluationKind, PlanInfo
-from ..evaluation import Evaluation
+from ..evaluation import Evaluation, IndicatorResult
 from ..evaluation.projection import no_projection
+from . import formatting as fmt
 from .make_template import ANNUAL_TEMPLATE_NAME as ANNUAL_TEMPLATE
 from .make_template import TEMPLATE_NAME
 
@@ -59,3 +60,33 @@ def fit_context(ctx: dict[str, Any], info: PlanInfo) -> dict[str, Any]:
     if isinstance(counts.get("note"), str):
         counts["note"] = counts["note"].replace(_PROJECTION_NOTE, "")
     return {**ctx, "counts": counts}
+
+
+def previous_year(r: IndicatorResult) -> tuple[int, float] | None:
+    """(year, value) of the year before the indicator's latest figure: its roll-up, or the
+    baseline when that year is the baseline year; None when not known."""
+    if r.current is None or r.current_year is None:
+        return None
+    year = r.current_year - 1
+    for roll in r.rollups:
+        if roll.year == year:
+            return (year, roll.value) if roll.value is not None else None
+    if year == r.baseline_year and r.baseline is not None:
+        return year, r.baseline
+    return None
+
+
+def year_change(r: IndicatorResult) -> str:
+    """The latest figure against the year before, for a table cell: ``+2.3个百分点``, ``-1.20万户``,
+    ``持平``, ``—`` when either year is missing."""
+    before = previous_year(r)
+    if before is None or r.current is None:
+        return fmt.NONE_TEXT
+    ind = r.indicator
+    diff = r.current - before[1]
+    if abs(diff) < 0.5 * 10 ** -max(ind.decimals, 1):
+        return "持平"
+    sign = "+" if diff > 0 else "-"
+    if ind.is_percent:
+        return f"{sign}{fmt.points_text(abs(diff))}"
+    return f"{sign}{fmt.figure(abs(diff), ind.unit, ind.decimals)}"

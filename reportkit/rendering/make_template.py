@@ -460,10 +460,9 @@ def section_indicators(doc: Document, annual: bool = False) -> None:
     para(doc, "二、主要指标完成情况", HEADING1)
     para(doc, "{{ counts.sentence }}")
     para(doc, "表1  主要指标完成情况", CAPTION)
-    if annual:  # no 预计 column: its width goes to the indicator's name
-        widths = (INDICATOR_WIDTHS[0], INDICATOR_WIDTHS[1] + INDICATOR_WIDTHS[-1], *INDICATOR_WIDTHS[2:-1])
-        loop_table(doc, INDICATOR_HEADERS[:-1], widths, "r in indicators", INDICATOR_CELLS[:-1],
-                   centred=(0, *range(2, 10)), margin_cm=0.05)
+    if annual:  # this year against the last instead of a projection to the plan's end
+        loop_table(doc, (*INDICATOR_HEADERS[:-1], "较上年"), INDICATOR_WIDTHS, "r in indicators",
+                   (*INDICATOR_CELLS[:-1], "{{ r.year_change }}"), centred=(0, *range(2, 11)), margin_cm=0.05)
     else:
         loop_table(doc, INDICATOR_HEADERS, INDICATOR_WIDTHS, "r in indicators", INDICATOR_CELLS,
                    centred=(0, *range(2, 11)), margin_cm=0.05)
