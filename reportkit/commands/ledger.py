@@ -174,7 +174,7 @@ def status_cmd(project_dir: Path | None, as_json: bool) -> None:
 
 def _print_status(report: StatusReport) -> None:
     deadline = f"，截止日期 {report.deadline}" if report.deadline else ""
-    table = Table(title=f"{report.plan_name} 报送情况（{report.period}{deadline}）")
+    table = Table(title=f"{report.plan_name} 报送情况（{period_round_label(report.period)}{deadline}）")
     for col in ("单位", "是否报送", "报送时间", "状态", "报送次数", "按时/逾期"):
         table.add_column(col, overflow="fold")
     for u in [*report.units, *report.others]:
