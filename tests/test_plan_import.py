@@ -131,6 +131,7 @@ def test_plan_information_and_bracket_note(documents: dict, fmt: str) -> None:
     assert facts.issuer and facts.issuer.value == "肇庆市鼎湖区人民政府"
     assert facts.region and facts.region.value == "肇庆市鼎湖区"
     assert facts.years and (facts.years[0].value, facts.years[1].value) == ("2020", "2025")
+    assert facts.years[0].where == {"txt": "第 94 行", "docx": "第 1 个表格", "html": "第 1 个表格"}[fmt]
     assert facts.cumulative and facts.cumulative.value == "〔〕"
     assert facts.new and facts.new.value == "〈〉"
     ezhou = read_plan(documents[("ezhou", fmt)]).facts

@@ -96,7 +96,7 @@ def _print_import(result: ImportResult) -> None:
     if result.out:
         console.print(line(("已写出", "green"), f" {result.out}：黄色单元格为导入值，批注中有原文和位置，"
                            "请逐项核对（“导入核对”工作表列出全部导入内容）。\n"
-                           f"下一步：补填后运行 reportkit plan check {result.out}"))
+                           f"下一步：补填后运行 reportkit plan check {result.out}"), soft_wrap=True)
     else:
         console.print(styled("未写出规划定义工作簿。", "red"))
 

@@ -106,7 +106,7 @@ def find_tables(doc: Document, conventions: BracketConventions) -> list[Indicato
                 found.append(t)
         else:
             paragraphs.append(block)
-            if "指标" in block.text and len(clean(block.text)) <= 40:
+            if "指标" in block.text and len(clean(block.text)) <= 40 and not clean(block.text).startswith("序号"):
                 title = clean(block.text)
     found.extend(_from_lines(paragraphs, conventions))
     _check_numbering(found)

@@ -75,7 +75,7 @@ class ProseResult:
     targets: list[TargetCandidate] = field(default_factory=list)
 
 
-def read_facts(paragraphs: list[Paragraph], table_years: tuple[int, ...]) -> PlanFacts:
+def read_facts(paragraphs: list[Paragraph], table_years: tuple[int, ...], table_where: str = "") -> PlanFacts:
     facts = PlanFacts()
     texts = [(clean(p.text), p) for p in paragraphs]
     facts.name = _plan_name(texts)
@@ -84,7 +84,7 @@ def read_facts(paragraphs: list[Paragraph], table_years: tuple[int, ...]) -> Pla
         region = _region(facts.name.value)
         if region:
             facts.region = Found(region, facts.name.quote, facts.name.where)
-    facts.years = _years(texts, facts.name, table_years)
+    facts.years = _years(texts, facts.name, table_years, table_where)
     facts.cumulative, facts.new, facts.note = _brackets(texts)
     return facts
 
@@ -116,8 +116,12 @@ def _region(name: str) -> str:
     return m.group(1) if m else ""
 
 
-def _years(texts: list[tuple[str, Paragraph]], name: Found | None,
-           table_years: tuple[int, ...]) -> tuple[Found, Found] | None:
+def _years(texts: list[tuple[str, Paragraph]], name: Found | None, table_years: tuple[int, ...],
+           table_where: str) -> tuple[Found, Found] | None:
+    from_table = None
+    if len(table_years) == 2:
+        quote = f"主要指标表表头年份 {table_years[0]}、{table_years[1]}"
+        from_table = Found(str(table_years[0]), quote, table_where), Found(str(table_years[1]), quote, table_where)
     candidates = ([(name.quote, name.where)] if name else []) + [(t, p.where) for t, p in texts[:60]]
     for text, where in candidates:
         m = re.search(r"((?:19|20)\d\d)\s*[—–\-~～至到]+\s*((?:19|20)\d\d)\s*年", text)
@@ -127,14 +131,8 @@ def _years(texts: list[tuple[str, Paragraph]], name: Found | None,
             return Found(str(base), text, where), Found(str(end), text, where)
         for word, (b, e) in _FIVE_YEAR.items():
             if f"{word}”" in text or f"{word}\"" in text or f"{word}规划" in text or f"“{word}" in text:
-                if table_years and len(table_years) == 2:
-                    return (Found(str(table_years[0]), f"主要指标表表头年份 {table_years[0]}、{table_years[1]}", where),
-                            Found(str(table_years[1]), f"主要指标表表头年份 {table_years[0]}、{table_years[1]}", where))
-                return Found(str(b), text, where), Found(str(e), text, where)
-    if len(table_years) == 2:
-        quote = f"主要指标表表头年份 {table_years[0]}、{table_years[1]}"
-        return Found(str(table_years[0]), quote, ""), Found(str(table_years[1]), quote, "")
-    return None
+                return from_table or (Found(str(b), text, where), Found(str(e), text, where))
+    return from_table
 
 
 _BRACKET_NOTE = re.compile(r"([〔\[［【(（〈<《])\s*([〕\]］】)）〉>》])\s*(?:内|中)?\s*(?:为|是|表示|系)\s*([^，,。；;、]*)")

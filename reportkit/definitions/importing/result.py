@@ -102,9 +102,9 @@ def _fill(result: ImportResult, doc: Document) -> None:
     conv = BracketConventions.from_text(facts.cumulative.value if facts.cumulative else None,
                                         facts.new.value if facts.new else None)
     tables = find_tables(doc, conv)
-    years = next((t.years for t in tables if len(t.years) == 2), ())
-    if years:
-        facts = read_facts(paragraphs, years)
+    with_years = next((t for t in tables if len(t.years) == 2), None)
+    if with_years is not None:
+        facts = read_facts(paragraphs, with_years.years, with_years.where)
     result.facts = facts
     _add_indicators(result, tables, name)
     prose = read_tasks(_text_stream(doc, {t.where for t in tables}))
