@@ -73,6 +73,8 @@ def test_bulletin_lists_overdue_tasks_with_their_responsible_units(built: Path):
     # done by the deadline, or not yet due: not in the list
     assert "完善知识产权资助政策" not in overdue and "建立企业海外维权援助机制" not in overdue
     assert "网络交易监管科报送的是2020年一季度的填报表，未作为本轮数据使用" in body
+    # indicators against the year before (2019 pre-filled from the first round)
+    assert "“明厨亮灶”覆盖率为84.7%，上年（2019年）为82.4%，比上年提高2.3个百分点" in body
 
 
 def test_bulletin_compares_with_the_previous_round(built: Path):

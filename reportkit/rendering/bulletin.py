@@ -123,7 +123,7 @@ def _indicator_sentence(r: Any) -> str:
     text = f"{ind.name}为{value}"
     before = previous_year(r)
     if before is not None:
-        change = year_change(r)
+        change = year_change(r, with_unit=True)
         up, down = ("提高", "下降") if ind.is_percent else ("增加", "减少")
         move = "与上年持平" if change == "持平" else f"比上年{up if change.startswith('+') else down}{change[1:]}"
         text += f"，上年（{before[0]}年）为{fmt.figure(before[1], ind.unit, ind.decimals)}，{move}"

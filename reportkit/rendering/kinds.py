@@ -64,21 +64,22 @@ def fit_context(ctx: dict[str, Any], info: PlanInfo) -> dict[str, Any]:
 
 def previous_year(r: IndicatorResult) -> tuple[int, float] | None:
     """(year, value) of the year before the indicator's latest figure: its roll-up, or the
-    baseline when that year is the baseline year; None when not known."""
-    if r.current is None or r.current_year is None:
+    baseline when that year is the baseline year; None when not known, or when either year's
+    roll-up misses units (two partial totals need not cover the same units)."""
+    if r.current is None or r.current_year is None or r.partial:
         return None
     year = r.current_year - 1
     for roll in r.rollups:
         if roll.year == year:
-            return (year, roll.value) if roll.value is not None else None
+            return (year, roll.value) if roll.value is not None and not roll.partial else None
     if year == r.baseline_year and r.baseline is not None:
         return year, r.baseline
     return None
 
 
-def year_change(r: IndicatorResult) -> str:
-    """The latest figure against the year before, for a table cell: ``+2.3个百分点``, ``-1.20万户``,
-    ``持平``, ``—`` when either year is missing."""
+def year_change(r: IndicatorResult, *, with_unit: bool = False) -> str:
+    """The latest figure against the year before: ``+2.3个百分点`` for a percentage, else the
+    signed difference (``+0.70``; ``+0.70万户`` ``with_unit``); ``持平``; ``—`` when not known."""
     before = previous_year(r)
     if before is None or r.current is None:
         return fmt.NONE_TEXT
@@ -89,4 +90,6 @@ def year_change(r: IndicatorResult) -> str:
     sign = "+" if diff > 0 else "-"
     if ind.is_percent:
         return f"{sign}{fmt.points_text(abs(diff))}"
-    return f"{sign}{fmt.figure(abs(diff), ind.unit, ind.decimals)}"
+    if with_unit:
+        return f"{sign}{fmt.figure(abs(diff), ind.unit, ind.decimals)}"
+    return f"{sign}{fmt.number(abs(diff), ind.decimals)}"
