@@ -345,7 +345,9 @@ def method_text(inputs: ReportInputs) -> str:
     """How the evaluation was done, in plain words."""
     ev, info = inputs.evaluation, inputs.plan.info
     deadline = getattr(info, "deadline", None)
-    text = (f"本次{info.evaluation_kind.value}评估期为{info.baseline_year + 1}年至{info.cutoff.year}年，"
+    first, last = info.baseline_year + 1, info.cutoff.year
+    period = f"{last}年" if first >= last else f"{first}年至{last}年"
+    text = (f"本次{info.evaluation_kind.value}覆盖{period}，"
             f"数据截至{fmt.date_text(info.cutoff)}，规划期时间进度为{fmt.percent(ev.time_progress)}。"
             "评估采取各单位填报、统一审核汇总的方式：各单位按统一填报表报送指标数据和重点任务进展，"
             "经逐表审核后汇总测算各项指标的完成进度，并与时间进度比较。")
