@@ -7,8 +7,10 @@ failed write. Every output of reportkit goes through :func:`write_via_temp`.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -46,7 +48,8 @@ def write_via_temp(target: Path, write: Callable[[Path], None], *, shared: bool 
     ``shared``: readable by others like any file the user saves (mkstemp makes it private)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{safe_file_name(target.stem, max_bytes=60)}-",
+    remove_stale_temps(target.parent, recursive=False)
+    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{safe_file_name(target.stem, max_bytes=60)}-p{os.getpid()}-",
                                 suffix=target.suffix[:16], dir=target.parent)
     os.close(fd)
     tmp = Path(name)
@@ -60,6 +63,99 @@ def write_via_temp(target: Path, write: Callable[[Path], None], *, shared: bool 
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+_TEMP_NAME = re.compile(r"^\.~.*-p(\d+)-[^-]+$")
+PENDING = ".reportkit-pending.json"  # a set of outputs staged and being moved into place
+Content = bytes | Callable[[Path], None]
+
+
+def remove_stale_temps(folder: Path, *, recursive: bool = True) -> list[Path]:
+    """Delete the temporary files (``.~name-p<pid>-xxxx.ext``) that a killed run left in
+    ``folder``: those whose writing process no longer exists. A run in progress keeps its own."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    candidates = folder.rglob(f"{TEMP_PREFIX}*") if recursive else folder.glob(f"{TEMP_PREFIX}*")
+    removed = []
+    for path in list(candidates):
+        m = _TEMP_NAME.match(path.name)
+        if not m or path.is_symlink() or _alive(int(m.group(1))) or not path.exists():
+            continue
+        if path.is_file():
+            path.unlink(missing_ok=True)
+        elif path.is_dir() and not (path.parent / PENDING).exists():  # staged outputs not yet moved: kept
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            continue
+        removed.append(path)
+    return removed
+
+
+def replace_as_set(root: Path, files: dict[Path, Content]) -> list[Path]:
+    """Write ``files`` (all under ``root``) so that they replace the previous ones as one set.
+
+    Every file is first written completely into a staging folder inside ``root``; then a
+    journal naming them is written, and they are moved into place. A run killed before the
+    journal leaves only a stale staging folder (removed later, the old set intact); killed after
+    it, the move is finished by the next call (:func:`finish_pending`): never a new report
+    beside an old summary."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    finish_pending(root)
+    staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}set-p{os.getpid()}-", dir=root))
+    names = []
+    for target, content in files.items():
+        rel = Path(target).relative_to(root)
+        staged = staging / rel
+        if isinstance(content, bytes):
+            write_bytes(staged, content)
+        else:
+            write_via_temp(staged, content)
+        names.append(rel.as_posix())
+    write_bytes(root / PENDING, json.dumps({"staging": staging.name, "files": names}).encode("utf-8"))
+    _move_staged(root, staging.name, names)
+    return [root / n for n in names]
+
+
+def finish_pending(root: Path) -> None:
+    """Complete the move of a staged set of outputs that a killed run left half done."""
+    journal = Path(root) / PENDING
+    if not journal.is_file():
+        return
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        staging, names = str(data["staging"]), [str(n) for n in data["files"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        journal.unlink(missing_ok=True)  # unreadable: written by no complete run; the staging folder goes stale
+        return
+    if _TEMP_NAME.match(staging) and "/" not in staging:
+        _move_staged(Path(root), staging, names)
+    journal.unlink(missing_ok=True)
+
+
+def _move_staged(root: Path, staging_name: str, names: list[str]) -> None:
+    staging = root / staging_name
+    for name in names:
+        src, dst = staging / name, root / name
+        if ".." in Path(name).parts or not src.is_file():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+    (root / PENDING).unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's), or cannot tell: keep the file
+    return True
 
 
 def write_bytes(target: Path, data: bytes, *, shared: bool = True) -> Path:

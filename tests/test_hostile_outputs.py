@@ -68,3 +68,155 @@ def test_csv_text_follows_owasp() -> None:
     assert [csv_text(v) for v in ("=1+1", "+1", "-1+2", "@A1", "\tx", "\rx", "－1", "普通", "-5", "+3.5", 2.0, -3.5,
                                   None)] == ["'=1+1", "+1", "'-1+2", "'@A1", "'\tx", "'\rx", "'－1", "普通", "-5",
                                              "+3.5", "2", "-3.5", ""]
+
+
+# crash safety and history ------------------------------------------------------------------
+
+def _killed_in_child(work: object) -> int:
+    """Run ``work()`` in a forked child that is killed (os._exit, no cleanup) where ``work`` says."""
+    import os
+
+    pid = os.fork()
+    if pid == 0:
+        try:
+            work()  # type: ignore[operator]
+        finally:
+            os._exit(0)
+    return os.waitpid(pid, 0)[1]
+
+
+def test_a_set_of_outputs_is_replaced_as_one_even_when_killed(tmp_path: Path) -> None:
+    import os
+
+    from reportkit import fileio
+
+    root = tmp_path / "outputs"
+    (root / "validation").mkdir(parents=True)
+    for name in ("report.docx", "summary.xlsx", "manifest.json", "validation/审核结果.xlsx"):
+        (root / name).write_bytes(b"old")
+    new = {root / "report.docx": b"new", root / "summary.xlsx": b"new", root / "manifest.json": b"new",
+           root / "validation" / "审核结果.xlsx": lambda tmp: tmp.write_bytes(b"new")}
+
+    def killed_while_moving() -> None:
+        real, moved = os.replace, []
+
+        def replace(src: object, dst: object) -> None:
+            real(src, dst)  # type: ignore[arg-type]
+            if ".~set-p" in str(src) and ".~set-p" not in str(dst):  # a staged file moving into place
+                moved.append(dst)
+                if len(moved) == 2:
+                    os._exit(9)
+        os.replace = replace  # type: ignore[assignment]
+        fileio.replace_as_set(root, new)
+
+    _killed_in_child(killed_while_moving)
+    contents = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+                and ".~" not in str(p) and p.name != fileio.PENDING}
+    assert sorted(contents.values()) == [b"new", b"new", b"old", b"old"]  # the kill left a mixed set
+    assert fileio.remove_stale_temps(root) == []  # the staged files wait for their move
+    fileio.finish_pending(root)
+    assert {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} == {
+        "report.docx": b"new", "summary.xlsx": b"new", "manifest.json": b"new", "validation/审核结果.xlsx": b"new"}
+
+    # killed while staging: the old set stays, and the half-staged folder is removed later
+    for p in new:
+        p.write_bytes(b"old")
+
+    def killed_while_staging() -> None:
+        def die(tmp: Path) -> None:
+            os._exit(9)
+        fileio.replace_as_set(root, {**new, root / "validation" / "审核结果.xlsx": die})
+
+    _killed_in_child(killed_while_staging)
+    fileio.finish_pending(root)
+    assert all(p.read_bytes() == b"old" for p in new)
+    removed = fileio.remove_stale_temps(root)
+    assert len(removed) == 1 and removed[0].name.startswith(".~set-p")
+    assert sorted(p.name for p in root.rglob("*")) == ["manifest.json", "report.docx", "summary.xlsx", "validation",
+                                                      "审核结果.xlsx"]
+
+
+def test_stale_temporary_files_are_removed_by_the_next_run(tmp_path: Path) -> None:
+    import os
+
+    from reportkit import fileio
+
+    child_pid = os.fork()  # a process that has exited: its temporary files are stale
+    if child_pid == 0:
+        os._exit(0)
+    os.waitpid(child_pid, 0)
+    folder = tmp_path / "originals" / "ab"
+    folder.mkdir(parents=True)
+    stale = folder / f".~abcdef-p{child_pid}-x1y2z3.xlsx"
+    mine = folder / f".~abcdef-p{os.getpid()}-k9k9k9.xlsx"
+    stale.write_bytes(b"half")
+    mine.write_bytes(b"being written")
+    with Ledger(tmp_path / "ledger.db", tmp_path / "originals") as ledger:
+        ledger.collect_many(PLAN, [])
+    assert not stale.exists() and mine.exists()
+    out = tmp_path / "outputs"
+    out.mkdir()
+    leftover = out / f".~报告-p{child_pid}-a1b2c3.docx"
+    leftover.write_bytes(b"half")
+    fileio.write_bytes(out / "报告.docx", b"complete")
+    assert not leftover.exists() and (out / "报告.docx").read_bytes() == b"complete"
+
+
+def test_a_third_resubmission_keeps_the_history_of_the_first(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    paths = [fill(generate(PLAN, "D01", forms), tmp_path / f"鄂城区-{i}.xlsx",
+                  {**GOOD_VALUES, ("A01", 2023): 13.0 + i}) for i in range(3)]
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        shas = [ledger.collect(PLAN, p, received_at=f"2024-01-1{i}").sha256 for i, p in enumerate(paths)]
+        history = ledger.history("D01")
+    assert [h.sha256 for h in history] == shas
+    assert [h.superseded_by for h in history] == [shas[1], shas[2], None]
+
+
+def test_old_feedback_is_removed_when_the_new_return_is_clean(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in2").mkdir()
+    bad = fill(generate(PLAN, "D01", tmp_path / "f"), tmp_path / "in" / "鄂城区.xlsx",
+               {**GOOD_VALUES, ("A03", 2023): "很好"})
+    out = tmp_path / "out"
+    first = write_outputs(validate_paths(PLAN, [bad]), out)
+    assert [p.name for p in first.feedback] == ["鄂城区-审核意见.xlsx"]
+    good = fill(generate(PLAN, "D01", tmp_path / "g"), tmp_path / "in2" / "鄂城区.xlsx")
+    other = fill(generate(PLAN, "D02", tmp_path / "h"), tmp_path / "in2" / "华容区.xlsx",
+                 {**GOOD_VALUES, ("A03", 2023): "很好"})
+    second = write_outputs(validate_paths(PLAN, [good, other]), out)
+    assert [p.name for p in second.feedback] == ["华容区-审核意见.xlsx"]
+    assert sorted(p.name for p in (out / "反馈").iterdir()) == ["华容区-审核意见.xlsx"]
+
+
+def test_status_and_strict_build_write_nothing_to_the_ledger(tmp_path: Path) -> None:
+    import hashlib
+    import shutil
+
+    from click.testing import CliRunner
+
+    from reportkit.cli import main
+
+    root = tmp_path / "proj"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(root), "--example", "ezhou"]).exit_code == 0
+    assert runner.invoke(main, ["status", "-p", str(root)]).exit_code == 0
+    assert not (root / ".reportkit").exists()  # a question creates no ledger
+    assert runner.invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    db = root / ".reportkit" / "ledger.db"
+
+    def digest() -> str:
+        return hashlib.sha256(db.read_bytes()).hexdigest()
+
+    before = digest()
+    assert runner.invoke(main, ["status", "-p", str(root)]).exit_code == 0
+    assert digest() == before
+    returns = root / "inputs" / "returns"
+    resubmitted = returns / "鄂城区（修改）.xlsx"
+    shutil.copyfile(next(returns.glob("鄂城区*.xlsx")), resubmitted)
+    edit(resubmitted, lambda wb: setattr(wb.properties, "keywords", "修改后"))  # new bytes, same return
+    strict = runner.invoke(main, ["build", "--strict", "-p", str(root)])
+    assert strict.exit_code == 1, strict.output
+    assert digest() == before
+    with Ledger(db) as ledger:
+        assert all("修改" not in s.file_name for s in ledger.submissions())

@@ -44,9 +44,14 @@ def write_outputs(run: ValidationRun, out_dir: Path) -> ValidationOutputs:
         json.dumps(run.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"))
     outputs = ValidationOutputs(summary, json_path)
     used: set[str] = set()
+    clean: set[str] = set()
     for data in run.active:
         if data.findings:
             outputs.feedback.append(write_feedback(data, out_dir / FEEDBACK_DIR, _unique(feedback_name(data), used)))
+        else:
+            clean.add(feedback_name(data))
+    for name in clean - used:  # an earlier return's feedback must not outlive the clean return replacing it
+        (out_dir / FEEDBACK_DIR / name).unlink(missing_ok=True)
     return outputs
 
 

@@ -16,7 +16,7 @@ from ..definitions.model import Plan
 from ..definitions.rounds import period_round_label
 from ..errors import UsageError
 from ..findings import Finding, Severity
-from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord
+from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord, project_status
 from ..ledger.collecting import CollectRun, collect_returns
 from ..project import Project
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
@@ -164,8 +164,7 @@ def status_cmd(project_dir: Path | None, as_json: bool) -> None:
     """
     project = get_project(project_dir)
     plan = load_project_plan(project)
-    with Ledger.for_project(project) as ledger:
-        report = ledger.status(plan)
+    report = project_status(project, plan)
     if as_json:
         print_json(report.to_dict())
         return

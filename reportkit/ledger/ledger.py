@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..definitions.model import Plan
 from ..errors import LedgerError, UsageError
+from ..fileio import remove_stale_temps
 from ..findings import Severity
 from ..intake.reader import link_sha256
 from ..intake.types import ReturnData
@@ -154,6 +155,7 @@ class Ledger:
         get the same receipt time, the one saved later is the current one."""
         from .receipts import ReceiptLogs
 
+        remove_stale_temps(self.store.root)  # copies a killed collect left half written
         logs = ReceiptLogs()
         given = {p: received_at if received_at is not None else logs.time_for(p) for p in paths}
 
@@ -271,9 +273,11 @@ class Ledger:
         previous = self.conn.execute(
             "SELECT sha256 FROM submissions WHERE plan_id = ? AND unit = ? AND period = ? AND id != ? "
             "AND superseded_by IS NULL", (m.plan_id, m.unit, m.period, sid)).fetchall()
+        # Only the return that was current until now is superseded by this one: the older ones
+        # keep the history they have ("replaced by the second return", not by the third).
         self.conn.execute(
             "UPDATE submissions SET superseded_by = ? WHERE plan_id = ? AND unit = ? AND period = ? "
-            "AND id != ?", (newest_sha, m.plan_id, m.unit, m.period, sid))
+            "AND id != ? AND superseded_by IS NULL", (newest_sha, m.plan_id, m.unit, m.period, sid))
         replaced = tuple(r["sha256"] for r in previous)
         return (Outcome.SUPERSEDED if replaced else Outcome.NEW), replaced
 

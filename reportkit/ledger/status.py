@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..definitions.model import Plan
+from ..project import Project
 from .records import SubmissionRecord, state_has_errors, state_label
 
 MAX_NAMED = 8  # units named in the one-line summary; the full list is in ``missing``
@@ -116,6 +117,17 @@ class StatusReport:
             "missing": [u.unit for u in self.missing],
             "units": [u.to_dict() for u in self.units], "others": [u.to_dict() for u in self.others],
         }
+
+
+def project_status(project: Project, plan: Plan, *, today: dt.date | None = None) -> StatusReport:
+    """The collection status, read only: a project without a ledger has no returns (no ledger is
+    created for a question)."""
+    if not project.ledger_path.exists():
+        return build_status(plan, [], today=today)
+    from .ledger import Ledger
+
+    with Ledger.for_project(project) as ledger:
+        return ledger.status(plan, today=today)
 
 
 def build_status(plan: Plan, records: list[SubmissionRecord], *, today: dt.date | None = None) -> StatusReport:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from ..definitions.check import require_clean_plan
 from ..definitions.model import Plan
 from ..evaluation import Evaluation, evaluate
 from ..evaluation.supervision import Supervision, supervise
-from ..fileio import safe_file_name, sha256_file, write_bytes, write_via_temp
+from ..fileio import Content, finish_pending, remove_stale_temps, replace_as_set, safe_file_name, sha256_file
 from ..findings import Severity, count_by_severity
 from ..intake.types import ReturnData
 from ..ledger import Ledger
@@ -202,7 +202,15 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
           template: Path | None = None, now: dt.datetime | None = None) -> BuildResult:
     """Validate, evaluate and (unless ``dry_run``) write the report and its companions."""
     plan = load_checked_plan(project)
-    gathered = (gather_from_files if dry_run else gather_from_ledger)(plan, project, progress)
+    gathered = None
+    if strict and not dry_run:
+        # --strict promises to write nothing when it refuses: the returns are checked before
+        # anything is recorded in the ledger.
+        precheck = gather_from_files(plan, project, progress)
+        if any(r.unit for r in precheck.excluded):
+            gathered = replace(precheck, excluded=[r for r in precheck.excluded if r.unit])
+    if gathered is None:
+        gathered = (gather_from_files if dry_run else gather_from_ledger)(plan, project, progress)
     included, excluded = gathered.included, gathered.excluded
     result = BuildResult(plan, gathered.run, included=included, excluded=excluded, dry_run=dry_run,
                          template=find_template(project, template, plan), submissions=gathered.submissions,
@@ -215,9 +223,12 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
         result.supervision = supervise_round(project, plan, included, record=not dry_run)
     if dry_run:
         return result
-    files = render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)
-    result.written = [write_bytes(path, data) for path, data in files.items()]
-    result.written.append(write_validation_summary(result.run, project.outputs / VALIDATION_DIR / SUMMARY_NAME))
+    files: dict[Path, Content] = {
+        **render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)}
+    files[project.outputs / VALIDATION_DIR / SUMMARY_NAME] = lambda tmp: write_summary(result.run, tmp)
+    finish_pending(project.outputs)
+    remove_stale_temps(project.outputs)
+    result.written = replace_as_set(project.outputs, files)
     return result
 
 
@@ -239,8 +250,3 @@ def supervise_round(project: Project, plan: Plan, included: Sequence[ReturnData]
 def load_checked_plan(project: Project) -> Plan:
     """The project's plan; a plan with errors stops the build before anything is read or written."""
     return require_clean_plan(project.plan_path, "未生成报告")[0]
-
-
-def write_validation_summary(run: ValidationRun, path: Path) -> Path:
-    """审核结果.xlsx as ``reportkit validate`` writes it, moved into place atomically."""
-    return write_via_temp(path, lambda tmp: write_summary(run, tmp))
