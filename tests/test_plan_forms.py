@@ -174,3 +174,27 @@ def test_plan_check_names_cell_and_readable_form(tmp_path):
     assert k12 is not None and k12.baseline_source is BaselineSource.RETURNS
     k11 = plan.indicator("K11")
     assert k11 is not None and k11.kind is Kind.NEW
+
+
+def test_instruction_sheet_describes_each_form(tmp_path):
+    from reportkit.definitions.writer import write_plan_workbook
+
+    wb = openpyxl.load_workbook(write_plan_workbook(None, tmp_path / "plan.xlsx", example_rows=True))
+    text = "\n".join(str(c.value) for c in wb["填写说明"]["A"] if c.value)
+    for form in ("达95%以上", "稳定在85%以上", "确保不发生", "全覆盖", "6000件以上", "≥〔6000〕", "6-10人", "翻一番",
+                 "下降10%", "提高3个百分点", "年均增长7%", "基期值来源", "填报汇总", "完成时限", "2023年二季度",
+                 "上级指标", "在2019年基础上翻一番"):
+        assert form in text, form
+    # the new columns are in the template the coordinator fills
+    headers = [c.value for c in wb["指标"][1]]
+    assert {"基期年", "目标年", "基期值来源", "完成时限", "上级指标", "整数"} <= set(headers)
+
+
+def test_readme_describes_each_form_with_a_real_plan_example():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## 评估口径")
+    section = readme[start:readme.index("\n## ", start)]
+    for form in ("达95%以上", "稳定在85%以上", "确保不发生", "全覆盖", "6000件以上", "〔≥6000〕", "6-10人", "翻一番",
+                 "下降10%", "提高3个百分点", "年均增长7%", "填报汇总", "未到期", "逾期未完成", "总结评估", "分指标",
+                 "同比最小变动量", "曾都区"):
+        assert form in section, form

@@ -51,6 +51,9 @@ class Relative(StrEnum):
                 "growth": "年均增速"}[self.value]
 
 
+# A milestone's baseline / target as plans and coordinators write it: done (1) or not (0).
+MILESTONE_WORDS = {"是": 1.0, "完成": 1.0, "已完成": 1.0, "建成": 1.0, "已建成": 1.0, "实现": 1.0, "已实现": 1.0,
+                   "否": 0.0, "未完成": 0.0, "未建成": 0.0, "未实现": 0.0}
 NO_VALUE_TOKENS = {"", "—", "——", "-", "--", "－", "/", "／", "无", "暂无", "不适用", "n/a", "na", "none", "…", "..."}
 
 DEFAULT_CUMULATIVE = ("〔〕", "[]", "［］", "【】")
@@ -276,6 +279,8 @@ def parse_plan_value(raw: object, conventions: BracketConventions | None = None)
     s = normalise(text)
     if s.lower() in NO_VALUE_TOKENS:
         return PlanValue(text, None)
+    if s in MILESTONE_WORDS:
+        return PlanValue(text, MILESTONE_WORDS[s])
     p = _Parse(s)
     try:
         value = _read(p, conv)

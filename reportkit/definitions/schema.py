@@ -184,7 +184,8 @@ SEVERITY_WORDS = {"强制性": "error", "error": "error", "错误": "error", "�
                   "warning": "warning", "警告": "warning", "提示性": "info", "info": "info", "提示": "info"}
 YES_WORDS = {"是", "yes", "true", "1", "y", "√", "对"}
 NO_WORDS = {"否", "no", "false", "0", "n", "×", ""}
-ALL_DISTRICTS = {"全部区县", "各区县", "各区", "所有区县", "全部区", "各镇街", "全部镇街", "all_districts", "districts"}
+ALL_DISTRICTS = {"全部区县", "各区县", "各区", "所有区县", "全部区", "各镇街", "全部镇街", "全部监管所", "各监管所",
+                 "各市场监管所", "全部市场监管所", "all_districts", "districts"}
 ALL_DEPARTMENTS = {"全部部门", "各部门", "all_departments", "departments"}
 LEAD_ONLY = {"牵头单位", "lead"}
 BASELINE_SOURCE_WORDS = {"规划": "plan", "规划文本": "plan", "plan": "plan", "规划值": "plan",

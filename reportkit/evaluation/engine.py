@@ -253,9 +253,11 @@ def baseline_origin(ctx: _Context, ind: Indicator) -> BaselineOrigin:
                               f"基期值取自各单位填报的{year}年数据，但{names}未填报（{r.coverage}），汇总不完整，无法作为基期值",
                               r.coverage)
     shown = format_value(r.value, ind.decimals, ind.unit)
-    return BaselineOrigin(r.value, year, source,
-                          f"规划未列基期值，以各单位填报的{year}年数据{how}所得的{shown}作为基期值（{r.coverage}个单位）",
-                          r.coverage)
+    if len(r.expected) == 1:
+        text = f"规划未列基期值，以{ctx.names(r.expected)}填报的{year}年数据{shown}作为基期值"
+    else:
+        text = f"规划未列基期值，以各单位填报的{year}年数据{how}所得的{shown}作为基期值（{r.coverage}个单位）"
+    return BaselineOrigin(r.value, year, source, text, r.coverage)
 
 
 def _target_note(ind: Indicator, frame: Target) -> str:
