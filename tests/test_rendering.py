@@ -219,6 +219,20 @@ def test_attribute_typos_are_found_by_the_trial_render(tmp_path):
     assert not check.ok and "nmae" in check.render_error
 
 
+@pytest.mark.parametrize("tag", [
+    "{{ plan.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.getcwd() }}",
+    "{% set _ = indicators.append(1) %}{{ indicators | length }}",
+])
+def test_a_shared_template_cannot_reach_python_or_change_the_data(tmp_path, tag):
+    path = _template_with(tmp_path, tag)
+    context = build_context(sample_inputs())
+    check = check_template(path, context)
+    assert not check.ok and "拒绝" in check.render_error
+    with pytest.raises(TemplateError, match="拒绝"):
+        render_docx(path, context)
+
+
 def test_default_template_checks_clean_and_packaged_copy_is_identical():
     assert CliRunner().invoke(main, ["template", "check", str(TEMPLATE)]).exit_code == 0
     packaged = ROOT / "reportkit" / "data" / "templates" / TEMPLATE.name

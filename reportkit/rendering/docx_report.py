@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
@@ -33,7 +34,10 @@ def _finalize(value: Any) -> Any:
 
 
 def make_env() -> jinja2.Environment:
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
+    """A sandbox: a template shared between offices can read the report data, never reach Python
+    internals (``__class__``, ``__globals__``) or change the data it is given."""
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(
+        autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
 
 
 def clean_context(value: Any) -> Any:
@@ -127,6 +131,8 @@ def check_syntax(tpl: DocxTemplate, env: jinja2.Environment) -> str:
 def _render_error(exc: Exception) -> str:
     if isinstance(exc, jinja2.UndefinedError):
         return f"模板使用了报告数据中没有的内容：{exc.message}。"
+    if isinstance(exc, jinja2.sandbox.SecurityError):
+        return f"模板试图访问报告数据以外的内容，已被拒绝：{exc}。"
     return f"模板无法生成报告：{exc}。"
 
 
