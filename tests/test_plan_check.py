@@ -158,3 +158,12 @@ def test_sheet_without_a_header_row_and_unknown_yaml_keys(tmp_path):
     _, findings = lint_plan(y)
     unknown = {f.location.cell for f in findings if f.code == "plan.unknown-column"}
     assert unknown == {"plan.targte_year", "indicators[1].baseline_valu"}
+
+
+def test_init_shows_the_next_step_that_fits(tmp_path):
+    runner = CliRunner()
+    example = runner.invoke(main, ["init", str(tmp_path / "ex"), "--example", "ezhou"])
+    assert example.output.splitlines()[-2:] == [f"项目目录：{tmp_path / 'ex'}", "下一步：运行 reportkit build 生成评估报告"]
+    new = runner.invoke(main, ["init", str(tmp_path / "new")])
+    assert new.output.splitlines()[-2:] == [f"项目目录：{tmp_path / 'new'}",
+                                            "下一步：编辑 inputs/plan.xlsx，然后运行 reportkit plan check"]

@@ -142,7 +142,9 @@ def init_command(directory: Path, example: str | None, as_json: bool) -> None:
         console.print(line(("已存在，未覆盖", "yellow"), f" {p.relative_to(result.root)}"))
     for label in result.rounds:
         console.print(line(("已登记", "green"), f" 上一轮（{label}）的填报表，见 inputs/earlier/"))
-    console.print(f"项目目录：{result.root}\n下一步：编辑 inputs/plan.xlsx，然后运行 reportkit plan check")
+    # An example is ready to build; a new project's plan must be filled in first.
+    step = "运行 reportkit build 生成评估报告" if example else "编辑 inputs/plan.xlsx，然后运行 reportkit plan check"
+    console.print(f"项目目录：{result.root}\n下一步：{step}")
 
 
 COMMANDS = [plan_group, init_command]
