@@ -62,6 +62,7 @@ def sheet_extents(path: Path) -> list[SheetExtent]:
     try:
         with zipfile.ZipFile(path) as zf:
             return [_measure(zf, name, part) for name, part in _sheet_parts(zf)]
+    # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
         return []
 

@@ -28,8 +28,8 @@ from .make_template import (
     loop_table,
     optional_para,
     para,
+    plain_list,
     save_document,
-    tag,
     text_list,
 )
 
@@ -63,9 +63,7 @@ def body(doc: Document) -> None:
 
     para(doc, "三、与上一轮比较", HEADING1)
     para(doc, "{{ bulletin.comparison }}")
-    tag(doc, "{%p for t in bulletin.changes %}")
-    para(doc, "{{ t.text }}")
-    tag(doc, "{%p endfor %}")
+    plain_list(doc, "t", "bulletin.changes")
 
     para(doc, "四、下一轮到期任务", HEADING1)
     text_list(doc, "t", "bulletin.due_next", "bulletin.no_due_next")
