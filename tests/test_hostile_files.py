@@ -397,7 +397,7 @@ def test_biff_references_excel_writes_shared_formulas_dde_names_and_internal_one
         return _record(0x0023, b"\0" * 6 + bytes([len(name), 0]) + name.encode("latin-1") + b"\x02\x00\x1c\x17")
 
     supbooks = [_record(0x01AE, struct.pack("<HH", 3, 0x0401)),  # this workbook
-                supbook_file("\x01C\x03data\x03other.xls", ["Sheet1", "Sheet2"]),
+                supbook_file("\x01C\x03data\x03other.xls", ["Sheet1", "Sheet2"]), externname("Total"),
                 supbook_file("cmd\x03 /C calc", []), externname("A0"),  # DDE
                 _record(0x01AE, struct.pack("<HH", 1, 0x3A01)), externname("EOMONTH")]  # add-in functions
     xti = [(0, 0, 0), (1, 1, 1), (2, -2, -2), (3, -2, -2)]
@@ -413,6 +413,7 @@ def test_biff_references_excel_writes_shared_formulas_dde_names_and_internal_one
         _formula(8, 2, bytes([0x5A]) + struct.pack("<HHH", 0, 0, 0)),  # Sheet1!A1 in this workbook
         _formula(9, 2, bytes([0x59]) + struct.pack("<HHH", 3, 1, 0)),  # an add-in function name
         _formula(10, 2, bytes([0x5B]) + struct.pack("<HHHHH", 1, 0, 9, 0, 1)),  # an area elsewhere
+        _formula(11, 2, bytes([0x39]) + struct.pack("<HHH", 1, 1, 0)),  # a name defined in the other book
     ]
     out = ExternalLinks()
     _Parser(_biff(records, supbooks, xti), out).run()
@@ -421,7 +422,8 @@ def test_biff_references_excel_writes_shared_formulas_dde_names_and_internal_one
     assert out.formulas == {
         (sheet, 3, 2): "=…'C:/data/[other.xls]Sheet2'!C5…", (sheet, 4, 2): "=…'C:/data/[other.xls]Sheet2'!C5…",
         (sheet, 5, 2): "=…'C:/data/[other.xls]Sheet2'!C5…", (sheet, 6, 2): "=…'C:/data/[other.xls]Sheet2'!C5…",
-        (sheet, 7, 2): "=cmd|' /C calc'!A0", (sheet, 10, 2): "='C:/data/[other.xls]Sheet2'!A1:B10"}
+        (sheet, 7, 2): "=cmd|' /C calc'!A0", (sheet, 10, 2): "='C:/data/[other.xls]Sheet2'!A1:B10",
+        (sheet, 11, 2): "='C:/data/[other.xls]'!Total"}
     assert out.dde and out.sources == {"C:/data/other.xls", "cmd| /C calc"}
     from reportkit.intake.external import EXTERNAL_REFERENCE
 

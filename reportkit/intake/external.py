@@ -23,9 +23,14 @@ from pathlib import Path
 
 from .extent import MAX_COLS, MAX_ROWS
 
-# "[1]Sheet1!A1" (openpyxl's form of an external workbook reference), "'C:\\[a.xlsx]Sheet'!A1",
-# ODF "['file:///C:/a.xlsx'#$Sheet1.A1]", and DDE "=cmd|' /C calc'!A0" / "=DDE(...)"
-EXTERNAL_REFERENCE = re.compile(r"\[[^\]]+\][^!]*!|'[^']*'#|\w+\|'?[^!]*'?!|\bDDE(?:AUTO)?\s*\(", re.IGNORECASE)
+# ODF "['file:///C:/a.xlsx'#$Sheet1.A1]" (a document IRI inside a reference), and DDE
+# "=cmd|' /C calc'!A0" / "=DDE(...)"
+_ODF_EXTERNAL = r"\[\$?'[^']*'#|\w+\|'?[^!]*'?!|\bDDE(?:AUTO)?\s*\("
+ODF_EXTERNAL_REFERENCE = re.compile(_ODF_EXTERNAL, re.IGNORECASE)
+# and in Excel's syntax also "[1]Sheet1!A1" (openpyxl's form of an external workbook
+# reference) and "'C:\\[a.xlsx]Sheet'!A1" (in ODF "[" "]" "!" are local references and the
+# intersection operator: not looked for there)
+EXTERNAL_REFERENCE = re.compile(r"\[[^\]]+\][^!]*!|" + _ODF_EXTERNAL, re.IGNORECASE)
 
 Cells = dict[tuple[str, int, int], str]  # (sheet, row, col) 0-based -> formula text
 
@@ -57,7 +62,7 @@ def ods_external(path: Path) -> ExternalLinks:
         for sheet, r, c, cell in ods_positions(path, lambda cell: formula in cell.attrib):
             text = cell.get(formula, "")
             text = text.split(":", 1)[1] if text[:4].lower() in ("of:=", "oooc") else text
-            if EXTERNAL_REFERENCE.search(text):
+            if ODF_EXTERNAL_REFERENCE.search(text):
                 out.formulas[(sheet, r, c)] = text
                 out.sources.update(_IRI.findall(text) or ["DDE"])
                 out.dde = out.dde or bool(_DDE.search(text))
@@ -245,15 +250,13 @@ class _Parser:
         if not book.external:
             return ""
         if base == _NAME_X:
-            index = struct.unpack_from("<H", fields, 2)[0]
-            item = book.names[index - 1] if 0 < index <= len(book.names) else "?"
+            number = struct.unpack_from("<H", fields, 2)[0]  # 1-based, among the book's EXTERNNAMEs
+            item = book.names[number - 1] if 0 < number <= len(book.names) else "?"
             if book.dde:
                 server, _, topic = book.path.partition("|")
-                return f"{server}|'{topic}'!{item}"
-            return f"'{book.path}'!{item}"
-        sheets = book.sheets[first: last + 1] if 0 <= first <= last else []
-        folder, _, name = book.path.replace("\\", "/").rpartition("/")
-        where = f"'{folder + '/' if folder else ''}[{name or '?'}]{':'.join(sheets)}'"
+                return f"{server or 'DDE'}|'{topic}'!{item}"
+            return f"{_where(book.path, [])}!{item}"
+        where = _where(book.path, book.sheets[first: last + 1] if 0 <= first <= last else [])
         if base in (_REF_ERR_3D, _AREA_ERR_3D):
             return f"{where}!#REF!"
         if base == _REF_3D:
@@ -261,6 +264,12 @@ class _Parser:
             return f"{where}!{_a1(row, col)}"
         r1, r2, c1, c2 = struct.unpack_from("<HHHH", fields, 2)
         return f"{where}!{_a1(r1, c1)}:{_a1(r2, c2)}"
+
+
+def _where(path: str, sheets: list[str]) -> str:
+    """``'C:/data/[other.xls]Sheet1'``: a workbook and sheet as Excel shows them in a formula."""
+    folder, _, name = path.replace("\\", "/").rpartition("/")
+    return f"'{folder + '/' if folder else ''}[{name or '?'}]{':'.join(sheets)}'"
 
 
 def _base(token: int) -> int:
