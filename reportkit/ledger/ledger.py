@@ -214,7 +214,7 @@ class Ledger:
                            checked_with: str) -> int:
         row: dict[str, object] = {
             "sha256": result.sha256, "file_name": src.name, "source_path": str(src.absolute() if src.is_symlink() else src.resolve()),
-            "size": size, **codec.meta_columns(result.meta), "received_at": received,
+            "size": size, **codec.meta_columns(result.meta or result.identity), "received_at": received,
             "collected_at": dt.datetime.now().isoformat(timespec="seconds"),
             **_check_columns(result, checked_with),
         }
