@@ -29,7 +29,7 @@ def line(*parts: str | tuple[str, str]) -> Text:
     return Text.assemble(*parts)
 
 project_option = click.option(
-    "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--project", "-p", "project_dir", metavar="目录", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="项目目录（默认：当前目录或其上级中含 inputs/plan.xlsx 的目录）。",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（供程序读取）。")

@@ -77,7 +77,7 @@ def _summary(result: BuildResult) -> None:
 @click.command("build")
 @click.option("--strict", is_flag=True, help="任何填报表有强制性问题时不生成报告，退出码 1。")
 @click.option("--dry-run", is_flag=True, help="只审核和评估，打印评估结果，不写任何文件。")
-@click.option("--template", "template", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--template", "template", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="使用指定的报告模板（默认：templates/中期评估报告模板.docx）。")
 @project_option
 @json_option

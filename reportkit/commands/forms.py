@@ -14,9 +14,9 @@ from ._common import console, err_console, get_project, json_option, print_json,
 
 @click.command("forms")
 @project_option
-@click.option("--unit", "-u", "units", multiple=True, metavar="CODE",
+@click.option("--unit", "-u", "units", multiple=True, metavar="单位",
               help="只生成指定单位的填报表（单位编码或名称，可重复）。默认：全部填报单位。")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "-o", "out_dir", metavar="目录", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录（默认 outputs/forms/）。")
 @click.option("--no-prefill", is_flag=True, help="不预填已回收的往年数据（默认预填并锁定）。")
 @json_option

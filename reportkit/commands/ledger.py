@@ -36,7 +36,7 @@ def load_project_plan(project: Project) -> Plan:
 # collect ---------------------------------------------------------------------------------
 
 @click.command("collect")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, metavar="文件或文件夹...", type=click.Path(exists=True, path_type=Path))
 @click.option("--received-at", "received_at", default=None, metavar="日期",
               help="接收时间（如 2024-01-15 或 2024-01-15T09:30；默认取文件的修改时间）。")
 @project_option
@@ -170,7 +170,7 @@ def _print_status(report: StatusReport) -> None:
 # history ---------------------------------------------------------------------------------
 
 @click.command("history")
-@click.argument("unit")
+@click.argument("unit", metavar="单位")
 @project_option
 @json_option
 def history_cmd(unit: str, project_dir: Path | None, as_json: bool) -> None:
@@ -218,7 +218,7 @@ def _print_history(name: str, records: list[SubmissionRecord]) -> None:
 # export ----------------------------------------------------------------------------------
 
 @click.command("export")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", metavar="导出文件", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--all", "everything", is_flag=True, help="导出全部报送版本（含被替换和有错误的），并注明状态。")
 @project_option
 def export_cmd(path: Path, everything: bool, project_dir: Path | None) -> None:

@@ -17,10 +17,10 @@ from ._common import console, err_console, get_project, json_option, print_json,
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, metavar="[文件或文件夹]...", type=click.Path(exists=True, path_type=Path))
 @project_option
 @json_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_dir", metavar="目录", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="审核结果输出目录（默认：项目的 outputs/validation）。")
 def validate_command(paths: tuple[Path, ...], project_dir: Path | None, as_json: bool, out_dir: Path | None) -> None:
     """审核回收的填报表（文件或文件夹，默认 inputs/returns），按表内标识识别单位。
