@@ -12,6 +12,7 @@ from ..evaluation.types import STATUS_ORDER
 from ..findings import Severity
 from ..rendering.build import BuildResult, build
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
+from ._wrap import Wrapped
 
 STATUS_STYLE = {"提前实现": "green", "快于预期": "cyan", "基本符合预期": "yellow", "滞后": "red", "无法评估": "dim"}
 
@@ -32,8 +33,11 @@ class _Bars:
 def _status_table(result: BuildResult) -> Table:
     ev = result.evaluation
     table = Table(title="主要指标评估结果", show_lines=False)
-    for head in ("编码", "指标", "当前值", "完成进度", "时间进度", "状态", "预计"):
-        table.add_column(head)
+    table.add_column("指标", overflow="fold", ratio=2, min_width=8)
+    for head in ("当前值", "完成进度", "时间进度"):
+        table.add_column(head, overflow="fold", justify="right")
+    table.add_column("状态", overflow="fold", min_width=12)  # 基本符合预期 on one line
+    table.add_column("预计", overflow="fold", ratio=2, min_width=8)
     if ev is None:
         return table
     for r in ev.indicators:
@@ -41,8 +45,8 @@ def _status_table(result: BuildResult) -> Table:
         cur = "—" if r.current is None else f"{r.current:.{r.indicator.decimals}f}"
         prog = "—" if r.progress is None else f"{r.progress:.1f}%"
         style = STATUS_STYLE.get(r.status.value, "")
-        table.add_row(r.code, r.indicator.label, cur, prog, f"{r.time_progress:.1f}%",
-                      styled(f"{r.status.value}{'（预警）' if r.alert else ''}", style), proj)
+        table.add_row(Wrapped(f"{r.code} {r.indicator.label}"), cur, prog, f"{r.time_progress:.1f}%",
+                      Wrapped(f"{r.status.value}{'（预警）' if r.alert else ''}", style), Wrapped(proj))
     return table
 
 

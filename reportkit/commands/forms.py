@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ..forms.run import FormsResult, make_forms
 from ._common import console, err_console, get_project, json_option, print_json, project_option, styled
+from ._wrap import Wrapped
 
 
 @click.command("forms")
@@ -49,14 +50,15 @@ def forms_command(project_dir: Path | None, units: tuple[str, ...], out_dir: Pat
 
 def _print_summary(result: FormsResult) -> None:
     table = Table(title=f"{result.plan_name} 填报表", title_justify="left")
-    table.add_column("编码", no_wrap=True)
-    table.add_column("填报单位", no_wrap=True)
-    table.add_column("指标/数据项", justify="right", no_wrap=True)
-    table.add_column("重点任务", justify="right", no_wrap=True)
-    table.add_column("预填", justify="right", no_wrap=True)
-    table.add_column("文件", overflow="fold")
+    # every column folds: at 80 columns a long unit name takes more lines, never loses characters
+    table.add_column("编码", overflow="fold")
+    table.add_column("填报单位", overflow="fold", ratio=2)
+    for head in ("指标/数据项", "重点任务", "预填"):
+        table.add_column(head, justify="right", overflow="fold", min_width=4)
+    table.add_column("文件", overflow="fold", ratio=3)
     for f in result.forms:
-        table.add_row(f.unit, f.unit_name, str(len(f.rows)), str(f.tasks), str(f.prefilled), f.path.name)
+        table.add_row(f.unit, Wrapped(f.unit_name), str(len(f.rows)), str(f.tasks), str(f.prefilled),
+                      Wrapped(f.path.name))
     console.print(table)
     console.print(f"共生成 {len(result.forms)} 份填报表，保存在 {result.out_dir}，用时 {result.seconds:.2f} 秒。")
     if result.warnings:
