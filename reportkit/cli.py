@@ -1,6 +1,6 @@
 """The ``reportkit`` command line: a thin layer over the library.
 
-Each command lives in :mod:`reportkit.commands`; errors raised as
+Each command lives in :mod:`reportkit.commands` and is imported only when it runs; errors raised as
 :class:`~reportkit.errors.ReportkitError` are turned into messages and exit codes here,
 in one place (0 fine, 1 findings/errors in the data, 2 usage).
 """
@@ -12,8 +12,7 @@ import sys
 import click
 
 from . import __version__
-from .commands import register_all
-from .commands._click_zh import (
+from .cli_chinese import (
     OPTIONS_METAVAR,
     SUBCOMMAND_METAVAR,
     ChineseContext,
@@ -21,11 +20,11 @@ from .commands._click_zh import (
     localize,
     missing_parameter,
 )
-from .commands._common import err_console, line
+from .commands import LazyGroup
 from .errors import ReportkitError
 
 
-class _Group(click.Group):
+class _Group(LazyGroup):
     """The ``reportkit`` group: click's own texts in Chinese, library errors as messages."""
 
     context_class = ChineseContext
@@ -44,6 +43,8 @@ class _Group(click.Group):
         except click.MissingParameter as exc:
             raise missing_parameter(exc) from None
         except ReportkitError as exc:
+            from .commands._common import err_console, line  # rich loads only when a command runs
+
             err_console.print(line(("错误：", "red"), str(exc)), soft_wrap=True)
             sys.exit(exc.exit_code)
 
@@ -65,5 +66,3 @@ def main() -> None:
       reportkit build               生成中期评估报告（outputs/）
     """
 
-
-register_all(main)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 import click
 
-from ..textwidth import display_width
+from .textwidth import display_width
 
 OPTIONS_METAVAR = "[选项]"
 SUBCOMMAND_METAVAR = "命令 [参数]..."
