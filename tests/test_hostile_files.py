@@ -242,9 +242,8 @@ def _rezip(src: Path, out: Path, change: object) -> Path:
     return out
 
 
-def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Path, tmp_path: Path) -> None:
-    import re
-
+def _linked_return(filled: Path, tmp_path: Path) -> Path:
+    """The filled return with A01 (2023) taken from another workbook and A03 (2023) from DDE."""
     from builders import address
 
     def links(wb: object) -> None:
@@ -255,7 +254,13 @@ def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Pat
     linked = tmp_path / "src" / "linked.xlsx"
     linked.parent.mkdir()
     linked.write_bytes(filled.read_bytes())
-    edit(linked, links)
+    return edit(linked, links)
+
+
+def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Path, tmp_path: Path) -> None:
+    import re
+
+    linked = _linked_return(filled, tmp_path)
     saved = _convert(linked, "xlsx", tmp_path)  # Calc keeps the link as an externalLink part
 
     def add_macros(name: str, data: bytes) -> object:
@@ -298,17 +303,7 @@ def _ods_with(src: Path, out: Path, old: str, new: str) -> Path:
 def test_external_links_are_found_per_cell_in_xls_and_ods_too(filled: Path, tmp_path: Path) -> None:
     """LibreOffice keeps a reference to another workbook as a SUPBOOK + ptgRef3d (.xls) and as
     ``['file:///…'#$Sheet1.A1]`` (.ods); the cell is refused in all three formats."""
-    from builders import address
-
-    def links(wb: object) -> None:
-        ws = wb[L.SHEET_INDICATORS]  # type: ignore[index]
-        ws[address(ws, "A01", 2023)] = f"='{tmp_path}/[other.xlsx]Sheet1'!A1"
-        ws[address(ws, "A03", 2023)] = "=cmd|' /C calc'!A0"
-
-    linked = tmp_path / "src" / "linked.xlsx"
-    linked.parent.mkdir()
-    linked.write_bytes(filled.read_bytes())
-    edit(linked, links)
+    linked = _linked_return(filled, tmp_path)
     as_xls, as_ods = _convert(linked, "xls", tmp_path), _convert(linked, "ods", tmp_path)
     # A real DDE function in Calc; saved as .xls it becomes a DDE SUPBOOK (the cell itself is
     # written as =#N/A, which LibreOffice cannot express otherwise).

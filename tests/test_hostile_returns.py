@@ -153,8 +153,9 @@ def test_links_to_folders_and_loops_are_reported_and_never_entered(tmp_path: Pat
 
 
 def test_a_return_of_another_period_is_kept_in_the_units_history_never_current(tmp_path: Path) -> None:
-    """Recorded under the unit the plan identifies (its history shows it, refused), it replaces
-    nothing: neither the unit's return of this period nor its accepted one of that period."""
+    """Recorded under the unit the plan identifies (its history shows it, refused; no period
+    counts it), it replaces nothing: neither the unit's return of this period nor its accepted
+    one of that period."""
     import shutil
 
     from builders import edit
@@ -174,7 +175,7 @@ def test_a_return_of_another_period_is_kept_in_the_units_history_never_current(t
                    ledger.collect(PLAN, late, received_at="2024-01-12")]
         assert [r.record.state for r in results] == ["accepted", "rejected"]
         refused = results[1].record
-        assert (refused.unit, refused.unit_name, refused.superseded_by) == ("D01", "鄂城区", None)
+        assert (refused.unit, refused.unit_name, refused.period, refused.superseded_by) == ("D01", "鄂城区", None, None)
         assert [f.code for f in refused.findings] == ["form.other-period"]
         history = ledger.history("D01")
         assert [(Path(h.source_path).name, h.state) for h in history] == [

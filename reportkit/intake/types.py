@@ -89,8 +89,8 @@ class ReturnData:
     received_at: str = ""  # ISO timestamp (set by the ledger / build)
     superseded_by: str | None = None  # sha256 of the return used instead (duplicates)
     # Whose return this is when it is not a return for this evaluation (a form of another
-    # period of the same plan, from a unit of the plan): kept in that unit's history, never
-    # used. ``meta`` stays None, so nothing counts it as the unit's return.
+    # period of the same plan, from a unit of the plan): kept in that unit's history (in no
+    # period), never used. ``meta`` stays None, so nothing counts it as the unit's return.
     identity: ReturnMeta | None = None
 
     @property
