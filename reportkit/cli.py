@@ -1,6 +1,6 @@
 """The ``reportkit`` command line: a thin layer over the library.
 
-Each command lives in :mod:`reportkit.commands`; errors raised as
+Each command lives in :mod:`reportkit.commands` and is imported only when it runs; errors raised as
 :class:`~reportkit.errors.ReportkitError` are turned into messages and exit codes here,
 in one place (0 fine, 1 findings/errors in the data, 2 usage).
 """
@@ -12,16 +12,17 @@ import sys
 import click
 
 from . import __version__
-from .commands import register_all
-from .commands._common import err_console, line
+from .commands import LazyGroup
 from .errors import ReportkitError
 
 
-class _Group(click.Group):
+class _Group(LazyGroup):
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except ReportkitError as exc:
+            from .commands._common import err_console, line  # rich loads only when a command runs
+
             err_console.print(line(("错误：", "red"), str(exc)), soft_wrap=True)
             sys.exit(exc.exit_code)
 
@@ -41,5 +42,3 @@ def main() -> None:
       reportkit build             生成中期评估报告（outputs/）
     """
 
-
-register_all(main)

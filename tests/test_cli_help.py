@@ -13,7 +13,9 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
         path = (*prefix, name)
         out.append(path)
         if isinstance(cmd, click.Group):
@@ -36,9 +38,10 @@ def test_help_and_readme(path):
     assert result.exit_code == 0
     assert any("\u4e00" <= ch <= "\u9fff" for ch in result.output)  # Chinese help text
     assert f"reportkit {' '.join(path)}" in README or f"`{path[-1]}`" in README
-    leaf = main
+    leaf: click.Command | None = main
     for name in path:
-        leaf = leaf.commands[name]  # type: ignore[union-attr]
+        assert isinstance(leaf, click.Group)
+        leaf = leaf.get_command(click.Context(leaf), name)
     if not isinstance(leaf, click.Group):
         assert "示例" in result.output
         assert CliRunner().invoke(main, [*path, "--no-such-option"]).exit_code == 2

@@ -16,7 +16,6 @@ from ..definitions.rounds import period_round_label
 from ..errors import UsageError
 from ..findings import Finding, Severity
 from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord, project_status
-from ..ledger.collecting import collect_project
 from ..project import Project
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 
@@ -53,6 +52,8 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
       reportkit collect 鄂城区-2023年中期评估填报表.xlsx --received-at 2024-01-15
     退出码：0 无错误；1 有现用的填报表存在错误，或有文件无法受理；2 用法错误。
     """
+    from ..ledger.collecting import collect_project  # the readers and checks load only for collect
+
     project = get_project(project_dir)
     columns = (TextColumn("登记填报表"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}", markup=False))
     with Progress(*columns, console=err_console, transient=True,

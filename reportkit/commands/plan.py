@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from ..definitions.check import lint_plan, sort_findings
-from ..definitions.importing import ImportResult, import_plan
 from ..findings import Finding, Severity, count_by_severity
-from ..scaffold import example_names, init_project
 from ._common import console, get_project, json_option, line, print_json, project_option, styled
+
+if TYPE_CHECKING:  # the importer and the project writer load openpyxl: only their own commands need them
+    from ..definitions.importing import ImportResult
 
 SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -66,6 +68,8 @@ def plan_import(source: Path, out: Path | None, as_json: bool) -> None:
       reportkit plan import 规划.html --json
     退出码：0 已导入；1 无法导入（文件无法读取、没有可导入内容或输出文件已存在）。
     """
+    from ..definitions.importing import import_plan
+
     result = import_plan(source, out or Path("inputs") / "plan.xlsx")
     if as_json:
         print_json(result.to_dict())
@@ -130,6 +134,8 @@ def init_command(directory: Path, example: str | None, as_json: bool) -> None:
       reportkit init 我的规划
       reportkit init /tmp/x --example dinghu
     """
+    from ..scaffold import example_names, init_project
+
     if example is not None and example not in example_names():
         raise click.BadParameter(f"没有名为“{example}”的示例，可用：{'、'.join(example_names())}", param_hint="--example")
     result = init_project(directory, example)
