@@ -55,7 +55,7 @@ def validate_many(plan: Plan, paths: Sequence[Path | str], *, jobs: int | None =
     worker processes (default: one per core). The workers are the readers' isolation: a file
     whose worker aborts or hangs becomes that file's finding (as :func:`validate_return` gives
     it) and the others go on. The results are those of a serial run."""
-    paths = [Path(p) for p in paths]
+    paths = [p if isinstance(p, Path) else Path(p) for p in paths]
     jobs = default_jobs() if jobs is None else jobs
     if jobs <= 1 or len(paths) <= 1:
         yield from (validate_return(plan, p) for p in paths)
