@@ -18,7 +18,7 @@ from builders import DISTRICTS, build_plan, fill, generate  # noqa: E402
 
 from reportkit.checks.run import validate_many, validate_paths, validate_return  # noqa: E402
 from reportkit.findings import Severity  # noqa: E402
-from reportkit.intake import isolate, workbook  # noqa: E402
+from reportkit.intake import extent, isolate, workbook  # noqa: E402
 from reportkit.intake.isolate import IsolationFailed, run_isolated_many  # noqa: E402
 from reportkit.ledger import Ledger  # noqa: E402
 from reportkit.project import Project  # noqa: E402
@@ -82,7 +82,7 @@ def test_an_abort_in_a_worker_is_that_files_finding(returns: list[Path], monkeyp
     wb = load_workbook(returns[0])
     wb.worksheets[1].cell(1048576, 16384).value = "x"
     wb.save(corner)
-    monkeypatch.setattr(workbook, "sheet_extents", lambda _p: [])
+    monkeypatch.setattr(workbook, "scan_sheets", lambda _p: extent.SheetScan())
     got = list(validate_many(PLAN, [returns[0], corner, returns[2], returns[4]], jobs=2))
     assert [f.code for f in got[1].findings] == ["file.too-large"]
     assert [r.state for r in got] == ["accepted", "has-errors", "accepted", "accepted"]

@@ -418,6 +418,19 @@ class Plan:
             return []
         return [it for it in (self.item(n) for n in f.names) if it is not None]
 
+    def computed_from(self, item_code: str) -> list[Indicator]:
+        """The computed indicators whose formula names the item, in plan order."""
+        return list(self._computed_from.get(item_code, ()))
+
+    @cached_property
+    def _computed_from(self) -> dict[str, list[Indicator]]:
+        out: dict[str, list[Indicator]] = {}
+        for i in self.indicators:
+            if i.computed:
+                for code in dict.fromkeys(x.code for x in self.formula_items(i)):
+                    out.setdefault(code, []).append(i)
+        return out
+
     def reporting_units(self) -> list[Unit]:
         """Units that report at least one indicator, item or task, in definition order."""
         codes = set()
