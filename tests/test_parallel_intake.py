@@ -116,3 +116,24 @@ def test_bench_corpus_is_accepted_clean(tmp_path: Path) -> None:
 def test_validate_paths_uses_every_file_once_in_folder_order(returns: list[Path]) -> None:
     run = validate_paths(PLAN, returns)
     assert [Path(r.path).name for r in run.returns] == [p.name for p in returns]
+
+
+def test_returns_just_collected_are_what_reading_them_back_gives(tmp_path: Path) -> None:
+    """A first build takes the returns it has just recorded from memory: exactly what a later
+    build reads back from the ledger (values as stored, finding values as text)."""
+    from builders import GOOD_VALUES
+
+    forms = tmp_path / "forms"
+    files = [fill(generate(PLAN, "D01", forms), tmp_path / "D01.xlsx"),
+             fill(generate(PLAN, "D02", forms), tmp_path / "D02.xlsx",
+                  {**GOOD_VALUES, ("A01", 2022): 95.0, ("A04", 2023): "九百"}, notes={"A01": "口径调整"}),
+             fill(generate(PLAN, "D03", forms), tmp_path / "D03.xlsx", {**GOOD_VALUES, ("A03", 2023): 5})]
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        ledger.collect_many(PLAN, files, received_at="2024-01-05")
+        remembered = ledger.latest(PLAN)
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        read_back = ledger.latest(PLAN)
+    assert [r.unit for r in read_back] == list(DISTRICTS)
+    assert any(f.value is not None for r in read_back for f in r.findings)
+    assert remembered == read_back
+    assert [r.to_dict() for r in remembered] == [r.to_dict() for r in read_back]

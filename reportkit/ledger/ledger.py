@@ -113,6 +113,9 @@ class Ledger:
         self.path = Path(path)
         self.store = OriginalStore(originals or self.path.parent / "originals")
         self.conn = schema.connect(self.path)
+        # What this ledger object recorded, by content hash: taking a return just collected
+        # from here gives what reading it back would (codec.as_loaded), without the reading.
+        self._entered: dict[str, ReturnData] = {}
 
     @classmethod
     def for_project(cls, project: Project) -> Ledger:
@@ -245,6 +248,7 @@ class Ledger:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+        self._entered[sha] = result
         return CollectResult(str(src), sha, outcome, self._require(sha), replaced)
 
     def _insert_submission(self, src: Path, size: int, result: ReturnData, received: str,
@@ -277,6 +281,7 @@ class Ledger:
             if original is None:  # nothing to re-read; keep the findings it has
                 continue
             result = _as_received((validate or _default_validator())(plan, original), original, row)
+            self._entered.pop(row["sha256"], None)
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 codec.delete_contents(self.conn, row["id"])
@@ -404,7 +409,11 @@ class Ledger:
                 continue
             if not (accepted_only and state_has_errors(row["state"])):
                 chosen[row["unit"]] = row
-        return [codec.load_return(self.conn, chosen[u]) for u in _unit_order(plan, chosen)]
+        return [self._load(chosen[u]) for u in _unit_order(plan, chosen)]
+
+    def _load(self, row: sqlite3.Row) -> ReturnData:
+        entered = self._entered.get(row["sha256"])
+        return codec.load_return(self.conn, row) if entered is None else codec.as_loaded(entered, row)
 
     def prefill(self, plan: Plan, unit: str) -> dict[tuple[str, int], float]:
         """Accepted values of a unit for this plan, all periods, newest return winning, for
