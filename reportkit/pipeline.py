@@ -16,6 +16,7 @@ from .definitions.model import Plan
 from .intake.types import ReturnData
 from .ledger import Ledger, plan_period
 from .ledger.collecting import collect_returns
+from .ledger.rehearsal import rehearsal
 from .project import Project
 from .rendering.context import Fallback, Submission
 
@@ -58,12 +59,16 @@ class Gathered:
     fallbacks: list[Fallback] = field(default_factory=list)  # newest rejected, older accepted used
 
 
-def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None) -> Gathered:
+def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None, *,
+                       rehearse: bool = False) -> Gathered:
     """Collect new files from ``inputs/returns/`` into the ledger, then take each unit's latest
-    accepted return for the figures. Files already in the ledger are only hashed."""
+    accepted return for the figures. Files already in the ledger are only hashed.
+
+    ``rehearse``: do all of it on a scratch copy of the ledger; the project's ledger and
+    stored originals are only read (what ``build --strict`` decides on before writing)."""
     files = collect_files([project.returns_dir]) if project.returns_dir.is_dir() else []
     step = stepper(progress, STAGE_READ, len(files))
-    with Ledger.for_project(project) as ledger:
+    with (rehearsal(project) if rehearse else Ledger.for_project(project)) as ledger:
         done = collect_returns(ledger, plan, files, on_result=lambda _r: step())
         results, revalidated = done.results, done.revalidated
         latest, included = ledger.current(plan)

@@ -220,3 +220,46 @@ def test_status_and_strict_build_write_nothing_to_the_ledger(tmp_path: Path) -> 
     assert digest() == before
     with Ledger(db) as ledger:
         assert all("修改" not in s.file_name for s in ledger.submissions())
+
+
+def test_strict_build_decides_on_the_ledger_before_writing_it(tmp_path: Path) -> None:
+    """The folder alone is clean, but the ledger still holds a unit's rejected newest return
+    whose file has since been removed: --strict refuses before collecting anything."""
+    import hashlib
+    import shutil
+
+    from click.testing import CliRunner
+
+    from reportkit.cli import main
+
+    root = tmp_path / "proj"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(root), "--example", "ezhou"]).exit_code == 0
+    assert runner.invoke(main, ["build", "-p", str(root)]).exit_code == 0  # records the rejected return
+    returns = root / "inputs" / "returns"
+    rejected = next(returns.glob("市市场监管局药品医疗器械化妆品监管科*.xlsx"))
+    rejected.unlink()
+    resubmitted = returns / "鄂城区（修改）.xlsx"
+    shutil.copyfile(next(returns.glob("鄂城区*.xlsx")), resubmitted)
+    edit(resubmitted, lambda wb: setattr(wb.properties, "keywords", "修改后"))  # clean, new bytes
+    assert runner.invoke(main, ["build", "--dry-run", "--strict", "-p", str(root)]).exit_code == 0  # folder is clean
+    db = root / ".reportkit" / "ledger.db"
+
+    def digest() -> tuple[str, list[str], list[tuple[str, int]]]:
+        outputs = sorted((str(p), p.stat().st_mtime_ns) for p in (root / "outputs").rglob("*"))
+        state = sorted(str(p.relative_to(db.parent)) for p in db.parent.rglob("*"))  # no -wal/-shm left
+        return hashlib.sha256(db.read_bytes()).hexdigest(), state, outputs
+
+    before = digest()
+    strict = runner.invoke(main, ["build", "--strict", "-p", str(root)])
+    assert strict.exit_code == 1, strict.output
+    assert digest() == before
+    out = "".join(strict.output.split())
+    assert "按--strict要求未生成报告" in out
+    assert f"未纳入汇总：{rejected.name}（市市场监管局药品医疗器械化妆品监管科）存在强制性审核问题" in out
+    as_json = runner.invoke(main, ["build", "--strict", "--json", "-p", str(root)])
+    assert as_json.exit_code == 1 and digest() == before
+    with Ledger(db) as ledger:
+        assert all("修改" not in s.file_name for s in ledger.submissions())
+    assert runner.invoke(main, ["build", "-p", str(root)]).exit_code == 0  # without --strict it collects
+    assert digest() != before

@@ -94,15 +94,59 @@ def test_links_in_a_returns_folder_are_reported_never_followed(tmp_path: Path) -
     os.symlink(tmp_path / "gone.xlsx", folder / "失效.xlsx")
     os.symlink(elsewhere.parent, folder / "linked-folder")
     files = collect_files([folder])
-    assert sorted(p.name for p in files) == ["华容区.xlsx", "失效.xlsx", "鄂城区.xlsx"]  # a linked folder is not entered
+    assert sorted(p.name for p in files) == ["linked-folder", "华容区.xlsx", "失效.xlsx", "鄂城区.xlsx"]
     run = validate_paths(PLAN, files)
     codes = {Path(r.path).name: [f.code for f in r.findings] for r in run.returns}
-    assert codes == {"华容区.xlsx": [], "失效.xlsx": ["file.broken-link"], "鄂城区.xlsx": ["file.link"]}
+    assert codes == {"华容区.xlsx": [], "失效.xlsx": ["file.broken-link"], "鄂城区.xlsx": ["file.link"],
+                     "linked-folder": ["file.folder-link"]}  # reported, not entered
     assert str(elsewhere) in next(r for r in run.returns if r.path.endswith("鄂城区.xlsx")).findings[0].message
     with Ledger(tmp_path / "state" / "ledger.db") as ledger:
         results = ledger.collect_many(PLAN, files)
-        assert sorted(r.record.state for r in results) == ["accepted", "rejected", "rejected"]
+        assert sorted(r.record.state for r in results) == ["accepted", "rejected", "rejected", "rejected"]
         assert {r.outcome.value for r in ledger.collect_many(PLAN, files)} == {"already"}
         assert [r.unit for r in ledger.current(PLAN)[1]] == ["D02"]
     stored = [p for p in (tmp_path / "state" / "originals").rglob("*") if p.is_file()]
     assert len(stored) == 1 and stored[0].read_bytes() == good.read_bytes()
+
+
+def test_links_to_folders_and_loops_are_reported_and_never_entered(tmp_path: Path) -> None:
+    import os
+
+    from reportkit.checks.run import collect_files
+
+    folder = tmp_path / "returns"
+    (folder / "sub").mkdir(parents=True)
+    (tmp_path / "secret").mkdir()
+    fill(generate(PLAN, "D02", tmp_path / "f"), folder / "华容区.xlsx")
+    fill(generate(PLAN, "D01", tmp_path / "g"), tmp_path / "secret" / "鄂城区.xlsx")
+    os.symlink(tmp_path / "secret", folder / "别处")  # a folder outside, holding a return
+    os.symlink(folder, folder / "sub" / "回收目录本身")  # the returns folder itself
+    os.symlink("..", folder / "sub" / "上一级")  # a loop through the parent
+    os.symlink(folder / "甲.xlsx", folder / "乙.xlsx")  # a link loop
+    os.symlink(folder / "乙.xlsx", folder / "甲.xlsx")
+    os.symlink(tmp_path / "gone", folder / "已删除的文件夹")  # no return suffix, no target: not a return
+    files = collect_files([folder])
+    names = sorted(p.name for p in files)
+    assert names == ["上一级", "乙.xlsx", "别处", "华容区.xlsx", "回收目录本身", "甲.xlsx"]
+    assert collect_files(files) == files  # listing the list again enters nothing
+    assert collect_files([folder / "sub"]) == [folder / "sub" / "上一级", folder / "sub" / "回收目录本身"]
+
+    run = validate_paths(PLAN, files)
+    assert len(run.returns) == len(files)  # nothing was walked into on the second pass
+    codes = {Path(r.path).name: [f.code for f in r.findings] for r in run.returns}
+    assert codes == {"华容区.xlsx": [], "别处": ["file.folder-link"], "回收目录本身": ["file.folder-link"],
+                     "上一级": ["file.folder-link"], "甲.xlsx": ["file.broken-link"], "乙.xlsx": ["file.broken-link"]}
+    message = {Path(r.path).name: r.findings[0].message for r in run.returns if r.findings}
+    assert f"指向文件夹“{tmp_path / 'secret'}”" in message["别处"] and "未进入读取" in message["别处"]
+    assert f"“{folder}”" in message["回收目录本身"] and "链接循环" in message["甲.xlsx"]
+    assert str(tmp_path / "secret" / "鄂城区.xlsx") not in str(run.to_dict())
+
+    with Ledger(tmp_path / "state" / "ledger.db") as ledger:
+        first = ledger.collect_many(PLAN, files)
+        assert sorted(r.record.state for r in first) == ["accepted"] + ["rejected"] * 5
+        again = ledger.collect_many(PLAN, collect_files([folder]))
+        assert {r.outcome.value for r in again} == {"already"}
+        assert len(ledger.submissions()) == 6  # no row twice, nothing from inside a linked folder
+        assert [r.unit for r in ledger.current(PLAN)[1]] == ["D02"]
+    stored = [p for p in (tmp_path / "state" / "originals").rglob("*") if p.is_file()]
+    assert len(stored) == 1

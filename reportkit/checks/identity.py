@@ -28,6 +28,8 @@ register("file.too-large", E, "文件过大", "文件过大（{detail}），不�
 register("file.unreadable", E, "无法读取文件", "无法读取文件：{detail}。", "请检查文件是否存在且有读取权限。")
 register("file.link", E, "文件是链接", "这是指向“{detail}”的链接（快捷方式），不是文件本身，未读取。",
          "请把填报表文件本身放入回收目录，而不是链接。")
+register("file.folder-link", E, "文件夹链接", "这是指向文件夹“{detail}”的链接（快捷方式），未进入读取，其中的文件没有登记。",
+         "如需报送其中的填报表，请把文件本身复制到回收目录，并删除这个链接。")
 register("file.broken-link", E, "链接已失效", "这是指向“{detail}”的链接，但目标文件不存在，未读取。",
          "请把填报表文件本身放入回收目录，并删除失效的链接。")
 register("file.legacy-format", INFO, "旧版格式", "文件为旧版 Excel（.xls）或 WPS（.et）格式，已按内容读取。",
@@ -80,6 +82,7 @@ _FILE_CODES = {
     "unreadable": "file.unreadable",
     "link": "file.link",
     "broken-link": "file.broken-link",
+    "folder-link": "file.folder-link",
 }
 
 

@@ -172,14 +172,26 @@ class ValidationRun:
         }
 
 
+class FoundLink(type(Path())):  # type: ignore[misc]
+    """A symbolic link met inside a folder being searched. It is listed, never entered, and
+    stays a link when the list is searched again (``collect_files`` of its own result gives
+    the same list, so a linked folder cannot be walked into on a second pass)."""
+
+
 def collect_files(paths: Iterable[Path | str]) -> list[Path]:
     """Files given, and the return files inside folders given (lock and hidden files skipped).
 
-    Inside a folder, symbolic links are never followed: a linked folder is not entered, and a
-    link to a file is listed as it is, reading it giving a finding (it may point out of the
-    folder, or nowhere)."""
+    Inside a folder, symbolic links are never followed: a link to a file with a return
+    suffix, or to a folder (it may hold returns), is listed as it is, and reading it gives a
+    finding naming its target (it may point out of the folder, at the folder itself, or
+    nowhere). A folder given by name is searched even if it is itself a link: the user
+    chose it."""
     out: list[Path] = []
-    for p in map(Path, paths):
+    for given in paths:
+        if isinstance(given, FoundLink):
+            out.append(given)
+            continue
+        p = Path(given)
         if p.is_dir():
             out.extend(_folder_files(p))
         elif not _skipped_name(p.name):
@@ -188,12 +200,18 @@ def collect_files(paths: Iterable[Path | str]) -> list[Path]:
 
 
 def _folder_files(root: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not _skipped_name(d) and not os.path.islink(os.path.join(folder, d)))
+        linked = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        dirs[:] = sorted(d for d in dirs if not _skipped_name(d) and d not in linked)
+        found.extend(FoundLink(folder, d) for d in linked if _wanted(Path(folder) / d, root, any_suffix=True))
         for name in files:
             f = Path(folder) / name
-            if _wanted(f, root) and (f.is_symlink() or f.is_file()):
+            if not _wanted(f, root):
+                continue
+            if f.is_symlink():
+                found.append(FoundLink(f))
+            elif f.is_file():
                 found.append(f)
     return sorted(found)
 
@@ -202,9 +220,9 @@ def _skipped_name(name: str) -> bool:
     return name.startswith("~$") or name.startswith(".")
 
 
-def _wanted(f: Path, root: Path) -> bool:
+def _wanted(f: Path, root: Path, *, any_suffix: bool = False) -> bool:
     rel = f.relative_to(root).parts
-    return not any(_skipped_name(part) for part in rel) and f.suffix.lower() in RETURN_SUFFIXES
+    return not any(_skipped_name(part) for part in rel) and (any_suffix or f.suffix.lower() in RETURN_SUFFIXES)
 
 
 def validate_paths(plan: Plan, paths: Iterable[Path | str], *,

@@ -7,6 +7,7 @@ turn into findings.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,13 +71,27 @@ def read_form(path: Path) -> FormContent:
 
 
 def _link(path: Path) -> FormContent:
-    """A symbolic link met in a returns folder is not followed (it may lead anywhere)."""
+    """A symbolic link met in a returns folder is not followed (it may lead anywhere: out of
+    the folder, back to the folder itself, round in a loop)."""
     try:
         target = os.readlink(path)
     except OSError as exc:
         target = str(exc)
-    problem = "link" if path.exists() else "broken-link"
+    try:
+        problem = "folder-link" if path.is_dir() else "link" if path.exists() else "broken-link"
+    except OSError:  # a loop is reported by is_dir/exists as False on most versions; not on all
+        problem = "broken-link"
+    if problem == "broken-link" and _loops(path):
+        target = f"{target}（链接循环，永远到达不了文件）"
     return FormContent(path, link_sha256(path), FileKind.NOT_SPREADSHEET, problem, target)
+
+
+def _loops(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def link_sha256(path: Path) -> str:

@@ -67,7 +67,8 @@ class ReceiptLogs:
         self._logs: dict[Path, Mapping[str, str]] = {}
 
     def time_for(self, path: Path) -> str | None:
-        folder = Path(path).resolve().parent
+        # The folder the file lies in, not its link target's (which may be anywhere, or a loop).
+        folder = Path(path).absolute().parent.resolve()
         if folder not in self._logs:
             self._logs[folder] = read_receipt_log(folder)
         return self._logs[folder].get(Path(path).name)

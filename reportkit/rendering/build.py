@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -204,11 +204,11 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     plan = load_checked_plan(project)
     gathered = None
     if strict and not dry_run:
-        # --strict promises to write nothing when it refuses: the returns are checked before
-        # anything is recorded in the ledger.
-        precheck = gather_from_files(plan, project, progress)
-        if any(r.unit for r in precheck.excluded):
-            gathered = replace(precheck, excluded=[r for r in precheck.excluded if r.unit])
+        # --strict promises to write nothing when it refuses, so the decision is made first, on
+        # what the ledger would hold after this collect (rehearsed on a scratch copy).
+        rehearsed = gather_from_ledger(plan, project, progress, rehearse=True)
+        if rehearsed.excluded:
+            gathered = rehearsed
     if gathered is None:
         gathered = (gather_from_files if dry_run else gather_from_ledger)(plan, project, progress)
     included, excluded = gathered.included, gathered.excluded
