@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Mapping
 from os import PathLike
 from typing import IO, Any
@@ -27,6 +26,8 @@ from typing import IO, Any
 import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
+
+from .packages import rewrite_parts
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TR, _TC, _TCPR, _SPAN, _VAL = (f"{{{W_NS}}}{t}" for t in ("tr", "tc", "tcPr", "gridSpan", "val"))
@@ -129,16 +130,18 @@ class RowLoopTemplate(DocxTemplate):
 
     def _splice(self, docx: bytes) -> bytes:
         """The saved package with the rendered rows in ``document.xml`` where their markers are."""
-        part = self.docx.part.partname.lstrip("/")
-        out = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
-            for info in src.infolist():
-                data = src.read(info)
-                if info.filename == part:
-                    for marker, rows in self._rows.items():
-                        data = data.replace(f"<!--{marker}-->".encode(), rows, 1)
-                dst.writestr(info, data)
-        return out.getvalue()
+        def write(data: bytes, out: IO[bytes]) -> None:
+            done = 0
+            for marker, rows in self._rows.items():
+                at = data.find(f"<!--{marker}-->".encode(), done)
+                if at < 0:  # the loop sat in a block the template left out
+                    continue
+                out.write(data[done:at])
+                out.write(rows)
+                done = at + len(marker) + len("<!---->")
+            out.write(data[done:])
+
+        return rewrite_parts(docx, {self.docx.part.partname.lstrip("/"): write})
 
 
 def _checked_width(rows: bytes, namespaces: bytes) -> int | None:
