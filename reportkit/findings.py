@@ -40,16 +40,13 @@ class Location:
 
     def describe(self) -> str:
         """Human-readable location, e.g. ``鄂城区.xlsx 指标数据!F7``."""
-        parts = []
-        if self.file:
-            parts.append(self.file)
+        return " ".join(part for part in (self.file, self.place()) if part)
+
+    def place(self) -> str:
+        """Where in the file, e.g. ``指标数据!F7``; ``""`` for a finding about the whole file."""
         if self.sheet and self.cell:
-            parts.append(f"{self.sheet}!{self.cell}")
-        elif self.sheet:
-            parts.append(self.sheet)
-        elif self.cell:
-            parts.append(self.cell)
-        return " ".join(parts)
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or self.cell or ""
 
 
 @dataclass(frozen=True)

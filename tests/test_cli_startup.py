@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from reportkit import commands
 from reportkit.cli import main
+from reportkit.cli_chinese import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, ChineseContext, chinese_click, localize
 from reportkit.commands import COMMAND_TABLE, load_command
 
 HEAVY = ("matplotlib", "openpyxl", "docxtpl", "docx", "python_calamine", "xlsxwriter", "numpy",
@@ -17,6 +18,7 @@ HEAVY = ("matplotlib", "openpyxl", "docxtpl", "docx", "python_calamine", "xlsxwr
 PROBE = """
 import sys
 from reportkit.cli import main
+from reportkit.cli_chinese import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, ChineseContext, chinese_click, localize
 try:
     main(["--help"])
 except SystemExit:
@@ -56,12 +58,16 @@ def test_the_table_names_every_command_of_every_module():
 
 
 def test_lazy_listing_reads_as_the_commands_themselves_would():
-    eager = click.Group("main", help=main.help, params=main.params,
-                        context_settings={"help_option_names": ["-h", "--help"]})
+    class Eager(click.Group):
+        context_class = ChineseContext
+
+    eager = Eager("reportkit", help=main.help, params=main.params, options_metavar=OPTIONS_METAVAR,
+                  subcommand_metavar=SUBCOMMAND_METAVAR, context_settings={"help_option_names": ["-h", "--help"]})
     for name in COMMAND_TABLE:
-        eager.add_command(load_command(name), name)
+        eager.add_command(localize(load_command(name)), name)
     for width in (80, 200):
         lazy_help = CliRunner().invoke(main, ["--help"], terminal_width=width).output
-        eager_help = CliRunner().invoke(eager, ["--help"], terminal_width=width).output
+        with chinese_click():
+            eager_help = CliRunner().invoke(eager, ["--help"], terminal_width=width).output
         assert "serve" in lazy_help
         assert lazy_help == eager_help

@@ -199,3 +199,29 @@ def test_markup_in_cells_and_file_names_is_printed_as_typed(project: Project, tm
     evaluate = run(project, "evaluate")
     assert evaluate.exception is None or isinstance(evaluate.exception, SystemExit), evaluate.output
     assert "[bold]鄂城区[red].xlsx" in evaluate.stdout
+
+
+def test_collect_lists_findings_unless_quiet(project: Project, forms: dict[str, Path],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportkit.commands import _common
+
+    monkeypatch.setattr(_common.console, "width", 80)
+    bad = fill_form(forms["echeng"], project.returns_dir / "鄂城区.xlsx",
+                    {("A01", 2021): "a", ("A01", 2022): "b", ("A01", 2023): "c",
+                     ("A03", 2021): "d", ("A03", 2022): "e", ("A03", 2023): "f"})
+    res = CliRunner().invoke(main, ["collect", str(bad), "--project", str(project.root), "--received-at",
+                                    "2024-01-15"])
+    assert res.exit_code == 1
+    lines = [line.rstrip() for line in res.stdout.split("共 1 个文件：新登记 1。\n")[1].splitlines()]
+    assert lines == ["鄂城区.xlsx（鄂城区）有 6 处错误，需退回修改：",
+                     "  强制性 指标数据!J4 “a”不是数值，未采用。",
+                     "  强制性 指标数据!K4 “b”不是数值，未采用。",
+                     "  强制性 指标数据!L4 “c”不是数值，未采用。",
+                     "  强制性 指标数据!J7 “d”不是数值，未采用。",
+                     "  强制性 指标数据!K7 “e”不是数值，未采用。",
+                     "  ……另有 1 处，运行 reportkit validate 查看全部审核意见。"]
+
+    again = fill_form(forms["echeng"], project.returns_dir / "鄂城区2.xlsx", {("A01", 2022): "abc"})
+    quiet = CliRunner().invoke(main, ["collect", str(again), "--project", str(project.root), "--quiet"])
+    assert quiet.exit_code == 1
+    assert quiet.stdout.endswith("共 1 个文件：重新报送 1。\n")  # the table and the count, no findings

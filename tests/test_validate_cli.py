@@ -126,3 +126,54 @@ def test_feedback_for_unreadable_and_legacy_files(project: tuple[Path, Plan], tm
     assert wb.sheetnames == [FEEDBACK_SHEET]
     assert out.feedback[0].name == "坏文件-审核意见.xlsx"
     assert "已损坏" in wb[FEEDBACK_SHEET].cell(4, 8).value
+
+
+FINDINGS_AT_80 = """\
+华容区（华容区.xlsx）
+  强制性 指标数据!K7 “较好”不是数值，未采用。
+  核实性 指标数据!L4 累计值由 12.37（2022年）下降为 9.6（2023年）。
+  核实性 指标数据!K8 2022年数值 2900 比上年 820 变动 +253.7%，超过 50% 的核实阈
+                     值。
+  核实性 指标数据!L8 2023年数值 990 比上年 2900 变动 -65.9%，超过 50% 的核实阈
+                     值。
+  提示性 指标数据!L4 “9.6万户”在数字后写了单位“万户”，本行单位为“万户”，已按 9.6
+                     读取。
+"""
+
+
+@pytest.fixture
+def width_80(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportkit.commands import _common
+
+    monkeypatch.setattr(_common.console, "width", 80)
+
+
+def test_findings_listed_below_the_summary(project: tuple[Path, Plan], width_80: None) -> None:
+    root, plan = project
+    add_return(plan, root, "D01", "鄂城区.xlsx")
+    add_return(plan, root, "D02", "华容区.xlsx",
+               values={**GOOD_VALUES, ("A03", 2022): "较好", ("A04", 2022): 2900, ("A01", 2023): "9.6万户"})
+    result = CliRunner().invoke(main, ["validate", "--project", str(root)])
+    assert result.exit_code == 1
+    printed = "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"
+    summary, findings = printed.split("存在强制性错误，请将审核意见发回相关单位修改后重新报送。\n\n")
+    assert "共审核 2 个文件：强制性 1 条，核实性 3 条（已说明 0 条），提示性 1 条。" in summary
+    assert findings == FINDINGS_AT_80  # the clean return (鄂城区) has no block
+
+    quiet = CliRunner().invoke(main, ["validate", "--project", str(root), "--quiet"])
+    assert quiet.exit_code == 1
+    assert quiet.stdout == result.stdout[:result.stdout.index("\n\n华容区（华容区.xlsx）") + 1]
+    assert "指标数据!K7" not in quiet.stdout and "共审核 2 个文件" in quiet.stdout
+
+
+def test_explained_warning_shows_its_explanation(project: tuple[Path, Plan], width_80: None) -> None:
+    root, plan = project
+    add_return(plan, root, "D01", "鄂城区.xlsx", values={**GOOD_VALUES, ("A04", 2022): 2900},
+               notes={"A04": "2022年集中注册，2023年回落"})
+    result = CliRunner().invoke(main, ["validate", "--project", str(root)])
+    assert result.exit_code == 0
+    block = [line.rstrip() for line in result.stdout.split("鄂城区（鄂城区.xlsx）\n")[1].splitlines()]
+    assert block == ["  已说明 指标数据!K8 2022年数值 2900 比上年 820 变动 +253.7%，超过 50% 的核实阈",
+                     "                     值。（说明：2022年集中注册，2023年回落）",
+                     "  已说明 指标数据!L8 2023年数值 990 比上年 2900 变动 -65.9%，超过 50% 的核实阈",
+                     "                     值。（说明：2022年集中注册，2023年回落）"]

@@ -74,5 +74,5 @@ class LazyGroup(click.Group):
             command = self.commands.get(name) if entry is None else click.Command(name, help=entry.short_help)
             if command is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit)))
-        with formatter.section("Commands"):
+        with formatter.section("命令"):
             formatter.write_dl(rows)

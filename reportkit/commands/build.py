@@ -12,6 +12,7 @@ from ..evaluation.types import STATUS_ORDER
 from ..findings import Severity
 from ..rendering.build import BuildResult, build
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
+from ._wrap import Wrapped
 
 STATUS_STYLE = {"提前实现": "green", "快于预期": "cyan", "基本符合预期": "yellow", "滞后": "red", "无法评估": "dim"}
 
@@ -32,8 +33,11 @@ class _Bars:
 def _status_table(result: BuildResult) -> Table:
     ev = result.evaluation
     table = Table(title="主要指标评估结果", show_lines=False)
-    for head in ("编码", "指标", "当前值", "完成进度", "时间进度", "状态", "预计"):
-        table.add_column(head)
+    table.add_column("指标", overflow="fold", ratio=2, min_width=8)
+    for head in ("当前值", "完成进度", "时间进度"):
+        table.add_column(head, overflow="fold", justify="right")
+    table.add_column("状态", overflow="fold", min_width=12)  # 基本符合预期 on one line
+    table.add_column("预计", overflow="fold", ratio=2, min_width=8)
     if ev is None:
         return table
     for r in ev.indicators:
@@ -41,8 +45,8 @@ def _status_table(result: BuildResult) -> Table:
         cur = "—" if r.current is None else f"{r.current:.{r.indicator.decimals}f}"
         prog = "—" if r.progress is None else f"{r.progress:.1f}%"
         style = STATUS_STYLE.get(r.status.value, "")
-        table.add_row(r.code, r.indicator.label, cur, prog, f"{r.time_progress:.1f}%",
-                      styled(f"{r.status.value}{'（预警）' if r.alert else ''}", style), proj)
+        table.add_row(Wrapped(f"{r.code} {r.indicator.label}"), cur, prog, f"{r.time_progress:.1f}%",
+                      Wrapped(f"{r.status.value}{'（预警）' if r.alert else ''}", style), Wrapped(proj))
     return table
 
 
@@ -77,7 +81,7 @@ def _summary(result: BuildResult) -> None:
 @click.command("build")
 @click.option("--strict", is_flag=True, help="任何填报表有强制性问题时不生成报告，退出码 1。")
 @click.option("--dry-run", is_flag=True, help="只审核和评估，打印评估结果，不写任何文件。")
-@click.option("--template", "template", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--template", "template", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="使用指定的报告模板（默认：templates/中期评估报告模板.docx）。")
 @project_option
 @json_option

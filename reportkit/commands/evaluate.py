@@ -18,6 +18,7 @@ from ..intake.types import ReturnData
 from ..pipeline import Gathered, gather_from_files
 from ..project import Project
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
+from ._wrap import Wrapped
 
 STATUS_STYLE = {Status.ACHIEVED: "bold green", Status.AHEAD: "green", Status.ON_TRACK: "cyan",
                 Status.LAGGING: "bold red", Status.UNKNOWN: "yellow",
@@ -83,19 +84,22 @@ def print_evaluation(plan: Plan, result: Evaluation, rejected: Sequence[ReturnDa
 
 
 def indicator_table(result: Evaluation) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    table.add_column("指标", ratio=1, min_width=10, overflow="fold")
+    # one space between columns (collapsed padding): nine columns fit in 80 terminal columns
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, collapse_padding=True,
+                  show_edge=False)
+    table.add_column("指标", ratio=1, min_width=8, overflow="fold")
     for header in ("基期值", "目标值", "当前值", "完成进度", "时间进度"):
         table.add_column(header, justify="right", overflow="fold")
     table.add_column("状态", min_width=8, overflow="fold")
     table.add_column("覆盖", justify="right", overflow="fold")
     table.add_column("预计", ratio=1, min_width=8, overflow="fold")
+
     for r in result.indicators:
         table.add_row(*indicator_row(r, result))
     return table
 
 
-def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str | Text]:
+def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str | Text | Wrapped]:
     ind = r.indicator
     current = format_value(r.current, ind.decimals)
     if r.current is not None and r.current_year != result.info.cutoff_year:
@@ -104,7 +108,7 @@ def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str | Text]:
     style = STATUS_STYLE[r.status]
     status = line((r.status.value, style), *([" ", ("预警", "bold red")] if r.alert else []))
     return [
-        f"{ind.code} {ind.label}", ind.baseline.display(), ind.target.display(), current,
+        Wrapped(f"{ind.code} {ind.label}"), ind.baseline.display(), ind.target.display(), current,
         _percent(r.progress), f"{r.time_progress:.1f}%", status, coverage, _projection(r),
     ]
 

@@ -10,13 +10,14 @@ from rich.table import Table
 
 from ..forms.run import FormsResult, make_forms
 from ._common import console, err_console, get_project, json_option, print_json, project_option, styled
+from ._wrap import Wrapped
 
 
 @click.command("forms")
 @project_option
-@click.option("--unit", "-u", "units", multiple=True, metavar="CODE",
+@click.option("--unit", "-u", "units", multiple=True, metavar="单位",
               help="只生成指定单位的填报表（单位编码或名称，可重复）。默认：全部填报单位。")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "-o", "out_dir", metavar="目录", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录（默认 outputs/forms/）。")
 @click.option("--no-prefill", is_flag=True, help="不预填已回收的往年数据（默认预填并锁定）。")
 @json_option
@@ -49,14 +50,15 @@ def forms_command(project_dir: Path | None, units: tuple[str, ...], out_dir: Pat
 
 def _print_summary(result: FormsResult) -> None:
     table = Table(title=f"{result.plan_name} 填报表", title_justify="left")
-    table.add_column("编码", no_wrap=True)
-    table.add_column("填报单位", no_wrap=True)
-    table.add_column("指标/数据项", justify="right", no_wrap=True)
-    table.add_column("重点任务", justify="right", no_wrap=True)
-    table.add_column("预填", justify="right", no_wrap=True)
-    table.add_column("文件", overflow="fold")
+    # every column folds: at 80 columns a long unit name takes more lines, never loses characters
+    table.add_column("编码", overflow="fold")
+    table.add_column("填报单位", overflow="fold", ratio=2)
+    for head in ("指标/数据项", "重点任务", "预填"):
+        table.add_column(head, justify="right", overflow="fold", min_width=4)
+    table.add_column("文件", overflow="fold", ratio=3)
     for f in result.forms:
-        table.add_row(f.unit, f.unit_name, str(len(f.rows)), str(f.tasks), str(f.prefilled), f.path.name)
+        table.add_row(f.unit, Wrapped(f.unit_name), str(len(f.rows)), str(f.tasks), str(f.prefilled),
+                      Wrapped(f.path.name))
     console.print(table)
     console.print(f"共生成 {len(result.forms)} 份填报表，保存在 {result.out_dir}，用时 {result.seconds:.2f} 秒。")
     if result.warnings:

@@ -9,15 +9,25 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
-from rich.text import Text
 
 from ..definitions.model import Plan
 from ..definitions.rounds import period_round_label
 from ..errors import UsageError
-from ..findings import Finding, Severity
+from ..findings import Severity
 from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord, project_status
 from ..project import Project
-from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
+from ._common import (
+    console,
+    err_console,
+    get_project,
+    json_option,
+    line,
+    print_findings,
+    print_json,
+    project_option,
+    quiet_option,
+    styled,
+)
 
 OUTCOME_STYLE = {Outcome.NEW: "green", Outcome.SUPERSEDED: "cyan", Outcome.ALREADY: "dim",
                  Outcome.OUTDATED: "yellow", Outcome.REJECTED: "red"}
@@ -35,16 +45,18 @@ def load_project_plan(project: Project) -> Plan:
 # collect ---------------------------------------------------------------------------------
 
 @click.command("collect")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, metavar="文件或文件夹...", type=click.Path(exists=True, path_type=Path))
 @click.option("--received-at", "received_at", default=None, metavar="日期",
               help="接收时间（如 2024-01-15 或 2024-01-15T09:30；默认取文件的修改时间）。")
 @project_option
 @json_option
+@quiet_option
 def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: Path | None,
-                as_json: bool) -> None:
+                as_json: bool, quiet: bool) -> None:
     """审核并登记回收的填报表：原件按内容存档，同一文件不会重复登记。
 
     同一单位重新报送时，新表替换旧表用于汇总，旧表及其审核意见保留在报送历史中。
+    每份需修改或说明的填报表列出前几条审核意见（单元格、问题；--quiet 只显示统计）。
 
     \b
     示例：
@@ -69,29 +81,30 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
     else:
         if done.revalidated:
             console.print(f"规划定义有修改，已按新定义重新审核台账中的 {len(done.revalidated)} 份填报表。")
-        _print_collect(done.results)
+        _print_collect(done.results, quiet=quiet)
     sys.exit(1 if done.needs_attention else 0)
 
 
-def _print_collect(results: list[CollectResult]) -> None:
+def _print_collect(results: list[CollectResult], *, quiet: bool = False) -> None:
     table = Table(title="填报表登记结果")
     for col in ("文件", "登记结果", "填报单位", "审核状态", "错误", "警告"):
         table.add_column(col, overflow="fold")
     for r in results:
         rec = r.record
-        table.add_row(Path(r.path).name, _styled(r.outcome.label, OUTCOME_STYLE[r.outcome]),
+        table.add_row(Path(r.path).name, styled(r.outcome.label, OUTCOME_STYLE[r.outcome]),
                       rec.unit_name or rec.unit or "—", _state_cell(rec),
                       str(rec.errors), str(rec.warnings))
     console.print(table)
     console.print(_collect_summary(results))
-    for r in results:
-        _print_problems(r)
+    if not quiet:
+        for r in results:
+            _print_problems(r)
 
 
 def _state_cell(rec: SubmissionRecord) -> str:
     if not rec.current:
         return styled(f"{rec.state_label}（已被替换）", "dim")
-    return _styled(rec.state_label, STATE_STYLE.get(rec.state))
+    return styled(rec.state_label, STATE_STYLE.get(rec.state))
 
 
 def _collect_summary(results: list[CollectResult]) -> str:
@@ -106,29 +119,19 @@ def _print_problems(result: CollectResult) -> None:
     findings = result.record.findings
     errors = [f for f in findings if f.severity is Severity.ERROR]
     unexplained = [f for f in findings if f.severity is Severity.WARNING and not f.explained]
-    name = Path(result.path).name
+    unit = result.record.unit_name or result.record.unit
+    name = Path(result.path).name + (f"（{unit}）" if unit else " ")
+    more = "，运行 reportkit validate 查看全部审核意见"
     if errors:
-        _print_findings(line((name, "red"), f" 有 {len(errors)} 处错误，需退回修改："), errors)
+        print_findings(line((name, "red"), f"有 {len(errors)} 处错误，需退回修改："), errors,
+                       limit=MAX_FINDINGS_SHOWN, more=more)
     if unexplained:
-        _print_findings(line((name, "yellow"), f" 有 {len(unexplained)} 处需核实，请填报单位在“说明”栏说明："),
-                        unexplained)
-
-
-def _print_findings(title: Text, findings: list[Finding]) -> None:
-    console.print(title)
-    for f in findings[:MAX_FINDINGS_SHOWN]:
-        where = f.location.describe()
-        console.print(f"  · {where + '：' if where else ''}{f.message}", soft_wrap=True)
-    if len(findings) > MAX_FINDINGS_SHOWN:
-        console.print(f"  ……另有 {len(findings) - MAX_FINDINGS_SHOWN} 处，运行 reportkit validate 查看全部审核意见。")
+        print_findings(line((name, "yellow"), f"有 {len(unexplained)} 处需核实，请填报单位在“说明”栏说明："),
+                       unexplained, limit=MAX_FINDINGS_SHOWN, more=more)
 
 
 def _when(iso: str) -> str:
     return iso[:16].replace("T", " ") if iso else "—"
-
-
-def _styled(text: str, style: str | None) -> Text:
-    return styled(text, style)
 
 
 # status ----------------------------------------------------------------------------------
@@ -160,9 +163,9 @@ def _print_status(report: StatusReport) -> None:
         table.add_column(col, overflow="fold")
     for u in [*report.units, *report.others]:
         name = u.name if u.in_plan else f"{u.name}（非本规划填报单位）"
-        table.add_row(name, "是" if u.reported else _styled("否", "red"),
+        table.add_row(name, "是" if u.reported else styled("否", "red"),
                       _when(u.first_received),
-                      _styled(u.state_label, STATE_STYLE.get(u.state)),
+                      styled(u.state_label, STATE_STYLE.get(u.state)),
                       str(u.submissions), u.timeliness_label)
     console.print(table)
     console.print(report.summary)
@@ -171,7 +174,7 @@ def _print_status(report: StatusReport) -> None:
 # history ---------------------------------------------------------------------------------
 
 @click.command("history")
-@click.argument("unit")
+@click.argument("unit", metavar="单位")
 @project_option
 @json_option
 def history_cmd(unit: str, project_dir: Path | None, as_json: bool) -> None:
@@ -207,7 +210,7 @@ def _print_history(name: str, records: list[SubmissionRecord]) -> None:
     for i, r in enumerate(records, start=1):
         current = "现用版本" if r.current else f"已被 {r.superseded_by[:8] if r.superseded_by else ''} 替换"
         table.add_row(str(i), _when(r.received_at), r.file_name, period_round_label(r.period) if r.period else "—",
-                      _styled(r.state_label, STATE_STYLE.get(r.state)), str(r.errors), str(r.warnings),
+                      styled(r.state_label, STATE_STYLE.get(r.state)), str(r.errors), str(r.warnings),
                       current, r.sha256[:8])
     console.print(table)
     for i, r in enumerate(records, start=1):
@@ -219,7 +222,7 @@ def _print_history(name: str, records: list[SubmissionRecord]) -> None:
 # export ----------------------------------------------------------------------------------
 
 @click.command("export")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", metavar="导出文件", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--all", "everything", is_flag=True, help="导出全部报送版本（含被替换和有错误的），并注明状态。")
 @project_option
 def export_cmd(path: Path, everything: bool, project_dir: Path | None) -> None:

@@ -25,7 +25,7 @@ def plan_group() -> None:
 
 
 @plan_group.command("check")
-@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", required=False, metavar="[规划定义.xlsx]", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @project_option
 @json_option
 def plan_check(path: Path | None, project_dir: Path | None, as_json: bool) -> None:
@@ -50,8 +50,8 @@ def plan_check(path: Path | None, project_dir: Path | None, as_json: bool) -> No
 
 
 @plan_group.command("import")
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.argument("source", metavar="规划原文", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="写出的规划定义工作簿（默认 inputs/plan.xlsx；已存在的文件不会被覆盖）。")
 @json_option
 def plan_import(source: Path, out: Path | None, as_json: bool) -> None:
@@ -121,8 +121,8 @@ def _print_findings(name: str, target: Path, findings: list[Finding], counts: di
 
 
 @click.command("init", short_help="创建新项目，或复制内置示例（--example ezhou / dinghu / zhongshan）。")
-@click.argument("directory", type=click.Path(file_okay=True, path_type=Path))
-@click.option("--example", type=str, default=None, help="复制内置示例（ezhou、dinghu，或年度工作要点 zhongshan）。")
+@click.argument("directory", metavar="项目目录", type=click.Path(file_okay=True, path_type=Path))
+@click.option("--example", type=str, metavar="示例", default=None, help="复制内置示例（ezhou、dinghu，或年度工作要点 zhongshan）。")
 @json_option
 def init_command(directory: Path, example: str | None, as_json: bool) -> None:
     """创建新的 reportkit 项目目录（规划定义工作簿、templates/、inputs/returns/、outputs/）。

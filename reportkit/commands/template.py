@@ -19,7 +19,7 @@ def template_group() -> None:
 
 
 @template_group.command("check")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", metavar="模板.docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
 def check_cmd(path: Path, as_json: bool) -> None:
     """检查报告模板：语法错误、报告数据中没有的变量，并试生成一次（不写任何文件）。

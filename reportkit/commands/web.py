@@ -24,7 +24,7 @@ def _plan(project):  # noqa: ANN001, ANN202
               help="填报系统的访问地址（各单位在浏览器中打开的地址，如 http://192.168.1.20:8000）。")
 @click.option("--renew", multiple=True, metavar="单位", help="为该单位（编码或名称）重新发放链接，旧链接立即失效；可多次使用。")
 @click.option("--revoke", multiple=True, metavar="单位", help="收回该单位的链接（不再发放新链接）；可多次使用。")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--out", "out", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="链接表 .xlsx 的位置（默认 outputs/links/填报链接-时间.xlsx）。")
 @project_option
 @json_option
@@ -67,9 +67,9 @@ def links_cmd(base_url: str, renew: tuple[str, ...], revoke: tuple[str, ...], ou
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（供局域网访问用 0.0.0.0）。")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口。")
-@click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 50),
+@click.option("--host", metavar="地址", default="127.0.0.1", show_default=True, help="监听地址（供局域网访问用 0.0.0.0）。")
+@click.option("--port", metavar="端口", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口。")
+@click.option("--max-upload-mb", metavar="MB", default=20, show_default=True, type=click.IntRange(1, 50),
               help="单个上传文件的大小上限（MB）。")
 @click.option("--set-password", "set_pw", is_flag=True, help="设置（或更换）牵头单位登录密码后退出。")
 @project_option
