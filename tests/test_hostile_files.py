@@ -70,12 +70,35 @@ def test_extent_is_measured_from_the_cells_not_the_declared_dimension(tmp_path: 
     assert extent.column_letters(16384) == "XFD" and extent.column_number("XFD") == 16384
 
 
+def test_one_scan_finds_the_far_sheets_formulas_and_error_cells(tmp_path: Path) -> None:
+    """The single pass over the worksheets measures exactly the sheets the full measure calls
+    oversized, and sees formulas and error cells wherever they are."""
+    p = tmp_path / "book.xlsx"
+    wb = xlsxwriter.Workbook(p)
+    wb.add_worksheet("小").write(999, 25, "z")  # row 1000, column Z: a candidate, within bounds
+    wb.add_worksheet("远").write_number(extent.MAX_ROWS, 0, 1)
+    wide = wb.add_worksheet("宽")
+    wide.write(0, extent.MAX_COLS, "x")
+    wide.write_formula(1, 1, "=1/0", None, "#DIV/0!")
+    wb.close()
+    scan = extent.scan_sheets(p)
+    assert [e for e in extent.sheet_extents(p) if e.oversized] == list(scan.oversized)
+    assert [(e.sheet, e.far_cell) for e in scan.oversized] == [("远", f"A{extent.MAX_ROWS + 1}"), ("宽", "GS1")]
+    assert scan.formulas and scan.errors
+    plain = tmp_path / "plain.xlsx"
+    wb = xlsxwriter.Workbook(plain)
+    wb.add_worksheet("表").write(3, 3, "b")
+    wb.close()
+    assert extent.scan_sheets(plain) == extent.SheetScan()
+    assert extent.scan_sheets(tmp_path / "missing.xlsx") == extent.SheetScan()
+
+
 def test_reader_abort_in_the_child_becomes_a_finding(filled: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The measure is the first defence; if it ever misses a sheet, calamine's abort kills only the
     reader's process and the file is reported as too large."""
     corner = _with_cell(filled, tmp_path / "corner.xlsx", 1048576, 16384, "x")
-    monkeypatch.setattr(workbook, "sheet_extents", lambda _p: [])
+    monkeypatch.setattr(workbook, "scan_sheets", lambda _p: extent.SheetScan())
     run = validate_paths(PLAN, [corner, filled])
     first, second = run.returns
     assert [f.code for f in first.findings] == ["file.too-large"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..definitions.model import DataItem, Indicator, Kind, Plan
@@ -82,15 +83,16 @@ class CheckContext:
     specs: dict[str, RowSpec] = field(default_factory=dict)
     stop: bool = False  # set when later checks cannot run (unreadable, not a form, other plan)
 
-    @property
+    # Asked for every finding and observation; the content does not change while it is checked.
+    @cached_property
     def file(self) -> str:
         return self.content.path.name
 
-    @property
+    @cached_property
     def unit(self) -> str | None:
         return self.content.unit or None
 
-    @property
+    @cached_property
     def indicator_sheet(self) -> str | None:
         t = self.content.sheets.indicators
         return t.sheet.name if t else None

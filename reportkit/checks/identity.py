@@ -6,7 +6,7 @@ from ..definitions.rounds import period_round_label
 from ..findings import Severity, register
 from ..forms import layout as L
 from ..forms.meta import period_of
-from ..forms.rows import form_rows
+from ..forms.rows import form_codes
 from ..intake.extent import MAX_COLS, MAX_ROWS
 from ..intake.form import norm
 from ..intake.sniff import FileKind
@@ -251,7 +251,7 @@ def _rows_conflict(ctx: CheckContext) -> list[str]:
     meta = ctx.content.meta
     if meta is None or not meta.rows or meta.get("fingerprint") != ctx.plan.fingerprint():
         return []
-    if meta.rows != [r.code for r in form_rows(ctx.plan, meta.get("unit"))]:
+    if meta.rows != form_codes(ctx.plan, meta.get("unit")):
         return ["标识中记录的指标行与该单位应填报的指标不一致"]
     return []
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..definitions.dates import explains_year
 from ..definitions.model import Plan
 from ..findings import Finding, Severity, count_by_severity, register
-from ..intake.reader import FormContent, read_form
+from ..intake.isolate import IsolationFailed, default_jobs, run_isolated_many
+from ..intake.reader import FormContent, opened, read_form, unreadable
 from ..intake.types import ReturnData, ReturnMeta
 from . import identity, structure
 from .cells import check_cells, is_explanation
@@ -46,6 +48,33 @@ def validate_return(plan: Plan, path: Path | str) -> ReturnData:
     """Read and check one returned workbook."""
     content = read_form(Path(path))
     return check_content(plan, content)
+
+
+def validate_many(plan: Plan, paths: Sequence[Path | str], *, jobs: int | None = None) -> Iterator[ReturnData]:
+    """:func:`validate_return` of each path, yielded in order, read and checked in ``jobs``
+    worker processes (default: one per core). The workers are the readers' isolation: a file
+    whose worker aborts or hangs becomes that file's finding (as :func:`validate_return` gives
+    it) and the others go on. The results are those of a serial run."""
+    paths = [p if isinstance(p, Path) else Path(p) for p in paths]
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs <= 1 or len(paths) <= 1:
+        yield from (validate_return(plan, p) for p in paths)
+        return
+    tasks = [partial(_read_and_check, plan, p) for p in paths]
+    for path, got in zip(paths, run_isolated_many(tasks, jobs=jobs), strict=True):
+        if isinstance(got, ReturnData):
+            yield got
+        elif isinstance(got, IsolationFailed):
+            content = opened(path)
+            yield check_content(plan, content if content.problem else unreadable(content, got))
+        elif isinstance(got, KeyboardInterrupt | SystemExit):
+            raise got
+        else:  # the worker could not hand the result back: done here, as a serial run does
+            yield validate_return(plan, path)
+
+
+def _read_and_check(plan: Plan, path: Path) -> ReturnData:
+    return check_content(plan, read_form(path, isolate=False))
 
 
 def check_content(plan: Plan, content: FormContent) -> ReturnData:
@@ -229,8 +258,8 @@ def validate_paths(plan: Plan, paths: Iterable[Path | str], *,
                    progress: Callable[[Path, ReturnData], None] | None = None) -> ValidationRun:
     """Validate every return under ``paths``; two returns of one unit and period are resolved."""
     run = ValidationRun(plan.info.id, units={u.code: u.name for u in plan.reporting_units()})
-    for f in collect_files(paths):
-        data = validate_return(plan, f)
+    files = collect_files(paths)
+    for f, data in zip(files, validate_many(plan, files), strict=True):
         run.returns.append(data)
         if progress is not None:
             progress(f, data)

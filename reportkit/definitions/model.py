@@ -418,6 +418,19 @@ class Plan:
             return []
         return [it for it in (self.item(n) for n in f.names) if it is not None]
 
+    def computed_from(self, item_code: str) -> list[Indicator]:
+        """The computed indicators whose formula names the item, in plan order."""
+        return list(self._computed_from.get(item_code, ()))
+
+    @cached_property
+    def _computed_from(self) -> dict[str, list[Indicator]]:
+        out: dict[str, list[Indicator]] = {}
+        for i in self.indicators:
+            if i.computed:
+                for code in dict.fromkeys(x.code for x in self.formula_items(i)):
+                    out.setdefault(code, []).append(i)
+        return out
+
     def reporting_units(self) -> list[Unit]:
         """Units that report at least one indicator, item or task, in definition order."""
         codes = set()
@@ -430,23 +443,48 @@ class Plan:
 
     def direct_indicators_for(self, unit_code: str) -> list[Indicator]:
         """Non-computed indicators that this unit types a value for."""
-        return [i for i in self.indicators if not i.computed and unit_code in self.indicator_reporters(i)]
+        return [i for i in self.indicators if not i.computed and unit_code in self.reporter_set(i)]
 
     def indicator_reporters(self, indicator: Indicator) -> tuple[str, ...]:
+        # Asked per unit and per year during an evaluation: worked out once per indicator
+        # (the cache is keyed by code and holds the indicator, so another object of the same
+        # code is worked out afresh).
+        cached = self._reporters.get(indicator.code)
+        if cached is not None and cached[0] is indicator:
+            return cached[1]
         if indicator.computed:
-            codes: list[str] = []
-            for it in self.formula_items(indicator):
-                codes.extend(c for c in it.reporters if c not in codes)
-            return tuple(codes)
-        if indicator.aggregation is Aggregation.LEAD:
-            return (indicator.lead_unit,) if indicator.lead_unit else indicator.reporters
-        return indicator.reporters
+            codes = tuple(dict.fromkeys(c for it in self.formula_items(indicator) for c in it.reporters))
+        elif indicator.aggregation is Aggregation.LEAD:
+            codes = (indicator.lead_unit,) if indicator.lead_unit else indicator.reporters
+        else:
+            codes = indicator.reporters
+        self._reporters[indicator.code] = (indicator, codes, frozenset(codes))
+        return codes
+
+    def reporter_set(self, x: Indicator | DataItem | Task) -> frozenset[str]:
+        """The codes of the units that report ``x`` (an indicator's as :meth:`indicator_reporters`),
+        for membership tests that do not scan the list."""
+        if isinstance(x, Indicator):
+            self.indicator_reporters(x)
+            return self._reporters[x.code][2]
+        cached = self._reporter_sets.get(id(x))
+        if cached is None or cached[0] is not x:
+            cached = self._reporter_sets[id(x)] = (x, frozenset(x.reporters))
+        return cached[1]
+
+    @cached_property
+    def _reporters(self) -> dict[str, tuple[Indicator, tuple[str, ...], frozenset[str]]]:
+        return {}
+
+    @cached_property
+    def _reporter_sets(self) -> dict[int, tuple[DataItem | Task, frozenset[str]]]:
+        return {}
 
     def items_for(self, unit_code: str) -> list[DataItem]:
-        return [it for it in self.items if unit_code in it.reporters]
+        return [it for it in self.items if unit_code in self.reporter_set(it)]
 
     def tasks_for(self, unit_code: str) -> list[Task]:
-        return [t for t in self.tasks if unit_code in t.reporters or t.lead_unit == unit_code]
+        return [t for t in self.tasks if unit_code in self.reporter_set(t) or t.lead_unit == unit_code]
 
     # fingerprints ---------------------------------------------------------
     def fingerprint(self) -> str:

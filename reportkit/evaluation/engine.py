@@ -530,7 +530,8 @@ def reporting_coverage(plan: Plan, returns: Sequence[ReturnData]) -> ReportingCo
     expected = tuple(u.code for u in plan.reporting_units())
     index = ValueIndex.build(returns)
     returned = tuple(r.unit for r in returns if r.unit)
-    ordered = tuple(u for u in expected if u in returned) + tuple(u for u in returned if u not in expected)
-    missing = tuple(u for u in expected if u not in returned)
+    got, asked = set(returned), set(expected)
+    ordered = tuple(u for u in expected if u in got) + tuple(u for u in returned if u not in asked)
+    missing = tuple(u for u in expected if u not in got)
     return ReportingCoverage(expected, ordered, missing, dict(index.files),
                              {u.code: u.name for u in plan.units})

@@ -66,11 +66,19 @@ def combine(values: Sequence[float], aggregation: Aggregation) -> float | None:
 def rollup_direct(code: str, expected: Sequence[str], aggregation: Aggregation,
                   year: int, index: ValueIndex) -> RollUp:
     """Roll up a value the units type in themselves (a direct indicator or a data item)."""
-    covered = tuple(u for u in expected if index.get(u, code, year) is not None)
-    missing = tuple(u for u in expected if u not in covered)
-    values = [index.get(u, code, year) for u in covered]
-    value = combine([v for v in values if v is not None], aggregation)
-    return RollUp(code, year, value, aggregation.value, covered, tuple(expected), missing,
+    values: list[float] = []
+    got: list[str] = []
+    lacking: list[str] = []
+    for u in expected:
+        v = index.get(u, code, year)
+        if v is None:
+            lacking.append(u)
+        else:
+            got.append(u)
+            values.append(v)
+    covered = tuple(got)
+    value = combine(values, aggregation)
+    return RollUp(code, year, value, aggregation.value, covered, tuple(expected), tuple(lacking),
                   provenance=index.provenance(covered, [year] if covered else []))
 
 
@@ -104,11 +112,11 @@ def rollup_computed(plan: Plan, indicator: Indicator, year: int, index: ValueInd
     items = plan.formula_items(indicator)
     item_rollups = {it.code: rollup_item(it, year, index) for it in items}
     expected = plan.indicator_reporters(indicator)
-    covered = tuple(
-        u for u in expected
-        if all(u in item_rollups[it.code].covered for it in items if u in it.reporters)
-    )
-    missing = tuple(u for u in expected if u not in covered)
+    # (units expected to give the item, units that gave it) per item, as sets
+    given = [(plan.reporter_set(it), frozenset(item_rollups[it.code].covered)) for it in items]
+    covered = tuple(u for u in expected if all(u in done for asked, done in given if u in asked))
+    gave = set(covered)
+    missing = tuple(u for u in expected if u not in gave)
     value = compute(plan, indicator, {c: r.value for c, r in item_rollups.items()})
     components = tuple((it.name, item_rollups[it.code].value) for it in items)
     prov = Provenance.merge(r.provenance for r in item_rollups.values())
@@ -139,5 +147,5 @@ def unit_value(plan: Plan, indicator: Indicator, unit: str, year: int, index: Va
 def unit_codes_for(plan: Plan, indicator: Indicator, unit: str) -> tuple[str, ...]:
     """The codes a unit types for this indicator (itself, or its formula items)."""
     if indicator.computed:
-        return tuple(it.code for it in plan.formula_items(indicator) if unit in it.reporters)
+        return tuple(it.code for it in plan.formula_items(indicator) if unit in plan.reporter_set(it))
     return (indicator.code,)

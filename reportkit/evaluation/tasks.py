@@ -57,9 +57,7 @@ def merge_status(statuses: Sequence[str]) -> str:
 
 
 def _expected(task: Task) -> tuple[str, ...]:
-    codes = [task.lead_unit] if task.lead_unit else []
-    codes.extend(c for c in task.reporters if c not in codes)
-    return tuple(codes)
+    return tuple(dict.fromkeys([task.lead_unit, *task.reporters] if task.lead_unit else task.reporters))
 
 
 def _reports_by_task(plan: Plan, returns: Sequence[ReturnData]) -> dict[str, list[UnitTaskReport]]:

@@ -79,18 +79,28 @@ class FormRow:
 
 def form_rows(plan: Plan, unit_code: str) -> list[FormRow]:
     """The unit's rows in plan order; items sit where the first indicator they feed sits."""
+    return [indicator_row(x, unit_code, own_baseline(plan, x, unit_code)) if isinstance(x, Indicator)
+            else item_row(plan, x) for x in _row_order(plan, unit_code)]
+
+
+def form_codes(plan: Plan, unit_code: str) -> list[str]:
+    """The codes of :func:`form_rows`, without making the rows."""
+    return [x.code for x in _row_order(plan, unit_code)]
+
+
+def _row_order(plan: Plan, unit_code: str) -> list[Indicator | DataItem]:
     direct = {i.code for i in plan.direct_indicators_for(unit_code)}
     mine = {it.code for it in plan.items_for(unit_code)}
-    rows: list[FormRow] = []
+    rows: list[Indicator | DataItem] = []
     placed: set[str] = set()
     for ind in plan.indicators:
         if ind.code in direct:
-            rows.append(indicator_row(ind, unit_code, own_baseline(plan, ind, unit_code)))
+            rows.append(ind)
         for it in plan.formula_items(ind) if ind.computed else []:
             if it.code in mine and it.code not in placed:
                 placed.add(it.code)
-                rows.append(item_row(plan, it))
-    rows.extend(item_row(plan, it) for it in plan.items_for(unit_code) if it.code not in placed)
+                rows.append(it)
+    rows.extend(it for it in plan.items_for(unit_code) if it.code not in placed)
     return rows
 
 
@@ -137,8 +147,7 @@ def item_row(plan: Plan, item: DataItem) -> FormRow:
 
 def feeding(plan: Plan, item: DataItem) -> list[Indicator]:
     """The computed indicators whose formula names ``item``."""
-    return [i for i in plan.indicators
-            if i.computed and item.code in {x.code for x in plan.formula_items(i)}]
+    return plan.computed_from(item.code)
 
 
 def indicator_bounds(ind: Indicator) -> Bounds:

@@ -119,3 +119,72 @@ def _measure(zf: zipfile.ZipFile, name: str, part: str) -> SheetExtent:
             # keep the end of the chunk: a tag may straddle the boundary (counted twice, harmless)
             tail = data[-512:]
     return SheetExtent(name, rows, cols, f"{column_letters(far[1])}{far[0]}" if far[0] else "")
+
+
+# A reference that may lie beyond the bounds: a row number of four digits or more, or a
+# column of two letters or more (a return form has neither, so its sheets are passed over by
+# one fast search each; a sheet that has one is measured cell by cell). The searches start
+# from a literal, which the regular expression engine finds fast; the formula and error-cell
+# patterns run only where a cheap search for a part of them has found something.
+_WHOLE = 64 << 20  # a part up to this size is searched whole, a larger one in chunks
+_FAR_CANDIDATE = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]?\d{4})')
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*\bt=\"e\"")
+
+
+def _has_formula(data: bytes) -> bool:
+    return (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data) is not None
+
+
+def _has_error_cell(data: bytes) -> bool:
+    return b't="e"' in data and _ERROR_CELL.search(data) is not None
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """What one pass over the worksheets' XML finds: the sheets with cells beyond the bounds
+    (measured as :func:`sheet_extents` does), and whether any sheet has formulas or error cells."""
+
+    oversized: tuple[SheetExtent, ...] = ()
+    formulas: bool = False
+    errors: bool = False
+
+
+def scan_sheets(path: Path) -> SheetScan:
+    """One decompression of every worksheet part (what was three passes: the extent, the
+    formula search and the error-cell search). Empty when the file cannot be read as a zip."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            sheets = _sheet_parts(zf)
+            listed = {part: name for name, part in sheets}
+            parts = sorted({*listed, *(n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))})
+            oversized, formulas, errors = [], False, False
+            for part in parts:
+                far, f, e = _search(zf, part)
+                formulas, errors = formulas or f, errors or e
+                if far and part in listed:
+                    measured = _measure(zf, listed[part], part)
+                    if measured.oversized:
+                        oversized.append(measured)
+            order = {name: i for i, (name, _part) in enumerate(sheets)}
+    # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
+        return SheetScan()
+    return SheetScan(tuple(sorted(oversized, key=lambda x: order.get(x.sheet, 0))), formulas, errors)
+
+
+def _search(zf: zipfile.ZipFile, part: str) -> tuple[bool, bool, bool]:
+    """(a reference that may be far, a formula, an error cell) in one worksheet part."""
+    if zf.getinfo(part).file_size <= _WHOLE:
+        data = zf.read(part)
+        return _FAR_CANDIDATE.search(data) is not None, _has_formula(data), _has_error_cell(data)
+    far = formulas = errors = False
+    tail = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(_CHUNK):
+            data = tail + chunk
+            far = far or _FAR_CANDIDATE.search(data) is not None
+            formulas = formulas or _has_formula(data)
+            errors = errors or _has_error_cell(data)
+            tail = data[-512:]
+    return far, formulas, errors

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..forms import layout as L
@@ -99,7 +100,14 @@ def read_meta(wb: WorkbookData) -> FormMeta | None:
 
 def norm(text: Cell) -> str:
     """Header text normalised for matching: no spaces, no required-marks, first line only."""
-    s = display(text).strip().split("\n")[0]
+    if type(text) is str:  # codes and headers repeat across rows and returns: remembered
+        return _norm_text(text)
+    return _norm_text(display(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _norm_text(text: str) -> str:
+    s = text.strip().split("\n")[0]
     for ch in " \t\r\u3000*＊:：":
         s = s.replace(ch, "")
     return s
@@ -113,8 +121,17 @@ class Table:
     header_row: int  # 0-based
     columns: dict[str, int]  # normalised header -> 0-based column
     year_columns: dict[int, int]  # year -> 0-based column
+    _found: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
 
     def col(self, header: str) -> int | None:
+        """The column of ``header`` (asked per row: found once per header)."""
+        try:
+            return self._found[header]
+        except KeyError:
+            found = self._found[header] = self._col(header)
+            return found
+
+    def _col(self, header: str) -> int | None:
         key = norm(header)
         if key in self.columns:
             return self.columns[key]

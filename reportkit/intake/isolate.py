@@ -15,7 +15,8 @@ import pickle
 import select
 import signal
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -125,6 +126,22 @@ def _read_all(fd: int, pid: int, seconds: float) -> bytes | None:
         chunks.append(chunk)
 
 
+def _read_exact(fd: int, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def _reap(pid: int) -> int:
     while True:
         try:
@@ -139,3 +156,147 @@ def _death(status: int, memory: int) -> tuple[str, str]:
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV, signal.SIGKILL):
         return "too-large", f"读取时所需内存超过 {memory // 2**30} GB 上限，读取程序已中止"
     return "crashed", "读取程序意外退出"
+
+
+# many calls on several cores ------------------------------------------------------------
+
+def default_jobs() -> int:
+    """Worker processes for a batch: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def run_isolated_many(tasks: Sequence[Callable[[], T]], *, jobs: int, memory: int = MEMORY_LIMIT,
+                      seconds: float = TIME_LIMIT) -> Iterator[T | BaseException]:
+    """Each ``tasks[i]()`` computed in one of ``jobs`` forked worker processes, yielded in task
+    order: its value, the exception it raised, or :class:`IsolationFailed` when its worker died
+    (abort, kill) or ran out of time on it. A worker is forked once and runs task after task
+    under the same limits as :func:`run_isolated` (each task has ``seconds``); a dead or killed
+    worker is replaced and the other tasks go on. Where ``fork`` does not exist the tasks run
+    in-process, one after the other."""
+    if not hasattr(os, "fork"):
+        for task in tasks:
+            try:
+                yield task()
+            except Exception as exc:  # noqa: BLE001 - handed to the caller like a worker's
+                yield exc
+        return
+    pending = deque(range(len(tasks)))
+    done: dict[int, T | BaseException] = {}
+    workers: list[_Worker] = []
+    try:
+        workers.extend(_Worker.start(tasks, memory) for _ in range(min(jobs, len(tasks))))
+        for index in range(len(tasks)):
+            while index not in done:
+                for w in workers:
+                    if w.task is None and pending:
+                        w.assign(pending.popleft(), seconds)
+                _wait(workers, done, tasks, memory, seconds)
+            yield done.pop(index)
+    finally:
+        for w in workers:
+            w.stop()
+
+
+class _Worker:
+    """One forked worker: task numbers go in through one pipe, pickled results come out of another."""
+
+    def __init__(self, pid: int, send: int, receive: int) -> None:
+        self.pid, self.send, self.receive = pid, send, receive
+        self.task: int | None = None
+        self.deadline = 0.0
+        self.buffer = bytearray()
+
+    @classmethod
+    def start(cls, tasks: Sequence[Callable[[], object]], memory: int) -> _Worker:
+        task_r, task_w = os.pipe()
+        result_r, result_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child
+            os.close(task_w)
+            os.close(result_r)
+            _serve(tasks, task_r, result_w, memory)
+        os.close(task_r)
+        os.close(result_w)
+        return cls(pid, task_w, result_r)
+
+    def assign(self, index: int, seconds: float) -> None:
+        self.task, self.deadline = index, time.monotonic() + seconds
+        self.buffer.clear()
+        os.write(self.send, index.to_bytes(4, "little"))
+
+    def finished(self) -> tuple[int, object] | None:
+        """(task, its value or the exception it raised) once the whole result has arrived."""
+        if self.task is None or len(self.buffer) < 8:
+            return None
+        size = int.from_bytes(self.buffer[:8], "little")
+        if len(self.buffer) < 8 + size:
+            return None
+        _ok, value = pickle.loads(bytes(self.buffer[8:8 + size]))
+        index, self.task = self.task, None
+        self.buffer.clear()
+        return index, value
+
+    def stop(self, kill: bool = True) -> int:
+        for fd in (self.send, self.receive):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return _reap(self.pid)
+
+
+def _serve(tasks: Sequence[Callable[[], object]], task_fd: int, result_fd: int, memory: int) -> None:
+    """A worker's life: run the tasks it is sent until the parent closes the pipe."""
+    code = 0
+    try:
+        _quiet()
+        _limit_memory(memory)
+        while True:
+            head = _read_exact(task_fd, 4)
+            if len(head) < 4:
+                break
+            try:
+                payload = pickle.dumps((True, tasks[int.from_bytes(head, "little")]()),
+                                       protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+                payload = pickle.dumps((False, _picklable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
+            _write_all(result_fd, len(payload).to_bytes(8, "little") + payload)
+    except BaseException:  # noqa: BLE001
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _wait(workers: list[_Worker], done: dict[int, object], tasks: Sequence[Callable[[], object]],
+          memory: int, seconds: float) -> None:
+    """Wait for output from the busy workers; put every finished (or failed) task into ``done``."""
+    busy = {w.receive: w for w in workers if w.task is not None}
+    left = min(w.deadline for w in busy.values()) - time.monotonic()
+    ready, _, _ = select.select(list(busy), [], [], max(left, 0))
+    for fd in ready:
+        w = busy[fd]
+        chunk = os.read(fd, 1 << 20)
+        if chunk:
+            w.buffer.extend(chunk)
+            got = w.finished()
+            if got is not None:
+                done[got[0]] = got[1]
+            continue
+        index, status = w.task, w.stop(kill=False)
+        assert index is not None
+        done[index] = IsolationFailed(*_death(status, memory))
+        workers[workers.index(w)] = _Worker.start(tasks, memory)
+    now = time.monotonic()
+    for i, w in enumerate(workers):
+        if w.task is not None and w.deadline <= now and w.task not in done:
+            done[w.task] = IsolationFailed("timeout", f"读取超过 {seconds:.0f} 秒仍未完成")
+            w.stop()
+            workers[i] = _Worker.start(tasks, memory)

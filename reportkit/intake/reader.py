@@ -41,7 +41,30 @@ class FormContent:
         return self.meta.get("unit") if self.meta else ""
 
 
-def read_form(path: Path) -> FormContent:
+def read_form(path: Path, *, isolate: bool = True) -> FormContent:
+    """``isolate=False`` reads in this process: for a caller that is itself an isolated worker
+    (:func:`~reportkit.checks.run.validate_many`)."""
+    content = opened(path)
+    if content.problem is not None:
+        return content
+    kind = content.kind
+
+    def read() -> WorkbookData:
+        return read_workbook(path, kind, skip_formulas=(L.SHEET_META, L.SHEET_INSTRUCTIONS))
+
+    try:
+        wb = run_isolated(read) if isolate else read()
+    except WorkbookReadError as exc:
+        content.problem, content.detail = exc.reason, exc.detail
+        return content
+    except IsolationFailed as exc:
+        return unreadable(content, exc)
+    _fill(content, wb)
+    return content
+
+
+def opened(path: Path) -> FormContent:
+    """The file's hash and kind, with ``problem`` set when no reader can take it."""
     path = Path(path)
     if path.is_symlink():
         return _link(path)
@@ -56,17 +79,13 @@ def read_form(path: Path) -> FormContent:
             size = path.stat().st_size
             content.detail = (f"{size / 2**20:.1f} MB，超过 {MAX_FILE_BYTES // 2**20} MB 上限" if size > MAX_FILE_BYTES
                               else f"解压后超过 {MAX_UNZIPPED_BYTES // 2**20} MB 上限")
-        return content
-    try:
-        wb = run_isolated(lambda: read_workbook(path, kind, skip_formulas=(L.SHEET_META, L.SHEET_INSTRUCTIONS)))
-    except WorkbookReadError as exc:
-        content.problem, content.detail = exc.reason, exc.detail
-        return content
-    except IsolationFailed as exc:
-        content.problem = "corrupt" if exc.reason == "crashed" else FileKind.TOO_LARGE.value
-        content.detail = exc.detail
-        return content
-    _fill(content, wb)
+    return content
+
+
+def unreadable(content: FormContent, exc: IsolationFailed) -> FormContent:
+    """The file whose reader process died (an abort for memory, a crash) or ran out of time."""
+    content.problem = "corrupt" if exc.reason == "crashed" else FileKind.TOO_LARGE.value
+    content.detail = exc.detail
     return content
 
 

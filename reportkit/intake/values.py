@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from .workbook import Cell, is_date
 
@@ -72,6 +73,20 @@ def display(raw: Cell) -> str:
 
 def parse_input(raw: Cell) -> ParsedValue:
     """Read one input cell. Never raises."""
+    try:
+        return _parse_cached(raw)
+    except TypeError:  # an unhashable value
+        return _parse(raw)
+
+
+# A return's cells are parsed several times over (reading, checking, comparing with the
+# locked copy): the parse of a value is remembered. ``typed``: 1, 1.0 and True differ.
+@lru_cache(maxsize=1 << 16, typed=True)
+def _parse_cached(raw: Cell) -> ParsedValue:
+    return _parse(raw)
+
+
+def _parse(raw: Cell) -> ParsedValue:
     if raw is None or (isinstance(raw, str) and not raw.strip(_SPACES)):
         return ParsedValue(ValueKind.BLANK, raw="" if raw is None else str(raw))
     if isinstance(raw, bool):

@@ -21,7 +21,7 @@ from typing import Any
 import python_calamine as pc
 
 from . import legacy
-from .extent import MAX_COLS, MAX_ROWS, SheetExtent, sheet_extents
+from .extent import MAX_COLS, MAX_ROWS, SheetExtent, SheetScan, scan_sheets
 from .sniff import FileKind
 
 Cell = Any  # str ('' when empty) | float | int | bool | date | datetime | time | timedelta
@@ -78,11 +78,12 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
     """Read all sheets; for OOXML also the formulas (except on ``skip_formulas`` sheets) and
     the custom document properties. ``percent_text``: a number shown with a percent format
     (a typed "98%", stored as 0.98) comes back as the text the person sees ("98%")."""
-    clipped = [e for e in sheet_extents(path) if e.oversized] if kind is FileKind.XLSX else []
+    scan = scan_sheets(path) if kind is FileKind.XLSX else SheetScan()
+    clipped = list(scan.oversized)
     sheets = _read_calamine(path, kind, {e.sheet for e in clipped})
     data = WorkbookData(kind, sheets, clipped=clipped)
     if kind is FileKind.XLSX:
-        _read_openpyxl_extras(path, data, skip_formulas)
+        _read_openpyxl_extras(path, data, skip_formulas, scan)
         if percent_text:
             _percent_as_text(path, data)
     elif kind is FileKind.LEGACY:
@@ -223,14 +224,12 @@ def _visibility(v: object) -> str:
 
 
 _RECALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\s[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*\bt=\"e\"")
 
 
-def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...]) -> None:
+def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...], scan: SheetScan) -> None:
     """Document properties straight from ``docProps/custom.xml``; formulas through openpyxl, but
     only when a worksheet has any (parsing every cell with openpyxl is what made intake slow, and
-    forms as generated have no formulas)."""
+    forms as generated have no formulas). ``scan`` says whether any has formulas or error cells."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -242,12 +241,11 @@ def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[s
             links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
             data.external_links = len(links)
             data.dde = any(b"ddeLink" in zf.read(n) for n in links)
-            sheets = [zf.read(n) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return
-    if any(_FORMULA_TAG.search(x) for x in sheets):
+    if scan.formulas:
         _read_formulas(path, data, skip_formulas)
-    if any(_ERROR_CELL.search(x) for x in sheets):
+    if scan.errors:
         _read_errors(path, data)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ..findings import Finding, Location, Severity
 from ..intake.types import Narrative, Observation, ReturnData, ReturnMeta, RowNote, TaskReport
@@ -94,6 +95,26 @@ def load_return(conn: sqlite3.Connection, sub: sqlite3.Row) -> ReturnData:
         tasks=_tasks(conn, sid),
         narrative=_narrative(conn, sid),
         findings=load_findings(conn, sid),
+        received_at=sub["received_at"],
+        superseded_by=sub["superseded_by"],
+    )
+
+
+def as_loaded(data: ReturnData, sub: sqlite3.Row) -> ReturnData:
+    """What :func:`load_return` gives for ``sub`` when ``data`` is what was inserted for it,
+    without reading it back: the identity and receipt from the row, the contents from ``data``
+    as the tables keep them (a finding's value as text, the narrative's empty fields as NULL)."""
+    return ReturnData(
+        path=sub["source_path"],
+        sha256=sub["sha256"],
+        meta=_meta(sub),
+        observations=[o if o.value is None or type(o.value) is float else replace(o, value=float(o.value))
+                      for o in data.observations],
+        notes=dict(data.notes),
+        tasks=list(data.tasks),
+        narrative=data.narrative,
+        findings=[f if f.value is None or isinstance(f.value, str) else replace(f, value=str(f.value))
+                  for f in data.findings],
         received_at=sub["received_at"],
         superseded_by=sub["superseded_by"],
     )

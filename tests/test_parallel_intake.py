@@ -1,0 +1,139 @@
+"""Reading and checking on several cores: the same results as one file after another, in the
+same order; a worker that aborts or hangs costs only its own file."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from bench_build import setup as bench_setup  # noqa: E402
+from builders import DISTRICTS, build_plan, fill, generate  # noqa: E402
+
+from reportkit.checks.run import validate_many, validate_paths, validate_return  # noqa: E402
+from reportkit.findings import Severity  # noqa: E402
+from reportkit.intake import extent, isolate, workbook  # noqa: E402
+from reportkit.intake.isolate import IsolationFailed, run_isolated_many  # noqa: E402
+from reportkit.ledger import Ledger  # noqa: E402
+from reportkit.project import Project  # noqa: E402
+from reportkit.rendering.build import build  # noqa: E402
+
+PLAN = build_plan()
+
+
+def _boom() -> None:
+    raise ValueError("坏了")
+
+
+def test_many_calls_come_back_in_order_with_failures_in_their_place() -> None:
+    tasks = [lambda: 1, os.abort, lambda: "三", _boom, lambda: time.sleep(30), lambda: [4.5]]
+    got = list(run_isolated_many(tasks, jobs=2, seconds=2))
+    assert got[0] == 1 and got[2] == "三" and got[5] == [4.5]
+    assert isinstance(got[1], IsolationFailed) and got[1].reason == "too-large"
+    assert isinstance(got[3], ValueError) and str(got[3]) == "坏了"
+    assert isinstance(got[4], IsolationFailed) and got[4].reason == "timeout"
+
+
+def test_workers_are_reused_not_forked_per_call() -> None:
+    pids = list(run_isolated_many([os.getpid] * 12, jobs=2))
+    assert os.getpid() not in pids and len(set(pids)) == 2
+
+
+def test_a_worker_killed_for_memory_is_replaced_and_the_rest_go_on() -> None:
+    tasks = [lambda: bytearray(8 * 2**30)] + [lambda: "ok"] * 5
+    got = list(run_isolated_many(tasks, jobs=2, memory=isolate.MEMORY_LIMIT))
+    assert isinstance(got[0], MemoryError) and got[1:] == ["ok"] * 5
+
+
+@pytest.fixture
+def returns(tmp_path: Path) -> list[Path]:
+    forms = tmp_path / "forms"
+    out = []
+    for unit in DISTRICTS:
+        out.append(fill(generate(PLAN, unit, forms), tmp_path / f"{unit}.xlsx"))
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(out[0].read_bytes()[:2000])
+    text = tmp_path / "notes.xlsx"
+    text.write_text("不是表格")
+    return [out[0], broken, out[1], text, out[2]]
+
+
+def test_parallel_validation_equals_the_serial_one(returns: list[Path]) -> None:
+    serial = [validate_return(PLAN, p) for p in returns]
+    parallel = list(validate_many(PLAN, returns, jobs=2))
+    assert [r.path for r in parallel] == [str(p) for p in returns]
+    assert [r.to_dict() for r in parallel] == [r.to_dict() for r in serial]
+    assert [r.state for r in parallel] == ["accepted", "has-errors", "accepted", "has-errors", "accepted"]
+
+
+def test_an_abort_in_a_worker_is_that_files_finding(returns: list[Path], monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    """A reader abort inside a worker (the measure is patched away, so calamine meets the far
+    cell) costs that worker: its file is reported too large, the others are read as usual."""
+    from openpyxl import load_workbook
+
+    corner = tmp_path / "corner.xlsx"
+    wb = load_workbook(returns[0])
+    wb.worksheets[1].cell(1048576, 16384).value = "x"
+    wb.save(corner)
+    monkeypatch.setattr(workbook, "scan_sheets", lambda _p: extent.SheetScan())
+    got = list(validate_many(PLAN, [returns[0], corner, returns[2], returns[4]], jobs=2))
+    assert [f.code for f in got[1].findings] == ["file.too-large"]
+    assert [r.state for r in got] == ["accepted", "has-errors", "accepted", "accepted"]
+
+
+def test_parallel_collect_records_what_the_serial_one_does(returns: list[Path], tmp_path: Path) -> None:
+    again = tmp_path / "again.xlsx"  # the same bytes twice in one batch: recorded once
+    again.write_bytes(returns[0].read_bytes())
+    files = [*returns, again]
+    outcomes = {}
+    for jobs_name, collect in (("serial", lambda lg: [lg.collect(PLAN, p) for p in files]),
+                               ("parallel", lambda lg: lg.collect_many(PLAN, files, received_at="2024-01-05"))):
+        with Ledger(tmp_path / jobs_name / "ledger.db") as ledger:
+            results = collect(ledger)
+            outcomes[jobs_name] = (sorted((Path(r.path).name, r.outcome.value) for r in results),
+                                   [(r.unit, r.state, [f.code for f in r.findings]) for r in ledger.latest(PLAN)])
+    assert outcomes["serial"] == outcomes["parallel"]
+    assert ("again.xlsx", "already") in outcomes["parallel"][0]
+
+
+def test_bench_corpus_is_accepted_clean(tmp_path: Path) -> None:
+    """The benchmark measures clean returns: forms written from the plan as read back from its
+    workbook are accepted without an error or a warning."""
+    n = bench_setup(tmp_path, 3)
+    result = build(Project(tmp_path), dry_run=True)
+    assert n == 3 and len(result.included) == 3 and not result.excluded
+    assert not [f.code for r in result.run.returns for f in r.findings
+                if f.severity in (Severity.ERROR, Severity.WARNING)]
+
+
+def test_validate_paths_uses_every_file_once_in_folder_order(returns: list[Path]) -> None:
+    run = validate_paths(PLAN, returns)
+    assert [Path(r.path).name for r in run.returns] == [p.name for p in returns]
+
+
+def test_returns_just_collected_are_what_reading_them_back_gives(tmp_path: Path) -> None:
+    """A first build takes the returns it has just recorded from memory: exactly what a later
+    build reads back from the ledger (values as stored, finding values as text)."""
+    from builders import GOOD_VALUES
+
+    forms = tmp_path / "forms"
+    files = [fill(generate(PLAN, "D01", forms), tmp_path / "D01.xlsx"),
+             fill(generate(PLAN, "D02", forms), tmp_path / "D02.xlsx",
+                  {**GOOD_VALUES, ("A01", 2022): 95.0, ("A04", 2023): "九百"}, notes={"A01": "口径调整"}),
+             fill(generate(PLAN, "D03", forms), tmp_path / "D03.xlsx", {**GOOD_VALUES, ("A03", 2023): 5})]
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        ledger.collect_many(PLAN, files, received_at="2024-01-05")
+        remembered = ledger.latest(PLAN)
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        read_back = ledger.latest(PLAN)
+    assert [r.unit for r in read_back] == list(DISTRICTS)
+    assert any(f.value is not None for r in read_back for f in r.findings)
+    assert remembered == read_back
+    assert [r.to_dict() for r in remembered] == [r.to_dict() for r in read_back]
