@@ -7,7 +7,7 @@ The ledger stores and restores these values; evaluation consumes a list of accep
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from ..findings import Finding, Severity
@@ -28,9 +28,10 @@ class ReturnMeta:
     fingerprint_parts: tuple[tuple[str, str], ...] = ()  # code -> short hash
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
-    """One typed value: unit × indicator-or-item code × year."""
+    """One typed value: unit × indicator-or-item code × year. (``slots``: a national plan's
+    returns hold millions of them.)"""
 
     unit: str
     code: str
@@ -124,7 +125,7 @@ class ReturnData:
             "meta": None if self.meta is None else asdict(self.meta),
         }
         if values:
-            d.update(observations=[dict(vars(o)) for o in self.observations],
+            d.update(observations=[{f: getattr(o, f) for f in _OBSERVATION_FIELDS} for o in self.observations],
                      notes={code: dict(vars(n)) for code, n in self.notes.items()},
                      tasks=[dict(vars(t)) for t in self.tasks],
                      narrative=dict(vars(self.narrative)))
@@ -132,6 +133,8 @@ class ReturnData:
                  superseded_by=self.superseded_by, state=self.state)
         return d
 
+
+_OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
 
 STATE_LABELS = {
     "accepted": "通过",
