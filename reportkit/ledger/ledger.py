@@ -409,11 +409,10 @@ class Ledger:
                 continue
             if not (accepted_only and state_has_errors(row["state"])):
                 chosen[row["unit"]] = row
-        return [self._load(chosen[u]) for u in _unit_order(plan, chosen)]
-
-    def _load(self, row: sqlite3.Row) -> ReturnData:
-        entered = self._entered.get(row["sha256"])
-        return codec.load_return(self.conn, row) if entered is None else codec.as_loaded(entered, row)
+        rows = [chosen[u] for u in _unit_order(plan, chosen)]
+        stored = iter(codec.load_returns(self.conn, [r for r in rows if r["sha256"] not in self._entered]))
+        return [codec.as_loaded(self._entered[r["sha256"]], r) if r["sha256"] in self._entered else next(stored)
+                for r in rows]
 
     def prefill(self, plan: Plan, unit: str) -> dict[tuple[str, int], float]:
         """Accepted values of a unit for this plan, all periods, newest return winning, for
