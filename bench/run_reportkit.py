@@ -158,7 +158,9 @@ MODES: dict[str, Callable[[Path], dict[str, Any]]] = {
 def main() -> int:
     mode, project = sys.argv[1], Path(sys.argv[2])
     info = MODES[mode](project)
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"seconds": time.perf_counter() - START,
+                      "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "children_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                       **info}, ensure_ascii=False))

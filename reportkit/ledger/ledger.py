@@ -191,11 +191,13 @@ class Ledger:
 
         shas = {p: _content(p)[1] for p in ordered}
         new: list[Path] = []  # the files to validate: not in the ledger, first of their content
-        seen: set[str] = set()
+        known: dict[str, SubmissionRecord | None] = {}
         for p in ordered:
-            if shas[p] not in seen and self.find(shas[p]) is None:
-                new.append(p)
-            seen.add(shas[p])
+            sha = shas[p]
+            if sha not in known:
+                known[sha] = self.find(sha)
+                if known[sha] is None:
+                    new.append(p)
         fresh = set(new)
         checked = validate_many(plan, new)
         results = []
@@ -206,8 +208,8 @@ class Ledger:
                 if sha != shas[p]:
                     raise LedgerError(f"文件 {p} 在登记过程中被修改，请待文件保存完毕后重新登记。")
                 res = self._enter(plan, p, data, sha, result, given[p])
-            else:
-                res = CollectResult(str(p), shas[p], Outcome.ALREADY, self._require(shas[p]))
+            else:  # in the ledger before this batch, or the same content as a file just recorded
+                res = CollectResult(str(p), shas[p], Outcome.ALREADY, known[shas[p]] or self._require(shas[p]))
             if on_result is not None:
                 on_result(res)
             results.append(res)
@@ -225,7 +227,10 @@ class Ledger:
 
     def refreshed(self, results: Iterable[CollectResult]) -> list[CollectResult]:
         """The same results with their records as they are now (a later file of the same
-        batch may have superseded an earlier one)."""
+        batch may have superseded an earlier one; when the batch recorded nothing, they are)."""
+        results = list(results)
+        if all(r.outcome is Outcome.ALREADY for r in results):
+            return results
         return [replace(r, record=self.find(r.sha256) or r.record) for r in results]
 
     def _record(self, src: Path, data: bytes | None, result: ReturnData, received: str, checked_with: str
