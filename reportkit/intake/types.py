@@ -7,6 +7,7 @@ The ledger stores and restores these values; evaluation consumes a list of accep
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -41,6 +42,22 @@ class Observation:
     cell: str = ""  # A1 address on the indicator sheet
     no_data: bool = False  # explicit "—"/"/"/"无"/"不适用"
     prefilled: bool = False  # a locked, pre-filled earlier year
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (observation, (self.unit, self.code, self.year, self.value, self.raw, self.cell, self.no_data,
+                              self.prefilled))
+
+
+def observation(unit: str, code: str, year: int, value: float | None, raw: str = "", cell: str = "",
+                no_data: bool = False, prefilled: bool = False) -> Observation:
+    """An observation whose unit, code and cell texts are shared with every other return's (a
+    national plan's returns hold millions of observations; they arrive unpickled from the
+    reader processes or read from the ledger, each text a new copy otherwise)."""
+    return Observation(_shared(unit), _shared(code), year, value, raw, _shared(cell), no_data, prefilled)
+
+
+def _shared(text: str) -> str:
+    return sys.intern(text) if type(text) is str else text
 
 
 @dataclass(frozen=True)

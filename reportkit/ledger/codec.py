@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..findings import Finding, Location, Severity
-from ..intake.types import Narrative, Observation, ReturnData, ReturnMeta, RowNote, TaskReport
+from ..intake.types import Narrative, Observation, ReturnData, ReturnMeta, RowNote, TaskReport, observation
 
 _FINDING_COLUMNS = ("code", "severity", "message", "hint", "value", "explained", "explanation",
                     "file", "sheet", "cell", "unit", "indicator", "year")
@@ -125,7 +125,7 @@ def load_returns(conn: sqlite3.Connection, subs: list[sqlite3.Row]) -> list[Retu
                 path=sub["source_path"],
                 sha256=sub["sha256"],
                 meta=_meta(sub),
-                observations=[Observation(u, c, y, v, raw, cell, bool(nd), bool(pf))
+                observations=[observation(u, c, y, v, raw, cell, bool(nd), bool(pf))
                               for u, c, y, v, raw, cell, nd, pf in observations.get(sid, ())],
                 notes={k: RowNote(*rest) for k, *rest in notes.get(sid, ())},
                 tasks=[TaskReport(*r) for r in tasks.get(sid, ())],
