@@ -19,8 +19,7 @@ def all_codes() -> list[CodeSpec]:
 
     for name in CHECK_MODULES:
         importlib.import_module(name)
-    # Codes that tests register for themselves are not part of reportkit.
-    return [s for s in catalogue() if not s.code.startswith("ledger-test.")]
+    return catalogue()
 
 
 def markdown() -> str:

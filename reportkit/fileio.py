@@ -182,6 +182,15 @@ def generated_doc_main(generate: Callable[[], str], argv: Sequence[str] | None =
     """``python -m …  [FILE]`` for the generated references in ``docs/``: write ``generate()``
     to FILE, or print it."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0].startswith("-"):  # never a file named "--help"
+        started = getattr(sys.modules.get("__main__"), "__spec__", None)  # python -m reportkit.catalogue
+        module = started.name if started else generate.__module__
+        usage = f"用法：python -m {module} [FILE]（写入 FILE；不给 FILE 时打印到标准输出）\n"
+        if args[0] in ("-h", "--help"):
+            sys.stdout.write(usage)
+            return 0
+        sys.stderr.write(usage + f"错误：没有选项 {args[0]!r}。\n")
+        return 2
     text = generate()
     if args:
         Path(args[0]).write_text(text, encoding="utf-8")

@@ -143,3 +143,28 @@ def test_dry_run_json_writes_nothing(project: Project):
 def test_usage_error_exits_2(tmp_path: Path):
     result = CliRunner().invoke(main, ["build", "-p", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_no_returns_says_so_exits_1_and_still_writes_the_report(tmp_path: Path):
+    (tmp_path / "inputs" / "returns").mkdir(parents=True)
+    shutil.copy(EXAMPLE, tmp_path / "inputs" / "plan.yaml")
+    project = Project(tmp_path)
+    result = CliRunner().invoke(main, ["build", "-p", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == ("尚未收到任何单位的填报表：报告已生成，文中注明尚未收到数据，可用于预览版式；"
+                             f"请将各单位报送的填报表放入 {project.returns_dir} 后重新运行 reportkit build。\n")
+    text = "\n".join(p.text for p in docx.Document(str(project.outputs / REPORT)).paragraphs)
+    assert "截至本报告生成时，尚未收到任何单位报送的数据" in text
+    assert "应报送单位21个，已报送0个" in text
+
+    dry = CliRunner().invoke(main, ["build", "--dry-run", "-p", str(tmp_path)])
+    assert dry.exit_code == 1
+    assert dry.stderr == (f"尚未收到任何单位的填报表：请将各单位报送的填报表放入 {project.returns_dir} "
+                          "后重新运行 reportkit build。\n")
+    as_json = CliRunner().invoke(main, ["build", "--dry-run", "--json", "-p", str(tmp_path)])
+    assert as_json.exit_code == 1 and json.loads(as_json.stdout)["received_nothing"] is True
+
+
+def test_a_build_with_returns_exits_0(project: Project):
+    result = CliRunner().invoke(main, ["build", "--dry-run", "--json", "-p", str(project.root)])
+    assert result.exit_code == 0 and json.loads(result.stdout)["received_nothing"] is False

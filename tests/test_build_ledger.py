@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import docx
@@ -126,10 +125,12 @@ def test_dry_run_records_nothing(project: Path) -> None:
 
 
 def test_strict_writes_nothing_when_a_return_has_errors(project: Path) -> None:
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     result = _build(project, "--strict")
     assert result.exit_code == 1
     assert not (project / "outputs" / REPORT).exists()
-    shutil.rmtree(project / ".reportkit", ignore_errors=True)
+    assert not (project / ".reportkit").exists()  # not even the ledger: the refusal is decided first
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
 
 
 def test_report_appendix_keeps_totals_when_there_are_too_many_unit_rows() -> None:

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from fixtures.make_filled import FILLED_DIR, code_rows, generate, header_columns, make_all
+from fixtures.make_filled import FILLED_DIR, build_plan, code_rows, generate, header_columns, make_all
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
+from reportkit.checks.run import validate_return
 from reportkit.forms import layout
 
 FIXTURES = ("D01-clean.xlsx", "D02-mistakes.xlsx", "B01-range-and-locked.xlsx")
@@ -117,3 +118,41 @@ def test_committed_fixtures_match_the_current_layout(filled: dict[str, Path], na
     assert tuple(old_meta) == layout.META_KEYS
     for key in ("plan_id", "form_version", "unit", "period", "years", "rows", "locked", "prefilled"):
         assert old_meta[key] == new_meta[key], key
+
+
+# What each committed fixture was made for, found by the real validation ---------------------------
+
+MADE_FOR = {
+    "D01-clean.xlsx": [
+        ("value.no-data", "指标数据!L7", True, "2023年填写了“—”（无数据）。"),  # explained by its 说明
+    ],
+    "D02-mistakes.xlsx": [
+        ("rule.failed", "指标数据!K5", False,
+         "2022年不满足审核规则 R01：食品抽检合格批次（1010）应 ≤ 食品抽检总批次（990）。合格批次不能多于抽检总批次。"),
+        ("task.bad-status", "重点任务!H4", False, "任务 T01 的完成状态“进行中”不在可选项中。"),
+        ("value.yoy-jump", "指标数据!K7", False, "2022年数值 2900 比上年 300 变动 +866.7%，超过 50% 的核实阈值。"),
+        ("value.yoy-jump", "指标数据!L7", False, "2023年数值 310 比上年 2900 变动 -89.3%，超过 50% 的核实阈值。"),
+        ("value.baseline-missing", "指标数据", False,
+         "未填写 2020 年基期值的行：A01、I01、I02、A04。基期值用于评估本单位的完成进度，这些行将无法评估本单位进度。"),
+        ("value.text-number", "指标数据!K4", False, "“9.02”是文本格式的数字，已按 9.02 读取。"),
+        ("value.with-unit", "指标数据!L4", False, "“9.6万户”在数字后写了单位“万户”，本行单位为“万户”，已按 9.6 读取。"),
+        ("value.text-number", "指标数据!L6", False, "“1,020”是文本格式的数字（带千位分隔符），已按 1020 读取。"),
+        ("value.fullwidth", "指标数据!L7", False, "“３１０”含全角数字或符号，已按 310 读取。"),
+    ],
+    "B01-range-and-locked.xlsx": [
+        ("cell.locked-edited", "指标数据!H6", False,
+         "A05 的目标值被修改：下发时为“≤2”，现为“≤5”。该内容由规划确定，不能由填报单位修改。"),
+        ("value.out-of-range", "指标数据!L6", False, "2023年数值 12.5 超出本项合理范围（0 ～ 10%）。"),
+        ("value.yoy-jump", "指标数据!L6", False, "2023年数值 12.5 比上年 0.9 变动 +1288.9%，超过 50% 的核实阈值。"),
+        ("value.baseline-missing", "指标数据", False,
+         "未填写 2020 年基期值的行：I01、I02。基期值用于评估本单位的完成进度，这些行将无法评估本单位进度。"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_committed_fixtures_give_the_findings_they_were_made_for(name: str) -> None:
+    """The README of tests/fixtures/filled lists each mistake; validation finds exactly those."""
+    data = validate_return(build_plan(), FILLED_DIR / name)
+    found = [(f.code, f.location.place(), f.explained, f.message) for f in data.findings]
+    assert found == MADE_FOR[name]

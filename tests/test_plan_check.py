@@ -4,10 +4,13 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from reportkit.cli import main
 from reportkit.definitions import lint_plan
+from reportkit.findings import Severity, spec
+from reportkit.scaffold import DATA
 
 
 def broken_workbook(path: Path) -> Path:
@@ -125,16 +128,59 @@ def test_init_scaffolds_and_never_overwrites(tmp_path):
     assert runner.invoke(main, ["init", str(tmp_path / "x"), "--example", "nope"]).exit_code == 2
 
 
-def test_init_example_checks_clean(tmp_path):
+@pytest.mark.parametrize("name", sorted(p.name for p in (DATA / "examples").iterdir() if p.is_dir()))
+def test_init_example_checks_clean(tmp_path, name):
     runner = CliRunner()
-    for name in ("ezhou", "dinghu"):
-        target = tmp_path / name
-        r = runner.invoke(main, ["init", str(target), "--example", name])
-        if r.exit_code == 2:  # example not bundled yet
-            continue
-        assert r.exit_code == 0, r.output
-        check = runner.invoke(main, ["plan", "check", "--project", str(target)])
-        assert check.exit_code == 0, check.output
+    target = tmp_path / name
+    r = runner.invoke(main, ["init", str(target), "--example", name])
+    assert r.exit_code == 0, r.output
+    check = runner.invoke(main, ["plan", "check", "--project", str(target), "--json"])
+    assert check.exit_code == 0, check.output
+    codes = {f["code"] for f in json.loads(check.output)["findings"]}
+    assert "plan.placeholder" not in codes and not {c for c in codes if c.startswith("plan.") and
+                                                    spec(c).severity is Severity.ERROR}
+
+
+def test_examples_are_bundled():
+    assert {"ezhou", "dinghu", "zhongshan"} <= {p.name for p in (DATA / "examples").iterdir() if p.is_dir()}
+
+
+TEMPLATE_CHECK_AT_80 = """\
+┏━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ 类别   ┃ 位置        ┃ 问题                      ┃ 处理建议                  ┃
+┡━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│ 核实性 │ 填报单位!B2 │ 填报单位 district1 的名称 │ 把“××”等示例内容改为本地  │
+│        │             │ 仍是模板中的示例内容：“×× │ 规划的实际名称、单位和指  │
+│        │             │ 区”                       │ 标，再生成填报表          │
+├────────┼─────────────┼───────────────────────────┼───────────────────────────┤
+│ 核实性 │ 填报单位!B3 │ 填报单位 dept1 的名称仍是 │ 把“××”等示例内容改为本地  │
+│        │             │ 模板中的示例内容：“市市场 │ 规划的实际名称、单位和指  │
+│        │             │ 监管局××科”               │ 标，再生成填报表          │
+├────────┼─────────────┼───────────────────────────┼───────────────────────────┤
+│ 核实性 │ 规划信息    │ 规划信息仍是模板中的示例  │ 把“××”等示例内容改为本地  │
+│        │             │ 内容：规划名称“××市市场监 │ 规划的实际名称、单位和指  │
+│        │             │ 管“十四五”规划”、地区“××  │ 标，再生成填报表          │
+│        │             │ 市”、印发机关“××市人民政  │                           │
+│        │             │ 府”、牵头部门“××市市场监  │                           │
+│        │             │ 督管理局”                 │                           │
+└────────┴─────────────┴───────────────────────────┴───────────────────────────┘
+共 3 个问题：错误 0 个，警告 3 个，提示 0 个。
+"""
+
+
+def test_unedited_template_plan_is_a_warning(tmp_path, monkeypatch):
+    from reportkit.commands import _common
+
+    monkeypatch.setattr(_common.console, "width", 80)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path / "new")]).exit_code == 0
+    check = runner.invoke(main, ["plan", "check", "--project", str(tmp_path / "new")])
+    assert check.exit_code == 0  # warnings only: the coordinator may still try forms
+    first, rest = check.stdout.split("\n", 1)
+    assert first == f"规划：××市市场监管“十四五”规划（{tmp_path / 'new' / 'inputs' / 'plan.xlsx'}）"
+    assert "\n".join(line.rstrip() for line in rest.splitlines()) + "\n" == TEMPLATE_CHECK_AT_80
+    data = json.loads(runner.invoke(main, ["plan", "check", "--project", str(tmp_path / "new"), "--json"]).stdout)
+    assert [(f["code"], f["severity"]) for f in data["findings"]] == [("plan.placeholder", "warning")] * 3
 
 
 def test_sheet_without_a_header_row_and_unknown_yaml_keys(tmp_path):

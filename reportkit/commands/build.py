@@ -100,6 +100,7 @@ def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: P
     inputs/returns/收件记录.csv（如有），否则取文件的修改时间。
 
     有强制性问题的填报表不纳入汇总，并在报告附件中列出；报告仍会生成（退出码 0）。
+    尚未收到任何单位的填报表时，报告仍会生成（文中注明尚未收到数据，可预览版式），退出码 1。
     --dry-run 只审核 inputs/returns/ 中的文件，不登记、不写任何文件。
 
     \b
@@ -110,7 +111,7 @@ def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: P
     """
     project = get_project(project_dir)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True, disable=as_json) as progress:
+                  console=err_console, transient=True, disable=as_json or not err_console.is_terminal) as progress:
         result = build(project, strict=strict, dry_run=dry_run, progress=_Bars(progress), template=template)
     if as_json:
         print_json(result.to_dict())
@@ -125,6 +126,11 @@ def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: P
         console.print(line(("已生成", "green"), f" {path}"))
     if dry_run:
         console.print("（--dry-run：未写入任何文件）")
+    if result.received_nothing:
+        done = "" if dry_run else "报告已生成，文中注明尚未收到数据，可用于预览版式；"
+        err_console.print(styled(f"尚未收到任何单位的填报表：{done}请将各单位报送的填报表放入 "
+                                 f"{project.returns_dir} 后重新运行 reportkit build。", "red"))
+    raise SystemExit(result.exit_code)
 
 
 COMMANDS = [build_cmd]

@@ -12,6 +12,7 @@ from rich.table import Table
 from ..definitions.check import lint_plan, sort_findings
 from ..findings import Finding, Severity, count_by_severity
 from ._common import console, get_project, json_option, line, print_json, project_option, styled
+from ._wrap import Wrapped
 
 if TYPE_CHECKING:  # the importer and the project writer load openpyxl: only their own commands need them
     from ..definitions.importing import ImportResult
@@ -110,12 +111,16 @@ def _print_findings(name: str, target: Path, findings: list[Finding], counts: di
     if not findings:
         console.print(styled("检查通过：未发现问题。", "green"))
         return
-    table = Table(show_lines=False)
-    for col in ("类别", "位置", "问题", "处理建议"):
-        table.add_column(col, overflow="fold")
+    table = Table(show_lines=True)  # a rule between findings: each folds over several lines at 80 columns
+    table.add_column("类别", overflow="fold")
+    table.add_column("位置", overflow="fold")
+    table.add_column("问题", overflow="fold", ratio=3)
+    table.add_column("处理建议", overflow="fold", ratio=2)
     for f in findings:
         style = SEVERITY_STYLE[f.severity]
-        table.add_row(styled(f.severity.label, style), f.location.describe(), f.message, f.hint)
+        # every finding is in the plan named above: where in it, not the file name again
+        where = f.location.place() if f.location.file == target.name else f.location.describe()
+        table.add_row(styled(f.severity.label, style), where or "—", Wrapped(f.message), Wrapped(f.hint))
     console.print(table)
     console.print(f"共 {len(findings)} 个问题：错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个。")
 

@@ -17,6 +17,7 @@ from .formula import FormulaError, find_cycle, parse_formula
 from .loader import load_plan_with_findings
 from .model import Aggregation, BaselineSource, Indicator, Kind, Plan, Source
 from .notation import Direction, Notation, normalise
+from .schema import PLAN_FIELDS
 
 register("plan.duplicate-code", Severity.ERROR, "编码重复", "编码“{code}”在{what}中重复出现（另见第 {other} 行）",
          "每个指标、数据项、单位、任务的编码必须唯一")
@@ -88,6 +89,11 @@ register("plan.rule-bad", Severity.ERROR, "校验规则有误", "校验规则 {c
 register("plan.rule-operator", Severity.ERROR, "校验规则运算符有误", "校验规则 {code} 的运算符“{op}”无法识别",
          "可用 <= < >= > == !=")
 register("plan.no-indicators", Severity.ERROR, "没有指标", "规划定义中没有任何指标", "在“指标”工作表中填写指标")
+register("plan.placeholder", Severity.WARNING, "仍是模板中的示例内容",
+         "{what}仍是模板中的示例内容：{values}",
+         "把“××”等示例内容改为本地规划的实际名称、单位和指标，再生成填报表")
+
+PLACEHOLDER = "××"  # what the template plan (reportkit init) writes where a place or office is named
 
 RULE_OPERATORS = ("<=", "<", ">=", ">", "==", "!=")
 
@@ -330,9 +336,25 @@ def _check_rules(plan: Plan) -> Iterator[Finding]:
                                reason=f"“{name}”不是已定义的数据项或指标")
 
 
+def _check_placeholders(plan: Plan) -> Iterator[Finding]:
+    """An unedited template plan: the ××市 names ``reportkit init`` writes are still there."""
+    info = plan.info
+    fields = [f"{c.header}“{getattr(info, c.field)}”" for c in PLAN_FIELDS
+              if isinstance(getattr(info, c.field, None), str) and PLACEHOLDER in getattr(info, c.field)]
+    if fields:
+        yield make("plan.placeholder", _loc(info.source), what="规划信息", values="、".join(fields))
+    rows = [("填报单位", u.code, u.name, u.source) for u in plan.units]
+    rows += [("指标", i.code, i.name, i.source) for i in (*plan.indicators, *plan.items)]
+    rows += [("重点任务", t.code, t.title, t.source) for t in plan.tasks]
+    for what, code, name, source in rows:
+        if PLACEHOLDER in name:
+            yield make("plan.placeholder", _loc(source, "name", indicator=code), what=f"{what} {code} 的名称",
+                       values=f"“{name}”")
+
+
 CHECKS: tuple[Callable[[Plan], Iterator[Finding]], ...] = (
     _check_frame, _check_duplicates, _check_values, _check_bounds, _check_formulas, _check_units,
-    _check_reporters, _check_rules,
+    _check_reporters, _check_rules, _check_placeholders,
 )
 
 

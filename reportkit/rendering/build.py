@@ -60,8 +60,14 @@ class BuildResult:
     supervision: Supervision | None = None  # a work plan's round: the 督办台账
 
     @property
+    def received_nothing(self) -> bool:
+        """No unit's return was received (usable or not): the report says that no data has been
+        received, and the build exits 1 so a script notices."""
+        return not self.included and not self.excluded
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.strict_failed else 0
+        return 1 if self.strict_failed or self.received_nothing else 0
 
     @property
     def findings(self) -> dict[str, int]:
@@ -72,6 +78,7 @@ class BuildResult:
         return {
             "plan": self.plan.info.name,
             "strict_failed": self.strict_failed,
+            "received_nothing": self.received_nothing,
             "dry_run": self.dry_run,
             "template": str(self.template) if self.template else None,
             "written": [str(p) for p in self.written],
