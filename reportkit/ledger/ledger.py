@@ -280,12 +280,17 @@ class Ledger:
         rows = self.conn.execute("SELECT * FROM submissions WHERE plan_id = ? AND checked_with != ? "
                                  "AND (period IS NULL OR period = ?) ORDER BY id",
                                  (plan.info.id, fingerprint, plan_period(plan))).fetchall()
+        stored = [(row, original) for row in rows
+                  if (original := self.original_path(row["sha256"])) is not None]  # else: keep its findings
+        if validate is None:  # every core (an edited plan makes every return of the period outdated)
+            from ..checks.run import validate_many
+
+            checked: Iterable[ReturnData] = validate_many(plan, [original for _, original in stored])
+        else:
+            checked = (validate(plan, original) for _, original in stored)
         done = []
-        for row in rows:
-            original = self.original_path(row["sha256"])
-            if original is None:  # nothing to re-read; keep the findings it has
-                continue
-            result = _as_received((validate or _default_validator())(plan, original), original, row)
+        for (row, original), fresh in zip(stored, checked, strict=True):
+            result = _as_received(fresh, original, row)
             self._entered.pop(row["sha256"], None)
             self.conn.execute("BEGIN IMMEDIATE")
             try:
