@@ -131,7 +131,6 @@ def phases(project: Path) -> dict[str, Any]:
         (charts, "status_chart", "render charts"),
         (charts, "progress_chart", "render charts"),
         (rbuild, "render_docx", "render word"),
-        (rbuild, "set_core_properties", "render word"),
         (rbuild, "summary_workbook", "render excel summary"),
         (check_report, "write_summary", "render validation workbook"),
         (rbuild, "write_summary", "render validation workbook"),
