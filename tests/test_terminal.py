@@ -57,7 +57,9 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_common.console, "width", WIDTH)
+    # ``_width``, not the ``width`` property: undoing a patch of the property would set the width
+    # read at patch time for good, and later tests would print at that width whatever COLUMNS says.
+    monkeypatch.setattr(_common.console, "_width", WIDTH)
 
 
 def _cells(line: str) -> list[str]:
