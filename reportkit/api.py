@@ -15,7 +15,6 @@ from .checks.run import ValidationRun, collect_files, validate_paths
 from .definitions.loader import load_plan
 from .errors import UsageError
 from .evaluation import Evaluation
-from .evaluation import evaluate as evaluate_returns
 from .forms.run import FormsResult, make_forms
 from .forms.writer import FormInfo
 from .intake.types import ReturnData
@@ -50,12 +49,11 @@ def validate(project: ProjectLike, paths: Iterable[Path | str] | None = None, *,
 def evaluate(project: ProjectLike, *, tolerance: float | None = None,
              progress: Progress | None = None) -> Evaluation:
     """Indicator progress from the returns in ``inputs/returns/`` (validated, nothing recorded):
-    ``.indicators`` holds one result per indicator; returns with errors are left out."""
+    ``.indicators`` holds one result per indicator; returns with errors are left out and named in
+    ``.rejected_files``."""
     project = as_project(project)
     plan = load_plan(project.plan_path)
-    gathered = gather_from_files(plan, project, progress)
-    return evaluate_returns(plan, gathered.included, tolerance=tolerance,
-                            rejected_units=[r.unit for r in gathered.excluded if r.unit])
+    return gather_from_files(plan, project, progress).evaluate(plan, tolerance=tolerance)
 
 
 def build(project: ProjectLike, *, strict: bool = False, dry_run: bool = False, template: Path | None = None,

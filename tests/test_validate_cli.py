@@ -141,14 +141,7 @@ FINDINGS_AT_80 = """\
 """
 
 
-@pytest.fixture
-def width_80(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportkit.commands import _common
-
-    monkeypatch.setattr(_common.console, "width", 80)
-
-
-def test_findings_listed_below_the_summary(project: tuple[Path, Plan], width_80: None) -> None:
+def test_findings_listed_below_the_summary(project: tuple[Path, Plan], terminal_80: None) -> None:
     root, plan = project
     add_return(plan, root, "D01", "鄂城区.xlsx")
     add_return(plan, root, "D02", "华容区.xlsx",
@@ -166,7 +159,7 @@ def test_findings_listed_below_the_summary(project: tuple[Path, Plan], width_80:
     assert "指标数据!K7" not in quiet.stdout and "共审核 2 个文件" in quiet.stdout
 
 
-def test_explained_warning_shows_its_explanation(project: tuple[Path, Plan], width_80: None) -> None:
+def test_explained_warning_shows_its_explanation(project: tuple[Path, Plan], terminal_80: None) -> None:
     root, plan = project
     add_return(plan, root, "D01", "鄂城区.xlsx", values={**GOOD_VALUES, ("A04", 2022): 2900},
                notes={"A04": "2022年集中注册，2023年回落"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -11,30 +10,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from ..definitions.model import Plan
-from ..evaluation import Evaluation, IndicatorResult, Status, evaluate
+from ..api import evaluate
+from ..evaluation import Evaluation, IndicatorResult, Status
 from ..evaluation.projection import format_value
-from ..intake.types import ReturnData
-from ..pipeline import Gathered, gather_from_files
-from ..project import Project
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 from ._wrap import Wrapped
 
 STATUS_STYLE = {Status.ACHIEVED: "bold green", Status.AHEAD: "green", Status.ON_TRACK: "cyan",
                 Status.LAGGING: "bold red", Status.UNKNOWN: "yellow",
                 Status.NOT_DUE: "white", Status.MET: "bold green", Status.NOT_MET: "bold red"}
-
-
-def gather_returns(plan: Plan, project: Project, *, quiet: bool = False) -> Gathered:
-    """Validate the files in ``inputs/returns/`` as ``build --dry-run`` does (nothing recorded)."""
-    with Progress(TextColumn("审核填报表"), BarColumn(), MofNCompleteColumn(), console=err_console,
-                  transient=True, disable=quiet) as bar:
-        task = bar.add_task("", total=None)
-
-        def advance(_stage: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        return gather_from_files(plan, project, advance)
 
 
 @click.command("evaluate")
@@ -54,24 +38,19 @@ def evaluate_cmd(tolerance: float | None, project_dir: Path | None, as_json: boo
       reportkit evaluate --json > 评估结果.json
       reportkit evaluate --tolerance 3
     """
-    from ..definitions.loader import load_plan
-    from ..rendering.kinds import within_the_year
-
     project = get_project(project_dir)
-    plan = load_plan(project.plan_path)
-    gathered = gather_returns(plan, project, quiet=as_json)
-    # a yearly round (年度监测, a work plan's round) is not projected to a plan's end, as in the report
-    result = within_the_year(evaluate(plan, gathered.included, tolerance=tolerance,
-                                      rejected_units=[r.unit for r in gathered.excluded if r.unit]))
+    with Progress(TextColumn("审核填报表"), BarColumn(), MofNCompleteColumn(), console=err_console,
+                  transient=True, disable=as_json or not err_console.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+        result = evaluate(project, tolerance=tolerance,
+                          progress=lambda _stage, done, total: bar.update(task, completed=done, total=total))
     if as_json:
-        data = result.to_dict()
-        data["rejected_files"] = [Path(r.path).name for r in gathered.excluded]
-        print_json(data)
+        print_json(result.to_dict())
         return
-    print_evaluation(plan, result, gathered.excluded)
+    print_evaluation(result)
 
 
-def print_evaluation(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData] = ()) -> None:
+def print_evaluation(result: Evaluation) -> None:
     info = result.info
     console.print(line((info.name, "bold"), f"  {info.period_label}  截至 {info.cutoff.isoformat()}  "
                        f"时间进度 {result.time_progress:.1f}%（±{result.tolerance:g} 个百分点为基本符合预期）"))
@@ -79,7 +58,7 @@ def print_evaluation(plan: Plan, result: Evaluation, rejected: Sequence[ReturnDa
     console.print(result.summary_text())
     for r in result.alerts:
         console.print(line(("预警", "bold red"), f"：约束性指标“{r.indicator.name}”滞后（{r.reason}）"))
-    _print_coverage(plan, result, rejected)
+    _print_coverage(result)
     _print_tasks(result)
 
 
@@ -127,16 +106,15 @@ def _projection(r: IndicatorResult) -> str:
     return f"{value}（{'可完成' if p.will_meet else '难完成'}）"
 
 
-def _print_coverage(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData]) -> None:
+def _print_coverage(result: Evaluation) -> None:
     cov = result.coverage
-    with_errors = {r.unit for r in rejected if r.unit}
     text = f"纳入评估的单位：{cov.label}"
-    not_reported = [u for u in cov.missing if u not in with_errors]
+    not_reported = [u for u in cov.missing if u not in result.rejected_units]
     if not_reported:
-        text += "，未报送：" + "、".join(plan.unit_name(u) for u in not_reported)
+        text += "，未报送：" + "、".join(cov.unit_names.get(u, u) for u in not_reported)
     console.print(text)
-    if rejected:
-        names = "、".join(Path(r.path).name for r in rejected)
+    if result.rejected_files:
+        names = "、".join(result.rejected_files)
         console.print(line(("以下填报表存在错误，未纳入评估：", "yellow"), f"{names}（请运行 reportkit validate 查看）"))
 
 

@@ -8,10 +8,12 @@ semantic checks on the loaded model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import PlanError
-from ..findings import Finding, Location, Severity, make, register
+from ..findings import Finding, Location, Severity, count_by_severity, make, register
 from .dates import DateError, parse_due
 from .formula import FormulaError, find_cycle, parse_formula
 from .loader import load_plan_with_findings
@@ -102,6 +104,33 @@ def lint_plan(path: str | Path) -> tuple[Plan, list[Finding]]:
     """Load and check a plan; return the plan and every finding (loading and semantic)."""
     plan, findings = load_plan_with_findings(path)
     return plan, findings + check_plan(plan)
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """What ``reportkit plan check`` reports: the plan file's findings, errors first."""
+
+    plan: Plan
+    path: Path
+    findings: tuple[Finding, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_by_severity(list(self.findings))
+
+    @property
+    def has_errors(self) -> bool:
+        return self.counts["error"] > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"plan": self.plan.info.name, "path": str(self.path), "counts": self.counts,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def check_plan_file(path: str | Path) -> PlanCheck:
+    """Load and check the plan at ``path``: every finding, sorted for reading."""
+    plan, findings = lint_plan(path)
+    return PlanCheck(plan, Path(path), tuple(sort_findings(findings)))
 
 
 SHOWN_ERRORS = 10

@@ -56,6 +56,7 @@ def evaluate(plan: Plan, returns: Sequence[ReturnData], *, tolerance: float | No
         indicators=results,
         tasks=summarise_tasks(plan, chosen),
         coverage=reporting_coverage(plan, chosen),
+        rejected_units=tuple(dict.fromkeys(rejected_units)),
     )
 
 

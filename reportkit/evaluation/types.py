@@ -555,6 +555,8 @@ class Evaluation:
     indicators: tuple[IndicatorResult, ...] = ()  # plan order
     tasks: TaskSummary = field(default_factory=TaskSummary)
     coverage: ReportingCoverage = field(default_factory=ReportingCoverage)
+    rejected_units: tuple[str, ...] = ()  # units whose return was left out for errors
+    rejected_files: tuple[str, ...] = ()  # the file names of those returns
 
     @property
     def top_level(self) -> tuple[IndicatorResult, ...]:
@@ -607,4 +609,6 @@ class Evaluation:
             "indicators": [r.to_dict() for r in self.indicators],
             "tasks": self.tasks.to_dict(),
             "coverage": self.coverage.to_dict(),
+            "rejected_units": list(self.rejected_units),
+            "rejected_files": list(self.rejected_files),
         }
