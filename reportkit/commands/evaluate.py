@@ -10,9 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
+from .. import formatting as fmt
 from ..api import evaluate
 from ..evaluation import Evaluation, IndicatorResult, Status
-from ..evaluation.projection import format_value
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 from ._wrap import Wrapped
 
@@ -53,7 +53,7 @@ def evaluate_cmd(tolerance: float | None, project_dir: Path | None, as_json: boo
 def print_evaluation(result: Evaluation) -> None:
     info = result.info
     console.print(line((info.name, "bold"), f"  {info.period_label}  截至 {info.cutoff.isoformat()}  "
-                       f"时间进度 {result.time_progress:.1f}%（±{result.tolerance:g} 个百分点为基本符合预期）"))
+                       f"时间进度 {fmt.percent(result.time_progress)}（±{result.tolerance:g} 个百分点为基本符合预期）"))
     console.print(indicator_table(result))
     console.print(result.summary_text())
     for r in result.alerts:
@@ -80,7 +80,7 @@ def indicator_table(result: Evaluation) -> Table:
 
 def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str | Text | Wrapped]:
     ind = r.indicator
-    current = format_value(r.current, ind.decimals)
+    current = fmt.indicator_value(ind, r.current)
     if r.current is not None and r.current_year != result.info.cutoff_year:
         current += f"（{r.current_year}）"
     coverage = styled(r.coverage if r.rollups else "—", "yellow" if r.partial else None)
@@ -88,19 +88,15 @@ def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str | Text | W
     status = line((r.status.value, style), *([" ", ("预警", "bold red")] if r.alert else []))
     return [
         Wrapped(f"{ind.code} {ind.label}"), ind.baseline.display(), ind.target.display(), current,
-        _percent(r.progress), f"{r.time_progress:.1f}%", status, coverage, _projection(r),
+        fmt.percent(r.progress), fmt.percent(r.time_progress), status, coverage, _projection(r),
     ]
-
-
-def _percent(v: float | None) -> str:
-    return "—" if v is None else f"{v:.1f}%"
 
 
 def _projection(r: IndicatorResult) -> str:
     p = r.projection
     if p is None or p.value is None:
         return "—"
-    value = format_value(p.value, r.indicator.decimals if p.decimals is None else p.decimals)
+    value = fmt.number(p.value, r.indicator.decimals if p.decimals is None else p.decimals)
     if p.will_meet is None:
         return value
     return f"{value}（{'可完成' if p.will_meet else '难完成'}）"

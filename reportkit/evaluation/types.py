@@ -24,6 +24,7 @@ from typing import Any
 
 from ..definitions.dates import Due
 from ..definitions.model import Attribute, Indicator, PlanInfo, Task
+from ..formatting import round_half_up
 from ..intake.types import TaskReport
 
 
@@ -99,7 +100,8 @@ _METHOD_LABELS = {
 
 
 def _round(v: float | None, digits: int = 4) -> float | None:
-    return None if v is None else round(float(v), digits)
+    """JSON numbers rounded as every text shows them (half up): 98.25 → 98.3, never 98.2."""
+    return round_half_up(v, digits)
 
 
 class MilestoneState(StrEnum):

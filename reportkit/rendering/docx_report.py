@@ -24,7 +24,7 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
 from ..errors import TemplateError
-from .formatting import clean_text
+from ..formatting import clean_text
 
 CHART_WIDTH_CM = 15.0
 

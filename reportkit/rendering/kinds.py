@@ -11,10 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .. import formatting as fmt
 from ..definitions.model import EvaluationKind, PlanInfo
 from ..evaluation import Evaluation, IndicatorResult
 from ..evaluation.projection import no_projection
-from . import formatting as fmt
 from .make_template import ANNUAL_TEMPLATE_NAME as ANNUAL_TEMPLATE
 from .make_template import TEMPLATE_NAME
 

@@ -11,14 +11,15 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..evaluation.types import STATUS_ORDER
+from ..formatting import clean_text, excel_format, round_half_up
 from ..sheettext import new_xlsx
 from ..textwidth import display_width
 from .context import STATUS_COLORS
-from .formatting import clean_text
 
 TASK_COLORS = {"已完成": "C6EFCE", "按进度推进": "DDEBF7", "滞后": "F8CBAD", "未启动": "F8CBAD", "未填报": "E7E6E6",
                "序时推进": "DDEBF7", "逾期未完成": "F8CBAD", "未报送": "E7E6E6"}
@@ -26,6 +27,7 @@ TASK_COLORS = {"已完成": "C6EFCE", "按进度推进": "DDEBF7", "滞后": "F8
 Column = tuple[str, Callable[[dict[str, Any]], Any], str]  # header, getter, format key
 WRAP_AT = 30  # column width (CJK counted double) beyond which text wraps
 LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
+DEFAULT_DECIMALS = 2  # a "num" cell of a row that does not say its decimals
 
 
 def _clean(value: Any) -> Any:
@@ -47,15 +49,25 @@ class _Book:
             "head": self.wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True,
                                         "align": "center"}),
             "text": self.wb.add_format({**base, "text_wrap": True}),
-            "num": self.wb.add_format({**base, "num_format": "0.00"}),
-            "pct": self.wb.add_format({**base, "num_format": "0.0"}),
+            # "pct": a percentage written rounded to one decimal in General format, so 60 shows
+            # as 60 and 51.83 as 51.8, as the report's percent() writes them
+            "pct": self.wb.add_format(base),
             "int": self.wb.add_format({**base, "num_format": "0"}),
             "title": self.wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True}),
         }
+        self.base = base
+        self.numbers: dict[int, Format] = {}
         self.status = {s.value: self.wb.add_format({**base, "bg_color": f"#{STATUS_COLORS[s]}", "align": "center"})
                        for s in STATUS_ORDER}
         for label, color in TASK_COLORS.items():
             self.status[label] = self.wb.add_format({**base, "bg_color": f"#{color}", "align": "center"})
+
+    def number_format(self, decimals: int) -> Format:
+        """A figure with the decimals of its indicator: 0.8627 shows as 0.8627 (as in the report),
+        not as 0.86; Excel rounds the display half up, as :func:`reportkit.formatting.number` does."""
+        if decimals not in self.numbers:
+            self.numbers[decimals] = self.wb.add_format({**self.base, "num_format": excel_format(decimals)})
+        return self.numbers[decimals]
 
     def table(self, name: str, title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
               status_col: str | None = None) -> Worksheet:
@@ -69,7 +81,7 @@ class _Book:
                     widths[c] = max(widths[c], min(display_width(value) + 2, WRAP_AT))  # longer text wraps
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
-        for r, line in enumerate(values, start=2):
+        for r, (row, line) in enumerate(zip(rows, values, strict=True), start=2):
             # Row heights are not recomputed by every reader for wrapped text: set them.
             lines = max((-(-display_width(v) // max(widths[c] - 1, 1)) for c, v in enumerate(line)
                          if isinstance(v, str) and v), default=1)
@@ -77,9 +89,14 @@ class _Book:
                 ws.set_row(r, LINE_HEIGHT * min(lines, 15))
             for c, value in enumerate(line):
                 head, _, key = columns[c]
-                cell_fmt = self.status.get(value, self.fmt["text"]) if head == status_col else self.fmt[key]
+                if head == status_col:
+                    cell_fmt = self.status.get(value, self.fmt["text"])
+                elif key == "num":
+                    cell_fmt = self.number_format(row.get("decimals", DEFAULT_DECIMALS))
+                else:
+                    cell_fmt = self.fmt[key]
                 if isinstance(value, int | float) and not isinstance(value, bool):
-                    ws.write_number(r, c, value, cell_fmt)
+                    ws.write_number(r, c, round_half_up(value, 1) if key == "pct" else value, cell_fmt)
                 else:
                     ws.write_string(r, c, str(value), cell_fmt)
         for c, w in enumerate(widths):
