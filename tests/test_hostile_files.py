@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import xlsxwriter
+from fixtures.returns.builders import build_plan, edit, fill, generate
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
-
-from builders import build_plan, edit, fill, generate  # noqa: E402
-
-from reportkit.checks.run import validate_paths, validate_return  # noqa: E402
-from reportkit.forms import layout as L  # noqa: E402
-from reportkit.intake import extent, isolate, workbook  # noqa: E402
-from reportkit.intake.isolate import IsolationFailed, run_isolated  # noqa: E402
+from reportkit.checks.run import validate_paths, validate_return
+from reportkit.forms import layout as L
+from reportkit.intake import extent, isolate, workbook
+from reportkit.intake.isolate import IsolationFailed, run_isolated
 
 PLAN = build_plan()
 

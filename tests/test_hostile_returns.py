@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
+from fixtures.returns.builders import GOOD_VALUES, build_plan, fill, generate
 
-from builders import GOOD_VALUES, build_plan, fill, generate  # noqa: E402
-
-from reportkit.checks.run import validate_paths  # noqa: E402
-from reportkit.ledger import Ledger  # noqa: E402
-from reportkit.pipeline import split_returns  # noqa: E402
+from reportkit.checks.run import validate_paths
+from reportkit.ledger import Ledger
+from reportkit.pipeline import split_returns
 
 PLAN = build_plan()
 LAST_YEAR = build_plan(cutoff=dt.date(2022, 12, 31))

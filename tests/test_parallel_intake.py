@@ -10,19 +10,18 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from bench_build import setup as bench_setup  # noqa: E402
-from builders import DISTRICTS, build_plan, fill, generate  # noqa: E402
+from bench_build import setup as bench_setup
+from fixtures.returns.builders import DISTRICTS, build_plan, fill, generate
 
-from reportkit.checks.run import validate_many, validate_paths, validate_return  # noqa: E402
-from reportkit.findings import Severity  # noqa: E402
-from reportkit.intake import extent, isolate, workbook  # noqa: E402
-from reportkit.intake.isolate import IsolationFailed, run_isolated_many  # noqa: E402
-from reportkit.ledger import Ledger  # noqa: E402
-from reportkit.project import Project  # noqa: E402
-from reportkit.rendering.build import build  # noqa: E402
+from reportkit.checks.run import validate_many, validate_paths, validate_return
+from reportkit.findings import Severity
+from reportkit.intake import extent, isolate, workbook
+from reportkit.intake.isolate import IsolationFailed, run_isolated_many
+from reportkit.ledger import Ledger
+from reportkit.project import Project
+from reportkit.rendering.build import build
 
 PLAN = build_plan()
 

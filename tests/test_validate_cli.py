@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures.returns.builders import GOOD_VALUES, address, build_plan, fill, generate
 from openpyxl import load_workbook
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
-
-from builders import GOOD_VALUES, address, build_plan, fill, generate  # noqa: E402
-
-from reportkit.checks.feedback import FEEDBACK_SHEET  # noqa: E402
-from reportkit.checks.report import write_outputs  # noqa: E402
-from reportkit.checks.run import validate_paths  # noqa: E402
-from reportkit.cli import main  # noqa: E402
-from reportkit.definitions.loader import load_plan  # noqa: E402
-from reportkit.definitions.model import Plan  # noqa: E402
-from reportkit.definitions.writer import write_plan_workbook  # noqa: E402
-from reportkit.forms import layout as L  # noqa: E402
+from reportkit.checks.feedback import FEEDBACK_SHEET
+from reportkit.checks.report import write_outputs
+from reportkit.checks.run import validate_paths
+from reportkit.cli import main
+from reportkit.definitions.loader import load_plan
+from reportkit.definitions.model import Plan
+from reportkit.definitions.writer import write_plan_workbook
+from reportkit.forms import layout as L
 
 
 def make_project(root: Path) -> Plan:
