@@ -135,12 +135,13 @@ def datetime_text(value: str | dt.datetime | None) -> str:
     """An ISO timestamp as ``2024年1月15日 09:30``; unparseable text is returned as is."""
     if not value:
         return NONE_TEXT
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return f"{date_text(value)} {value:%H:%M}"
+    if isinstance(value, dt.datetime):
+        return f"{date_text(value)} {value:%H:%M}"
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{date_text(moment)} {moment:%H:%M}"
 
 
 CHINESE_NUMERALS = "零一二三四五六七八九十"

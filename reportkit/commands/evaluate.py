@@ -85,7 +85,8 @@ def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str | Text | W
         current += f"（{r.current_year}）"
     coverage = styled(r.coverage if r.rollups else "—", "yellow" if r.partial else None)
     style = STATUS_STYLE[r.status]
-    status = line((r.status.value, style), *([" ", ("预警", "bold red")] if r.alert else []))
+    alert: list[str | tuple[str, str]] = [" ", ("预警", "bold red")] if r.alert else []
+    status = line((r.status.value, style), *alert)
     return [
         Wrapped(f"{ind.code} {ind.label}"), ind.baseline.display(), ind.target.display(), current,
         fmt.percent(r.progress), fmt.percent(r.time_progress), status, coverage, _projection(r),

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..definitions.model import Plan
 from ..definitions.rounds import period_round_label
@@ -109,7 +110,7 @@ def _print_collect(results: list[CollectResult], *, quiet: bool = False) -> None
             _print_problems(r)
 
 
-def _state_cell(rec: SubmissionRecord) -> str:
+def _state_cell(rec: SubmissionRecord) -> Text:
     if not rec.current:
         return styled(f"{rec.state_label}（已被替换）", "dim")
     return styled(rec.state_label, STATE_STYLE.get(rec.state))

@@ -162,7 +162,8 @@ def parse_datetime(raw: object) -> dt.datetime:
     if due.resolution is not Resolution.DAY:
         raise DateError(f"“{text}”没有写到具体哪一天，可写成 2024-01-15、2024-01-15 09:30 或 2024年1月15日")
     try:
-        time = dt.time(*(int(g) for g in clock.groups() if g is not None)) if clock else dt.time()
+        hour, minute, second = (int(g or 0) for g in clock.groups()) if clock else (0, 0, 0)
+        time = dt.time(hour, minute, second)
     except ValueError:
         raise DateError(f"“{text}”中的时刻无效") from None
     return dt.datetime.combine(due.date, time)

@@ -110,8 +110,8 @@ def reporting_rows(inputs: ReportInputs, names: dict[str, str]) -> list[dict[str
     """Every expected unit, reported or not, in plan order, with its latest return."""
     subs = submissions_of(inputs)
     by_unit: dict[str, Submission] = {}
-    for s in subs:
-        by_unit.setdefault(s.unit, s)
+    for sub in subs:
+        by_unit.setdefault(sub.unit, sub)
     plan = inputs.plan
     expected = list(inputs.evaluation.coverage.expected) or [u.code for u in plan.reporting_units()]
     extra = [code for code in by_unit if code not in expected]

@@ -310,7 +310,7 @@ def projection_cell(r: IndicatorResult) -> str:
 
 def indicator_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Indicators grouped by status (提前实现 first), for the paragraphs after the table."""
-    groups = []
+    groups: list[dict[str, Any]] = []
     for status in STATUS_ORDER:
         members = [r for r in rows if r["status"] == status.value]
         if members:

@@ -164,12 +164,17 @@ def _status_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
     ws.insert_chart(1, 3, chart)
 
 
+def _year_value(i: int) -> Callable[[dict[str, Any]], Any]:
+    """The getter of a row's value in its ``i``-th year (blank when none)."""
+    return lambda row: "" if row["raw"][i] is None else row["raw"][i]
+
+
 def _values_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
     years = ctx["appendix"]["years"]
     cols: list[Column] = [("指标编码", _get("code"), "text"), ("指标", _get("indicator_name"), "text"),
                           ("填报单位", _get("unit"), "text"), ("基期值", _get("baseline"), "text")]
     for i, y in enumerate(years):
-        cols.append((f"{y}年", lambda row, i=i: row["raw"][i] if row["raw"][i] is not None else "", "num"))
+        cols.append((f"{y}年", _year_value(i), "num"))
     cols.append(("完成进度", _get("progress"), "text"))
     cols.append(("说明", _get("note"), "text"))
     book.table("分单位数据", "主要指标分单位数据", cols, ctx["appendix"]["district_values"])
