@@ -53,9 +53,8 @@ def _summary_workbook(tmp_path: Path) -> Path:
     rows = [{"v": 98.25, "decimals": 1}, {"v": 0.8627, "decimals": 4}, {"v": 2.675, "decimals": 2},
             {"v": 51.83, "decimals": 2}]
     book.table("t", "标题", [("值", lambda r: r["v"], "num"), ("进度", lambda r: r["v"], "pct")], rows)
-    book.close()
     out = tmp_path / "summary.xlsx"
-    out.write_bytes(buf.getvalue())
+    out.write_bytes(book.close())
     return out
 
 

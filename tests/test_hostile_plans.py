@@ -71,3 +71,25 @@ def test_plan_with_a_far_cell_loads_without_aborting(tmp_path: Path) -> None:
     path = _plan(tmp_path / "plan.xlsx", [["A1", "正常", "件", 10, 20, 0, None, None, "d1"]], far_cell=True)
     plan, _ = lint_plan(path)
     assert plan.indicator("A1").target.value == 20
+
+
+def test_the_percent_scan_runs_only_for_workbooks_with_a_percent_format(tmp_path: Path) -> None:
+    from reportkit.intake.workbook import _has_percent_style
+
+    plain = _plan(tmp_path / "plain.xlsx", [["A1", "正常", "件", 10, 20, 0, None, None, "d1"]])
+    builtin = _plan(tmp_path / "builtin.xlsx", [["A1", "正常", "%", 0.98, 1, 0, None, None, "d1"]],
+                    percent_cells=("D2",))
+    custom = _plan(tmp_path / "custom.xlsx", [["A1", "正常", "%", 0.985, 1, 0, None, None, "d1"]])
+    wb = openpyxl.load_workbook(custom)
+    wb["指标"]["D2"].number_format = "0.0%"
+    wb.save(custom)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    assert not _has_percent_style(plain)
+    assert _has_percent_style(builtin) and _has_percent_style(custom) and _has_percent_style(broken)
+    assert plan_value(custom) == 98.5
+
+
+def plan_value(path: Path) -> float | None:
+    plan, _ = lint_plan(path)
+    return plan.indicator("A1").baseline.value

@@ -296,3 +296,23 @@ def test_a_projected_count_is_never_fractional():
         dataclasses.replace(first, indicator=count, projection=projection), *ev.indicators[1:]))
     sentence = build_context(inputs)["indicators"][0]["sentence"]
     assert "预计2025年可达8件，完成规划目标存在困难" in sentence and "8.7" not in sentence
+
+
+def test_charts_draw_chinese_from_the_shipped_font_alone(monkeypatch):
+    """No system CJK font needed: with the fallbacks reduced to DejaVu Sans (no Chinese), every
+    label still has its glyph, from the subset font in the package."""
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    assert charts.cjk_font_registered()
+    found = font_manager.fontManager.findfont(font_manager.FontProperties(family=charts.CJK_FAMILY),
+                                              fallback_to_default=False)
+    assert Path(found) == charts.FONT_PATH
+    monkeypatch.setattr(charts, "FALLBACK_FAMILIES", ["DejaVu Sans"])
+    ctx = build_context(sample_inputs())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert charts.status_chart(ctx["counts"]["by_status"]).startswith(b"\x89PNG")
+        assert charts.progress_chart(ctx["indicators"]).startswith(b"\x89PNG")
+    cmap = TTFont(str(charts.FONT_PATH)).getBestCmap()
+    assert all(ord(ch) in cmap for ch in "主要指标完成进度与各自时间进度对比（滞后最多的项）%‰×－鄂州鼎湖")

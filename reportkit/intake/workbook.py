@@ -107,12 +107,36 @@ def _put_errors(data: WorkbookData, errors: legacy.Errors) -> None:
 
 
 def _percent_as_text(path: Path, data: WorkbookData) -> None:
+    if not _has_percent_style(path):
+        return  # nothing to find: openpyxl (a fifth of a second to import) is not loaded
+
     def visit(name: str, cell: Any) -> None:
         sheet = data.sheets.get(name)
         if sheet is not None and "%" in str(getattr(cell, "number_format", "")) and isinstance(cell.value, int | float):
             _put_percent(sheet, cell.row - 1, cell.column - 1)
 
     _each_cell(path, visit, data_only=True)
+
+
+_PERCENT_BUILTIN = {"9", "10"}  # 0%, 0.00%
+
+
+def _has_percent_style(path: Path) -> bool:
+    """Whether a cell format of the workbook shows numbers with a percent sign; True when the
+    styles cannot be read (the openpyxl scan then decides, as before)."""
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            root = SafeET.fromstring(zf.read("xl/styles.xml"))
+    except Exception:  # noqa: BLE001 - no or unusual styles part, broken XML, entity bombs
+        return True
+    local = {el: el.tag.rsplit("}", 1)[-1] for el in root.iter()}
+    percent_ids = set(_PERCENT_BUILTIN)
+    percent_ids.update(el.get("numFmtId", "") for el, tag in local.items()
+                       if tag == "numFmt" and "%" in el.get("formatCode", ""))
+    cell_xfs = [el for el, tag in local.items() if tag == "cellXfs"]
+    return any(xf.get("numFmtId", "0") in percent_ids for group in cell_xfs for xf in group)
 
 
 def _put_percent(sheet: SheetData, r: int, c: int) -> None:

@@ -31,7 +31,7 @@ from ..project import Project
 from . import charts
 from .bulletin import bulletin_context
 from .context import Fallback, ReportInputs, Submission, build_context
-from .docprops import set_core_properties
+from .docprops import CoreProperties
 from .docx_report import render_docx
 from .kinds import PACKAGED_TEMPLATES, document_title, fit_context, template_name
 from .make_template import TEMPLATE_NAME
@@ -188,9 +188,9 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     report_name, summary_name = report_names(result.plan)
     out = project.outputs
     report = ctx["report"]
-    docx = set_core_properties(render_docx(result.template, ctx), title=report["title"], author=report["author"],
-                               created=now, subject=result.plan.info.name,
-                               keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}")
+    docx = render_docx(result.template, ctx, CoreProperties(
+        title=report["title"], author=report["author"], created=now, subject=result.plan.info.name,
+        keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}"))
     files = {out / report_name: docx}
     step()
     files[out / summary_name] = summary_workbook(base)

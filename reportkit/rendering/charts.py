@@ -1,6 +1,9 @@
-"""Report charts (matplotlib, Agg) with Chinese text from the bundled Noto Sans CJK font.
+"""Report charts (matplotlib, Agg) with Chinese text from the font shipped in the package.
 
-The font is registered with matplotlib's font manager once; every rcParam is set inside an
+The font is a GB2312 subset of Noto Sans CJK SC (``reportkit/data/fonts``, SIL Open Font
+License; ``tools/make_chart_font.py`` makes it): 1.7 MB to load instead of a 19 MB collection.
+A character outside it (a rare character in a name) is drawn from an installed Noto Sans CJK SC
+when there is one. The font is registered with matplotlib's font manager once; every rcParam is set inside an
 ``rc_context`` and figures are drawn on an Agg canvas without pyplot, so importing or
 calling this module changes no global backend or state.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -17,16 +21,16 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-CJK_FAMILY = "Noto Sans CJK SC"
+CJK_FAMILY = "Reportkit Chart Sans SC"
+FONT_PATH = Path(__file__).resolve().parents[1] / "data" / "fonts" / "ReportkitChartSansSC-Regular.otf"
+FALLBACK_FAMILIES = ["Noto Sans CJK SC", "DejaVu Sans"]
 DPI = 200
 
 
 @cache
 def cjk_font_registered() -> bool:
-    """Register the bundled Noto Sans CJK (package ``noto-cjk-sans-otc``) with matplotlib."""
-    try:
-        from noto_cjk_sans_otc import FONT_PATH
-    except ImportError:
+    """Register the shipped chart font with matplotlib (once)."""
+    if not FONT_PATH.is_file():
         return False
     font_manager.fontManager.addfont(str(FONT_PATH))
     return True
@@ -36,7 +40,7 @@ def _rc() -> dict[Any, Any]:  # matplotlib types the keys as a Literal of every 
     cjk_font_registered()
     return {
         "font.family": "sans-serif",
-        "font.sans-serif": [CJK_FAMILY, "DejaVu Sans"],
+        "font.sans-serif": [CJK_FAMILY, *FALLBACK_FAMILIES],
         "axes.unicode_minus": False,
         "font.size": 10,
         "axes.spines.top": False,

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
+from dataclasses import dataclass
 
-from docx import Document
+from docx.document import Document
 
 
-def set_core_properties(docx: bytes, *, title: str, author: str, created: dt.datetime,
-                        subject: str = "", keywords: str = "") -> bytes:
-    """Title, author, created/modified time (and subject, keywords) of a .docx, as bytes."""
-    doc = Document(io.BytesIO(docx))
-    core = doc.core_properties
-    core.title = title
-    core.author = author
-    core.last_modified_by = author
-    core.created = created
-    core.modified = created
-    core.subject = subject
-    core.keywords = keywords
-    core.comments = ""
-    core.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+@dataclass(frozen=True)
+class CoreProperties:
+    """Title, author, created/modified time, subject and keywords of a report."""
+
+    title: str
+    author: str
+    created: dt.datetime
+    subject: str = ""
+    keywords: str = ""
+
+    def apply(self, doc: Document) -> None:
+        """Set on the open document (before it is saved, so the report is written once)."""
+        core = doc.core_properties
+        core.title = self.title
+        core.author = self.author
+        core.last_modified_by = self.author
+        core.created = self.created
+        core.modified = self.created
+        core.subject = self.subject
+        core.keywords = self.keywords
+        core.comments = ""
+        core.revision = 1

@@ -25,6 +25,8 @@ from docxtpl import DocxTemplate, InlineImage
 
 from ..errors import TemplateError
 from ..formatting import clean_text
+from .docprops import CoreProperties
+from .row_loops import RowLoopTemplate
 
 CHART_WIDTH_CM = 15.0
 
@@ -46,7 +48,9 @@ def clean_context(value: Any) -> Any:
         return clean_text(value)
     if value is None:
         return ""
-    if isinstance(value, Mapping):
+    if isinstance(value, int | float):  # most of a large context: answered before the slower checks
+        return value
+    if isinstance(value, dict | Mapping):
         return {k: clean_context(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [clean_context(v) for v in value]
@@ -82,7 +86,7 @@ class TemplateCheck:
 
 def load_template(path: Path) -> DocxTemplate:
     try:
-        return DocxTemplate(str(path))
+        return RowLoopTemplate(str(path))
     except Exception as exc:  # not a docx at all: zip/XML errors of several kinds
         raise TemplateError(f"无法打开报告模板 {path}：{exc}") from exc
 
@@ -181,8 +185,9 @@ def _render(tpl: DocxTemplate, context: Mapping[str, Any], env: jinja2.Environme
     return tpl
 
 
-def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
-    """Check, then render in memory; returns the .docx bytes (the caller writes them atomically)."""
+def render_docx(template: Path, context: Mapping[str, Any], properties: CoreProperties | None = None) -> bytes:
+    """Check, then render in memory; returns the .docx bytes (the caller writes them atomically).
+    ``properties`` replace the template's title, author, dates…"""
     env = make_env()
     check = TemplateCheck(str(template))
     _static_check(load_template(template), context, env, check)
@@ -193,6 +198,8 @@ def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
             check.render_error = _render_error(exc)
     if not check.ok:
         raise TemplateError("；".join(check.messages()))
+    if properties is not None:
+        properties.apply(tpl.docx)
     buf = io.BytesIO()
     tpl.save(buf)
     return buf.getvalue()

@@ -20,6 +20,8 @@ from ..formatting import clean_text, excel_format, round_half_up
 from ..sheettext import new_xlsx
 from ..textwidth import display_width
 from .context import STATUS_COLORS
+from .packages import rewrite_parts
+from .xlsx_rows import SheetRows
 
 TASK_COLORS = {"已完成": "C6EFCE", "按进度推进": "DDEBF7", "滞后": "F8CBAD", "未启动": "F8CBAD", "未填报": "E7E6E6",
                "序时推进": "DDEBF7", "逾期未完成": "F8CBAD", "未报送": "E7E6E6"}
@@ -40,10 +42,11 @@ class _Book:
     """A workbook with the few formats every sheet shares."""
 
     def __init__(self, buf: io.BytesIO) -> None:
-        # constant_memory: rows are streamed to a temporary file as they are written, so a
-        # national plan's tens of thousands of unit rows do not sit in memory (rows must be
-        # written in order, and a row's height set before its cells).
+        # constant_memory: the cells xlsxwriter holds are streamed to a temporary file as they are
+        # written; the tables' data rows are written as XML text (``xlsx_rows``) to another.
+        self.buf = buf
         self.wb: Workbook = new_xlsx(buf, constant_memory=True)
+        self.rows: list[SheetRows] = []
         base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
         self.fmt = {
             "head": self.wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True,
@@ -81,24 +84,7 @@ class _Book:
                     widths[c] = max(widths[c], min(display_width(value) + 2, WRAP_AT))  # longer text wraps
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
-        for r, (row, line) in enumerate(zip(rows, values, strict=True), start=2):
-            # Row heights are not recomputed by every reader for wrapped text: set them.
-            lines = max((-(-display_width(v) // max(widths[c] - 1, 1)) for c, v in enumerate(line)
-                         if isinstance(v, str) and v), default=1)
-            if lines > 1:
-                ws.set_row(r, LINE_HEIGHT * min(lines, 15))
-            for c, value in enumerate(line):
-                head, _, key = columns[c]
-                if head == status_col:
-                    cell_fmt = self.status.get(value, self.fmt["text"])
-                elif key == "num":
-                    cell_fmt = self.number_format(row.get("decimals", DEFAULT_DECIMALS))
-                else:
-                    cell_fmt = self.fmt[key]
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    ws.write_number(r, c, round_half_up(value, 1) if key == "pct" else value, cell_fmt)
-                else:
-                    ws.write_string(r, c, str(value), cell_fmt)
+        self._data_rows(ws, columns, rows, values, widths, status_col)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(2, 1)
@@ -109,8 +95,33 @@ class _Book:
         ws.fit_to_pages(1, 0)
         return ws
 
-    def close(self) -> None:
+    def _data_rows(self, ws: Worksheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
+                   values: list[list[Any]], widths: list[int], status_col: str | None) -> None:
+        if not values:
+            return
+        out = SheetRows(ws, 2, len(columns))
+        out.claim(self.fmt["title"], self.fmt["head"])  # the rows above were first in the old cell-by-cell order
+        fixed = [None if head == status_col else self.fmt["text" if key == "num" else key]
+                 for head, _, key in columns]
+        numbers = [c for c, (_, _, key) in enumerate(columns) if key == "num"]  # in the row's own decimals
+        percents = [c for c, (_, _, key) in enumerate(columns) if key == "pct"]
+        wrap = [max(w - 1, 1) for w in widths]
+        for row, line in zip(rows, values, strict=True):
+            # Row heights are not recomputed by every reader for wrapped text: set them.
+            lines = max((-(-display_width(v) // wrap[c]) for c, v in enumerate(line) if isinstance(v, str) and v),
+                        default=1)
+            formats = [f if f is not None else self.status.get(v, self.fmt["text"]) for f, v in zip(fixed, line, strict=True)]
+            for c in numbers:
+                formats[c] = self.number_format(row.get("decimals", DEFAULT_DECIMALS))
+            for c in percents:
+                if isinstance(line[c], int | float) and not isinstance(line[c], bool):
+                    line[c] = round_half_up(line[c], 1)
+            out.add(line, formats, LINE_HEIGHT * min(lines, 15) if lines > 1 else None)
+        self.rows.append(out)
+
+    def close(self) -> bytes:
         self.wb.close()
+        return rewrite_parts(self.buf.getvalue(), {r.part_name(): r.writer() for r in self.rows})
 
 
 def _num(key: str) -> Callable[[dict[str, Any]], Any]:
@@ -252,5 +263,4 @@ def summary_workbook(ctx: Mapping[str, Any]) -> bytes:
     book.table("单位总体情况", "各单位报送的总体情况（原文）", NARRATIVE_COLUMNS, ctx["narrative"])
     book.table("报送情况", ctx["appendix"]["reporting_note"], REPORTING_COLUMNS, ctx["appendix"]["reporting"])
     book.table("审核问题", ctx["appendix"]["validation_note"], FINDING_COLUMNS, ctx["appendix"]["findings"])
-    book.close()
-    return buf.getvalue()
+    return book.close()
