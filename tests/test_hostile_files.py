@@ -157,8 +157,8 @@ def test_validate_return_of_a_huge_sheet_names_the_file(filled: Path, tmp_path: 
 def test_huge_numbers_in_a_return_are_findings_and_never_reach_json(filled: Path, tmp_path: Path) -> None:
     import json
 
-    from builders import GOOD_VALUES
     from click.testing import CliRunner
+    from fixtures.returns.builders import GOOD_VALUES
 
     from reportkit.cli import main
 
@@ -205,7 +205,7 @@ def test_long_received_file_name_does_not_abort_the_outputs(tmp_path: Path) -> N
 def test_same_content_same_verdict_in_xlsx_xls_and_ods(filled: Path, tmp_path: Path) -> None:
     """Calc stores computed results: a formula whose result is 0 is a real 0, an error value is an
     error (not "not filled in"), and the identity properties are read from every format."""
-    from builders import address
+    from fixtures.returns.builders import address
 
     def formulas(wb: object) -> None:
         ws = wb[L.SHEET_INDICATORS]  # type: ignore[index]
@@ -264,7 +264,7 @@ def _rezip(src: Path, out: Path, change: object) -> Path:
 def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Path, tmp_path: Path) -> None:
     import re
 
-    from builders import address
+    from fixtures.returns.builders import address
 
     def links(wb: object) -> None:
         ws = wb[L.SHEET_INDICATORS]  # type: ignore[index]

@@ -48,7 +48,7 @@ def test_earlier_period_returns_keep_their_verdict_when_the_plan_moves_on(tmp_pa
 
 
 def _claim_name(path: Path, name: str) -> Path:
-    from builders import edit
+    from fixtures.returns.builders import edit
 
     from reportkit.forms import layout as L
 

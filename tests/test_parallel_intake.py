@@ -120,7 +120,7 @@ def test_validate_paths_uses_every_file_once_in_folder_order(returns: list[Path]
 def test_returns_just_collected_are_what_reading_them_back_gives(tmp_path: Path) -> None:
     """A first build takes the returns it has just recorded from memory: exactly what a later
     build reads back from the ledger (values as stored, finding values as text)."""
-    from builders import GOOD_VALUES
+    from fixtures.returns.builders import GOOD_VALUES
 
     forms = tmp_path / "forms"
     files = [fill(generate(PLAN, "D01", forms), tmp_path / "D01.xlsx"),
