@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from .checks.report import ValidationOutputs, write_outputs
 from .checks.run import ValidationRun, collect_files, validate_paths
 from .definitions.loader import load_plan
 from .errors import UsageError
@@ -44,6 +45,16 @@ def validate(project: ProjectLike, paths: Iterable[Path | str] | None = None, *,
     if not collect_files(targets):
         raise UsageError(f"在 {'、'.join(map(str, targets))} 中没有找到填报表文件（.xlsx/.xls/.et）。")
     return validate_paths(plan, targets, progress=progress)
+
+
+def validate_into(project: ProjectLike, paths: Iterable[Path | str] | None = None, *, out_dir: Path | None = None,
+                  progress: Callable[[Path, ReturnData], None] | None = None) -> tuple[ValidationRun, ValidationOutputs]:
+    """:func:`validate`, then 审核结果.xlsx, 审核结果.json and the units' annotated feedback copies written
+    into ``out_dir`` (default ``outputs/validation``): what ``reportkit validate`` does."""
+    project = as_project(project)
+    out = project.check_output(out_dir or project.outputs / "validation", "审核结果输出目录")
+    run = validate(project, paths, progress=progress)
+    return run, write_outputs(run, out)
 
 
 def evaluate(project: ProjectLike, *, tolerance: float | None = None,
