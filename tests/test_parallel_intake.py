@@ -141,7 +141,7 @@ def test_returns_just_collected_are_what_reading_them_back_gives(tmp_path: Path)
 def test_loading_many_returns_at_once_gives_what_loading_each_does(tmp_path: Path) -> None:
     """A re-build loads every current return with one query per table: the same returns as
     one at a time (values, notes, tasks, narrative, findings with their values)."""
-    from builders import GOOD_VALUES
+    from fixtures.returns.builders import GOOD_VALUES
 
     from reportkit.ledger import codec
 
