@@ -387,11 +387,12 @@ def _biff(sheet_records: list[bytes], supbooks: list[bytes], xti: list[tuple[int
     return globals_with(offset) + bof_sheet + b"".join(sheet_records) + eof
 
 
-def _formula(row: int, col: int, tokens: bytes) -> bytes:
+def _formula(row: int, col: int, tokens: bytes, cce: int | None = None) -> bytes:
+    """A FORMULA record; ``cce``: the token length it claims (default: the true one)."""
     import struct
 
     return _record(0x0006, struct.pack("<HHH", row, col, 0) + b"\0\0\0\0\0\0\xff\xff" + b"\0" * 6
-                   + struct.pack("<H", len(tokens)) + tokens)
+                   + struct.pack("<H", len(tokens) if cce is None else cce) + tokens)
 
 
 def test_biff_references_excel_writes_shared_formulas_dde_names_and_internal_ones() -> None:
@@ -467,9 +468,11 @@ def test_hostile_biff_streams_are_findings_never_tracebacks_or_hangs(filled: Pat
         "not BIFF8": b"\x09\x08\x04\x00\x00\x05\x10\x00",
         "endless small records": _biff([], [], []) + _record(0x0200, b"") * (MAX_RECORDS + 10),
         "choose table past the end": _biff([_formula(3, 2, b"\x19\x04\xff\xff")], supbooks, [(0, 0, 0)]),
+        "formula longer than its record": _biff([_formula(3, 2, b"\x5a\x00\x00", cce=7)], supbooks, [(0, 0, 0)]),
     }
     for what, stream in cases.items():
         assert parse(stream).unchecked, what
+    assert parse(cases["formula longer than its record"]).unchecked == "公式记录不完整"
     assert parse(_biff([good], supbooks, [(0, 0, 0)])).formulas  # the same, well formed, is read
     # ixti and supbook indices out of range, a SUPBOOK whose path runs past its record, a loop
     # of nested BOFs: nothing is reported, nothing raised.

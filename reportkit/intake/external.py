@@ -212,6 +212,8 @@ class _Parser:
             cce = struct.unpack_from("<H", body, start - 2)[0]
         if r >= MAX_ROWS or c >= MAX_COLS:
             return
+        if start + cce > len(body):  # continued in a CONTINUE record, or cut short: not joined
+            raise _Unreadable("公式记录不完整")
         tokens = body[start: start + cce]
         if kind == FORMULA and tokens[:1] == b"\x01" and len(tokens) >= 5:  # ptgExp: shared or array formula
             hr, hc = struct.unpack_from("<HH", tokens, 1)
