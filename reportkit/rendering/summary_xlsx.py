@@ -65,14 +65,15 @@ class _Book:
         ws = self.wb.add_worksheet(name)
         ws.write(0, 0, clean_text(title), self.fmt["title"])
         values = [[_clean(get(row)) for _, get, _ in columns] for row in rows]
+        text_widths = [[display_width(v) if isinstance(v, str) else 0 for v in line] for line in values]
         widths = [display_width(h) + 2 for h, _, _ in columns]
-        for line in values:
-            for c, value in enumerate(line):
-                if isinstance(value, str):
-                    widths[c] = max(widths[c], min(display_width(value) + 2, WRAP_AT))  # longer text wraps
+        for line in text_widths:
+            for c, w in enumerate(line):
+                if w:
+                    widths[c] = max(widths[c], min(w + 2, WRAP_AT))  # longer text wraps
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
-        self._data_rows(ws, columns, values, widths, status_col)
+        self._data_rows(ws, columns, values, text_widths, widths, status_col)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(2, 1)
@@ -83,18 +84,17 @@ class _Book:
         ws.fit_to_pages(1, 0)
         return ws
 
-    def _data_rows(self, ws: Worksheet, columns: Sequence[Column], values: list[list[Any]], widths: list[int],
-                   status_col: str | None) -> None:
+    def _data_rows(self, ws: Worksheet, columns: Sequence[Column], values: list[list[Any]],
+                   text_widths: list[list[int]], widths: list[int], status_col: str | None) -> None:
         if not values:
             return
         out = SheetRows(ws, 2, len(columns))
         out.claim(self.fmt["title"], self.fmt["head"])  # the rows above were first in the old cell-by-cell order
         fixed = [None if head == status_col else self.fmt[key] for head, _, key in columns]
         wrap = [max(w - 1, 1) for w in widths]
-        for line in values:
+        for line, line_widths in zip(values, text_widths, strict=True):
             # Row heights are not recomputed by every reader for wrapped text: set them.
-            lines = max((-(-display_width(v) // wrap[c]) for c, v in enumerate(line) if isinstance(v, str) and v),
-                        default=1)
+            lines = max((-(-w // wrap[c]) for c, w in enumerate(line_widths) if w > wrap[c]), default=1)
             formats = [f if f is not None else self.status.get(v, self.fmt["text"]) for f, v in zip(fixed, line, strict=True)]
             out.add(line, formats, LINE_HEIGHT * min(lines, 15) if lines > 1 else None)
         self.rows.append(out)
