@@ -165,28 +165,32 @@ def measure(root: Path, work: Path, repeat: int, skip: set[str]) -> dict[str, di
     return runs
 
 
-def ratio(runs: dict[str, dict], slow: str, fast: str) -> str:
+def ratio(runs: dict[str, dict], slow: str, fast: str, key: str = "wall") -> str:
     if slow not in runs or fast not in runs:
         return "n/a"
-    return f"{runs[slow]['wall'] / runs[fast]['wall']:.2f}×"
+    return f"{runs[slow][key] / runs[fast][key]:.2f}×"
 
 
 def report(n_units: int, runs: dict[str, dict]) -> None:
     print(f"\n== {n_units} units  (load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at the end)")
-    print(f"{'run':<16}{'wall s':>9}{'peak MB':>9}{'readers MB':>12}")
+    print(f"{'run':<16}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'readers MB':>12}")
     for name, r in runs.items():
         if name == "phases":
             continue
         readers = r.get("children_maxrss_mb")
-        print(f"{name:<16}{r['wall']:>9.2f}{r['maxrss_mb']:>9.0f}"
+        print(f"{name:<16}{r['wall']:>9.2f}{r['cpu']:>9.2f}{r['maxrss_mb']:>9.0f}"
               f"{'' if readers is None else f'{readers:>12.0f}'}")
-    print("ratios (same run):")
+    print("ratios of wall time (same run):")
     print(f"  naive calamine ÷ first build       {ratio(runs, 'naive-calamine', 'build')}   (goal ≥ 2×, aim 3×)")
     print(f"  naive openpyxl ÷ first build       {ratio(runs, 'naive-openpyxl', 'build')}   (goal ≥ 5×)")
     print(f"  naive calamine ÷ re-build          {ratio(runs, 'naive-calamine', 'rebuild')}   (goal ≥ 4×)")
     print(f"  dry-run ÷ bare calamine read       {ratio(runs, 'dry-run', 'calamine-read')}")
     print(f"  read+check ÷ bare calamine read    {ratio(runs, 'read-check', 'calamine-read')}   (goal ≤ 3×)")
     print(f"  bare calamine read ÷ unzip         {ratio(runs, 'calamine-read', 'unzip')}")
+    print("ratios of CPU time, all processes (same run; steadier on a shared machine):")
+    print(f"  naive calamine ÷ first build       {ratio(runs, 'naive-calamine', 'build', 'cpu')}")
+    print(f"  naive calamine ÷ re-build          {ratio(runs, 'naive-calamine', 'rebuild', 'cpu')}")
+    print(f"  read+check ÷ bare calamine read    {ratio(runs, 'read-check', 'calamine-read', 'cpu')}")
     if "phases" in runs:
         p = runs["phases"]
         print(f"phases of a first build, serial in one process, CPU s (imports {p['imports']:.2f}, "

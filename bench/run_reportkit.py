@@ -32,10 +32,6 @@ START = time.perf_counter()
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportkit.project import Project  # noqa: E402
-from reportkit.rendering.build import build  # noqa: E402
-
-IMPORTED = time.perf_counter()
 
 
 def assert_clean(result: Any, expected: int) -> None:
@@ -50,6 +46,9 @@ def assert_clean(result: Any, expected: int) -> None:
 
 
 def run_build(project: Path, *, dry_run: bool = False) -> dict[str, Any]:
+    from reportkit.project import Project
+    from reportkit.rendering.build import build
+
     n = len(list((project / "inputs" / "returns").glob("*.xlsx")))
     result = build(Project(project), dry_run=dry_run)
     assert_clean(result, n)
@@ -104,16 +103,18 @@ def phases(project: Path) -> dict[str, Any]:
     import reportkit.pipeline as pipeline
     import reportkit.rendering.build as rbuild
     from reportkit.checks import report as check_report
+    from reportkit.project import Project
     from reportkit.rendering import charts, context
+    from reportkit.rendering.build import build
 
+    imported = time.perf_counter()
     work = project.parent / f"{project.name}-phases"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(project / "inputs", work / "inputs")
     # Serial and in this process, so that each phase's timer sees its work.
     isolate.run_isolated = lambda fn, **_kw: fn()  # type: ignore[assignment]
     reader.run_isolated = isolate.run_isolated  # type: ignore[attr-defined]
-    if hasattr(run, "JOBS"):
-        run.JOBS = 1
+    run.default_jobs = lambda: 1  # type: ignore[attr-defined]
     timers = Timers()
     missing = [f"{owner.__name__}.{attr}" for owner, attr, phase in (
         (run, "read_form", "read"),
@@ -130,7 +131,6 @@ def phases(project: Path) -> dict[str, Any]:
         (charts, "status_chart", "render charts"),
         (charts, "progress_chart", "render charts"),
         (rbuild, "render_docx", "render word"),
-        (rbuild, "set_core_properties", "render word"),
         (rbuild, "summary_workbook", "render excel summary"),
         (check_report, "write_summary", "render validation workbook"),
         (rbuild, "write_summary", "render validation workbook"),
@@ -142,7 +142,7 @@ def phases(project: Path) -> dict[str, Any]:
     shutil.rmtree(work, ignore_errors=True)
     out = {k: round(v, 3) for k, v in sorted(timers.totals.items(), key=lambda kv: -kv[1])}
     out["other"] = round(total - sum(timers.totals.values()), 3)
-    return {"imports": round(IMPORTED - START, 3), "build": round(total, 3), "phases": out, "unwrapped": missing}
+    return {"imports": round(imported - START, 3), "build": round(total, 3), "phases": out, "unwrapped": missing}
 
 
 MODES: dict[str, Callable[[Path], dict[str, Any]]] = {
@@ -157,7 +157,9 @@ MODES: dict[str, Callable[[Path], dict[str, Any]]] = {
 def main() -> int:
     mode, project = sys.argv[1], Path(sys.argv[2])
     info = MODES[mode](project)
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"seconds": time.perf_counter() - START,
+                      "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "children_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                       **info}, ensure_ascii=False))

@@ -137,3 +137,26 @@ def test_returns_just_collected_are_what_reading_them_back_gives(tmp_path: Path)
     assert any(f.value is not None for r in read_back for f in r.findings)
     assert remembered == read_back
     assert [r.to_dict() for r in remembered] == [r.to_dict() for r in read_back]
+
+
+def test_loading_many_returns_at_once_gives_what_loading_each_does(tmp_path: Path) -> None:
+    """A re-build loads every current return with one query per table: the same returns as
+    one at a time (values, notes, tasks, narrative, findings with their values)."""
+    from builders import GOOD_VALUES
+
+    from reportkit.ledger import codec
+
+    forms = tmp_path / "forms"
+    files = [fill(generate(PLAN, "D01", forms), tmp_path / "D01.xlsx", narrative={}),
+             fill(generate(PLAN, "D02", forms), tmp_path / "D02.xlsx",
+                  {**GOOD_VALUES, ("A01", 2022): 95.0, ("A04", 2023): "九百"}, notes={"A01": "口径调整"}),
+             fill(generate(PLAN, "D03", forms), tmp_path / "D03.xlsx", {**GOOD_VALUES, ("A03", 2023): "—"})]
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        ledger.collect_many(PLAN, files, received_at="2024-01-05")
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        rows = ledger.conn.execute("SELECT * FROM submissions ORDER BY id DESC").fetchall()
+        one_by_one = [codec.load_return(ledger.conn, r) for r in rows]
+        at_once = codec.load_returns(ledger.conn, rows)
+    assert len(at_once) == 3 and all(r.observations for r in at_once) and any(r.findings for r in at_once)
+    assert any(r.notes for r in at_once) and any(r.tasks for r in at_once)
+    assert at_once == one_by_one

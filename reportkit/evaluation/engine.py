@@ -15,7 +15,7 @@ from ..definitions.notation import Direction
 from ..intake.types import ReturnData
 from .progress import EPS, Judgement, Target, judge, meets_frame, target_of
 from .projection import format_value, no_projection, project
-from .rollup import ValueIndex, rollup_indicator, unit_value
+from .rollup import ValueIndex, rollup_indicator, source_files, unit_value
 from .tasks import summarise_tasks
 from .types import (
     BaselineOrigin,
@@ -528,10 +528,10 @@ def explanations(ctx: _Context, ind: Indicator) -> tuple[Explanation, ...]:
 
 def reporting_coverage(plan: Plan, returns: Sequence[ReturnData]) -> ReportingCoverage:
     expected = tuple(u.code for u in plan.reporting_units())
-    index = ValueIndex.build(returns)
+    files = source_files(returns)
     returned = tuple(r.unit for r in returns if r.unit)
     got, asked = set(returned), set(expected)
     ordered = tuple(u for u in expected if u in got) + tuple(u for u in returned if u not in asked)
     missing = tuple(u for u in expected if u not in got)
-    return ReportingCoverage(expected, ordered, missing, dict(index.files),
+    return ReportingCoverage(expected, ordered, missing, files,
                              {u.code: u.name for u in plan.units})

@@ -27,17 +27,16 @@ class ValueIndex:
 
     @classmethod
     def build(cls, returns: Iterable[ReturnData]) -> ValueIndex:
+        returns = list(returns)
         values: dict[tuple[str, str, int], float] = {}
-        files: dict[str, str] = {}
         for ret in returns:
             unit = ret.unit
             if unit is None:
                 continue
-            files[unit] = PurePath(ret.path).name if ret.path else ""
             for o in ret.observations:
                 if o.value is not None:
                     values[(o.unit or unit, o.code, o.year)] = float(o.value)
-        return cls(values, files)
+        return cls(values, source_files(returns))
 
     def get(self, unit: str, code: str, year: int) -> float | None:
         return self.values.get((unit, code, year))
@@ -46,6 +45,11 @@ class ValueIndex:
         units = tuple(units)
         files = tuple(dict.fromkeys(self.files[u] for u in units if self.files.get(u)))
         return Provenance(units, tuple(sorted(set(years))), files)
+
+
+def source_files(returns: Iterable[ReturnData]) -> dict[str, str]:
+    """Unit code → the file name of its return (the last return of a unit wins)."""
+    return {ret.unit: PurePath(ret.path).name if ret.path else "" for ret in returns if ret.unit is not None}
 
 
 def combine(values: Sequence[float], aggregation: Aggregation) -> float | None:

@@ -7,7 +7,8 @@ The ledger stores and restores these values; evaluation consumes a list of accep
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import sys
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from ..findings import Finding, Severity
@@ -28,9 +29,10 @@ class ReturnMeta:
     fingerprint_parts: tuple[tuple[str, str], ...] = ()  # code -> short hash
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
-    """One typed value: unit × indicator-or-item code × year."""
+    """One typed value: unit × indicator-or-item code × year. (``slots``: a national plan's
+    returns hold millions of them.)"""
 
     unit: str
     code: str
@@ -40,6 +42,22 @@ class Observation:
     cell: str = ""  # A1 address on the indicator sheet
     no_data: bool = False  # explicit "—"/"/"/"无"/"不适用"
     prefilled: bool = False  # a locked, pre-filled earlier year
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (observation, (self.unit, self.code, self.year, self.value, self.raw, self.cell, self.no_data,
+                              self.prefilled))
+
+
+def observation(unit: str, code: str, year: int, value: float | None, raw: str = "", cell: str = "",
+                no_data: bool = False, prefilled: bool = False) -> Observation:
+    """An observation whose unit, code and cell texts are shared with every other return's (a
+    national plan's returns hold millions of observations; they arrive unpickled from the
+    reader processes or read from the ledger, each text a new copy otherwise)."""
+    return Observation(_shared(unit), _shared(code), year, value, raw, _shared(cell), no_data, prefilled)
+
+
+def _shared(text: str) -> str:
+    return sys.intern(text) if type(text) is str else text
 
 
 @dataclass(frozen=True)
@@ -124,7 +142,7 @@ class ReturnData:
             "meta": None if self.meta is None else asdict(self.meta),
         }
         if values:
-            d.update(observations=[dict(vars(o)) for o in self.observations],
+            d.update(observations=[{f: getattr(o, f) for f in _OBSERVATION_FIELDS} for o in self.observations],
                      notes={code: dict(vars(n)) for code, n in self.notes.items()},
                      tasks=[dict(vars(t)) for t in self.tasks],
                      narrative=dict(vars(self.narrative)))
@@ -132,6 +150,8 @@ class ReturnData:
                  superseded_by=self.superseded_by, state=self.state)
         return d
 
+
+_OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
 
 STATE_LABELS = {
     "accepted": "通过",

@@ -191,11 +191,13 @@ class Ledger:
 
         shas = {p: _content(p)[1] for p in ordered}
         new: list[Path] = []  # the files to validate: not in the ledger, first of their content
-        seen: set[str] = set()
+        known: dict[str, SubmissionRecord | None] = {}
         for p in ordered:
-            if shas[p] not in seen and self.find(shas[p]) is None:
-                new.append(p)
-            seen.add(shas[p])
+            sha = shas[p]
+            if sha not in known:
+                known[sha] = self.find(sha)
+                if known[sha] is None:
+                    new.append(p)
         fresh = set(new)
         checked = validate_many(plan, new)
         results = []
@@ -206,8 +208,8 @@ class Ledger:
                 if sha != shas[p]:
                     raise LedgerError(f"文件 {p} 在登记过程中被修改，请待文件保存完毕后重新登记。")
                 res = self._enter(plan, p, data, sha, result, given[p])
-            else:
-                res = CollectResult(str(p), shas[p], Outcome.ALREADY, self._require(shas[p]))
+            else:  # in the ledger before this batch, or the same content as a file just recorded
+                res = CollectResult(str(p), shas[p], Outcome.ALREADY, known[shas[p]] or self._require(shas[p]))
             if on_result is not None:
                 on_result(res)
             results.append(res)
@@ -225,7 +227,10 @@ class Ledger:
 
     def refreshed(self, results: Iterable[CollectResult]) -> list[CollectResult]:
         """The same results with their records as they are now (a later file of the same
-        batch may have superseded an earlier one)."""
+        batch may have superseded an earlier one; when the batch recorded nothing, they are)."""
+        results = list(results)
+        if all(r.outcome is Outcome.ALREADY for r in results):
+            return results
         return [replace(r, record=self.find(r.sha256) or r.record) for r in results]
 
     def _record(self, src: Path, data: bytes | None, result: ReturnData, received: str, checked_with: str
@@ -275,12 +280,17 @@ class Ledger:
         rows = self.conn.execute("SELECT * FROM submissions WHERE plan_id = ? AND checked_with != ? "
                                  "AND (period IS NULL OR period = ?) ORDER BY id",
                                  (plan.info.id, fingerprint, plan_period(plan))).fetchall()
+        stored = [(row, original) for row in rows
+                  if (original := self.original_path(row["sha256"])) is not None]  # else: keep its findings
+        if validate is None:  # every core (an edited plan makes every return of the period outdated)
+            from ..checks.run import validate_many
+
+            checked: Iterable[ReturnData] = validate_many(plan, [original for _, original in stored])
+        else:
+            checked = (validate(plan, original) for _, original in stored)
         done = []
-        for row in rows:
-            original = self.original_path(row["sha256"])
-            if original is None:  # nothing to re-read; keep the findings it has
-                continue
-            result = _as_received((validate or _default_validator())(plan, original), original, row)
+        for (row, original), fresh in zip(stored, checked, strict=True):
+            result = _as_received(fresh, original, row)
             self._entered.pop(row["sha256"], None)
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -409,11 +419,10 @@ class Ledger:
                 continue
             if not (accepted_only and state_has_errors(row["state"])):
                 chosen[row["unit"]] = row
-        return [self._load(chosen[u]) for u in _unit_order(plan, chosen)]
-
-    def _load(self, row: sqlite3.Row) -> ReturnData:
-        entered = self._entered.get(row["sha256"])
-        return codec.load_return(self.conn, row) if entered is None else codec.as_loaded(entered, row)
+        rows = [chosen[u] for u in _unit_order(plan, chosen)]
+        stored = iter(codec.load_returns(self.conn, [r for r in rows if r["sha256"] not in self._entered]))
+        return [codec.as_loaded(self._entered[r["sha256"]], r) if r["sha256"] in self._entered else next(stored)
+                for r in rows]
 
     def prefill(self, plan: Plan, unit: str) -> dict[tuple[str, int], float]:
         """Accepted values of a unit for this plan, all periods, newest return winning, for
