@@ -70,17 +70,30 @@ PENDING = ".reportkit-pending.json"  # a set of outputs staged and being moved i
 Content = bytes | Callable[[Path], None]
 
 
+# Temporary files of versions that did not name the writer: ``.~name-xxxxxxxx.ext`` (mkstemp's
+# eight random characters). Never LibreOffice's lock files (``.~lock.name#``).
+_OLD_TEMP_NAME = re.compile(r"^\.~(?!lock\.).+-[a-z0-9_]{8}(\.[^.#]{1,16})?$")
+OLD_TEMP_STALE_AFTER = 24 * 3600  # seconds untouched before such a file counts as left behind
+
+
 def remove_stale_temps(folder: Path, *, recursive: bool = True) -> list[Path]:
     """Delete the temporary files (``.~name-p<pid>-xxxx.ext``) that a killed run left in
-    ``folder``: those whose writing process no longer exists. A run in progress keeps its own."""
+    ``folder``: those whose writing process no longer exists. A run in progress keeps its own.
+
+    Files named by older versions carry no process id: they are removed once untouched for a
+    day and open in no process this user can see (a writer updates the time as it writes)."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
     candidates = folder.rglob(f"{TEMP_PREFIX}*") if recursive else folder.glob(f"{TEMP_PREFIX}*")
-    removed = []
+    removed, old = [], []
     for path in list(candidates):
         m = _TEMP_NAME.match(path.name)
-        if not m or path.is_symlink() or _alive(int(m.group(1))) or not path.exists():
+        if not m:
+            if _OLD_TEMP_NAME.match(path.name):
+                old.append(path)
+            continue
+        if path.is_symlink() or _alive(int(m.group(1))) or not path.exists():
             continue
         if path.is_file():
             path.unlink(missing_ok=True)
@@ -89,7 +102,60 @@ def remove_stale_temps(folder: Path, *, recursive: bool = True) -> list[Path]:
         else:
             continue
         removed.append(path)
+    return removed + _remove_old_temps(old)
+
+
+def _remove_old_temps(paths: list[Path]) -> list[Path]:
+    import time
+
+    now = time.time()
+    stale = []
+    for path in paths:
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if not path.is_symlink() and path.is_file() and now - info.st_mtime > OLD_TEMP_STALE_AFTER:
+            stale.append(path)
+    if not stale:
+        return []
+    held = open_files()
+    removed = []
+    for path in stale:
+        if held is not None and _same_file_in(path, held):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
     return removed
+
+
+def open_files() -> set[tuple[int, int]] | None:
+    """(device, inode) of every file open in a process whose descriptors this user can read
+    (Linux ``/proc``); None where that cannot be known."""
+    proc = Path("/proc")
+    if not (proc / "self" / "fd").is_dir():
+        return None
+    held: set[tuple[int, int]] = set()
+    for fd_dir in proc.glob("[0-9]*/fd"):
+        try:
+            entries = list(fd_dir.iterdir())
+        except OSError:  # another user's process, or gone meanwhile
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            held.add((info.st_dev, info.st_ino))
+    return held
+
+
+def _same_file_in(path: Path, held: set[tuple[int, int]]) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return True  # gone or unreadable: leave it
+    return (info.st_dev, info.st_ino) in held
 
 
 def replace_as_set(root: Path, files: dict[Path, Content]) -> list[Path]:

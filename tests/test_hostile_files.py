@@ -265,9 +265,8 @@ def _rezip(src: Path, out: Path, change: object) -> Path:
     return out
 
 
-def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Path, tmp_path: Path) -> None:
-    import re
-
+def _linked_return(filled: Path, tmp_path: Path) -> Path:
+    """The filled return with A01 (2023) taken from another workbook and A03 (2023) from DDE."""
     from builders import address
 
     def links(wb: object) -> None:
@@ -278,7 +277,13 @@ def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Pat
     linked = tmp_path / "src" / "linked.xlsx"
     linked.parent.mkdir()
     linked.write_bytes(filled.read_bytes())
-    edit(linked, links)
+    return edit(linked, links)
+
+
+def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Path, tmp_path: Path) -> None:
+    import re
+
+    linked = _linked_return(filled, tmp_path)
     saved = _convert(linked, "xlsx", tmp_path)  # Calc keeps the link as an externalLink part
 
     def add_macros(name: str, data: bytes) -> object:
@@ -302,3 +307,194 @@ def test_external_links_dde_macros_and_hidden_workbooks_are_findings(filled: Pat
     assert "file.macros" in [f.code for f in macro_return.findings]
     assert "file.no-visible-sheet" in [f.code for f in hidden_return.findings]
     assert good.state == "accepted" and len(found) == 5
+
+
+def _ods_with(src: Path, out: Path, old: str, new: str) -> Path:
+    """An .ods with one formula of ``content.xml`` rewritten (parts copied as they are)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "content.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            zout.writestr(info, data, zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED)
+    return out
+
+
+def test_external_links_are_found_per_cell_in_xls_and_ods_too(filled: Path, tmp_path: Path) -> None:
+    """LibreOffice keeps a reference to another workbook as a SUPBOOK + ptgRef3d (.xls) and as
+    ``['file:///…'#$Sheet1.A1]`` (.ods); the cell is refused in all three formats."""
+    linked = _linked_return(filled, tmp_path)
+    as_xls, as_ods = _convert(linked, "xls", tmp_path), _convert(linked, "ods", tmp_path)
+    # A real DDE function in Calc; saved as .xls it becomes a DDE SUPBOOK (the cell itself is
+    # written as =#N/A, which LibreOffice cannot express otherwise).
+    dde_ods = _ods_with(as_ods, tmp_path / "dde.ods", "of:=cmd|&apos; /c calc&apos;!a0",
+                        "of:=DDE(&quot;cmd&quot;;&quot;/C calc&quot;;&quot;A0&quot;)")
+    dde_xls = _convert(dde_ods, "xls", tmp_path / "src")
+    run = validate_paths(PLAN, [linked, as_xls, as_ods, dde_ods, dde_xls])
+    for r in run.returns:
+        linked_cells = {f.location.indicator: f for f in r.findings if f.code == "value.external-link"}
+        assert "A01" in linked_cells, r.path
+        assert linked_cells["A01"].location.cell == address_of(filled, "A01", 2023)
+        assert r.value("A01", 2023) is None and r.has_errors
+    direct, xls, ods, dde, dde_as_xls = run.returns
+    codes = {Path(r.path).name: sorted(f.code for f in r.findings if f.location.indicator == "A03") for r in run.returns}
+    assert codes == {"linked.xlsx": ["value.external-link"], "linked.xls": ["value.error-value"],
+                     "linked.ods": ["value.external-link"], "dde.ods": ["value.external-link"],
+                     "dde.xls": ["value.error-value"]}
+    assert all(r.value("A03", 2023) is None for r in run.returns)
+    assert "other.xlsx" in next(f.message for f in xls.findings if f.code == "value.external-link")
+    assert "file:///" in next(f.message for f in ods.findings if f.code == "value.external-link")
+    assert 'DDE("cmd";"/C calc";"A0")' in next(f.message for f in dde.findings if f.location.indicator == "A03")
+    file_level = {Path(r.path).name: next((f.message for f in r.findings if f.code == "file.external-links"), "")
+                  for r in run.returns}
+    assert "1 个" in file_level["linked.xls"] and "DDE" not in file_level["linked.xls"]
+    assert "DDE" in file_level["dde.xls"] and "DDE" in file_level["dde.ods"]
+    assert not any(f.code == "file.links-unchecked" for r in run.returns for f in r.findings)
+
+
+def address_of(path: Path, code: str, year: int) -> str:
+    from builders import address
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    try:
+        return address(wb[L.SHEET_INDICATORS], code, year)
+    finally:
+        wb.close()
+
+
+def _record(kind: int, body: bytes) -> bytes:
+    import struct
+
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def _biff(sheet_records: list[bytes], supbooks: list[bytes], xti: list[tuple[int, int, int]]) -> bytes:
+    """A BIFF8 workbook stream as Excel writes it: globals (sheet, SUPBOOKs with their
+    EXTERNNAMEs, EXTERNSHEET), then the sheet's substream holding ``sheet_records``."""
+    import struct
+
+    bof_globals = _record(0x0809, struct.pack("<HH", 0x0600, 0x0005) + b"\0" * 12)
+    bof_sheet = _record(0x0809, struct.pack("<HH", 0x0600, 0x0010) + b"\0" * 12)
+    name = L.SHEET_INDICATORS.encode("utf-16-le")
+    externsheet = _record(0x0017, struct.pack("<H", len(xti)) + b"".join(struct.pack("<Hhh", *x) for x in xti))
+    eof = _record(0x000A, b"")
+
+    def globals_with(offset: int) -> bytes:
+        sheet = _record(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(L.SHEET_INDICATORS), 1) + name)
+        return bof_globals + sheet + b"".join(supbooks) + externsheet + eof
+
+    offset = len(globals_with(0))
+    return globals_with(offset) + bof_sheet + b"".join(sheet_records) + eof
+
+
+def _formula(row: int, col: int, tokens: bytes) -> bytes:
+    import struct
+
+    return _record(0x0006, struct.pack("<HHH", row, col, 0) + b"\0\0\0\0\0\0\xff\xff" + b"\0" * 6
+                   + struct.pack("<H", len(tokens)) + tokens)
+
+
+def test_biff_references_excel_writes_shared_formulas_dde_names_and_internal_ones() -> None:
+    """The forms LibreOffice does not write: a shared formula (SHRFMLA) filled over cells, a
+    DDE link through an external name, and references that stay inside the workbook."""
+    import struct
+
+    from reportkit.intake.external import ExternalLinks, _Parser
+
+    def supbook_file(path: str, sheets: list[str]) -> bytes:
+        body = struct.pack("<HH", len(sheets), len(path)) + b"\0" + path.encode("latin-1")
+        for s in sheets:
+            body += struct.pack("<H", len(s)) + b"\0" + s.encode("latin-1")
+        return _record(0x01AE, body)
+
+    def externname(name: str) -> bytes:
+        return _record(0x0023, b"\0" * 6 + bytes([len(name), 0]) + name.encode("latin-1") + b"\x02\x00\x1c\x17")
+
+    supbooks = [_record(0x01AE, struct.pack("<HH", 3, 0x0401)),  # this workbook
+                supbook_file("\x01C\x03data\x03other.xls", ["Sheet1", "Sheet2"]), externname("Total"),
+                supbook_file("cmd\x03 /C calc", []), externname("A0"),  # DDE
+                _record(0x01AE, struct.pack("<HH", 1, 0x3A01)), externname("EOMONTH")]  # add-in functions
+    xti = [(0, 0, 0), (1, 1, 1), (2, -2, -2), (3, -2, -2)]
+    ref3d = bytes([0x5A]) + struct.pack("<HHH", 1, 4, 0xC002)  # '[other.xls]Sheet2'!C5
+    text = bytes([0x17, 3, 0]) + b"abc"
+    choose = bytes([0x19, 0x04]) + struct.pack("<H", 1) + b"\0\0\0\0"
+    shared = _record(0x04BC, struct.pack("<HHBB", 3, 5, 2, 2) + b"\0\x03" + struct.pack("<H", len(ref3d)) + ref3d)
+    exp = bytes([0x01]) + struct.pack("<HH", 3, 2)
+    records = [
+        _formula(3, 2, exp), shared, _formula(4, 2, exp), _formula(5, 2, exp),  # C4:C6 share one formula
+        _formula(6, 2, text + choose + ref3d + bytes([0x03])),  # ="abc"…+ref: part of a longer formula
+        _formula(7, 2, bytes([0x59]) + struct.pack("<HHH", 2, 1, 0)),  # DDE item through ptgNameX
+        _formula(8, 2, bytes([0x5A]) + struct.pack("<HHH", 0, 0, 0)),  # Sheet1!A1 in this workbook
+        _formula(9, 2, bytes([0x59]) + struct.pack("<HHH", 3, 1, 0)),  # an add-in function name
+        _formula(10, 2, bytes([0x5B]) + struct.pack("<HHHHH", 1, 0, 9, 0, 1)),  # an area elsewhere
+        _formula(11, 2, bytes([0x39]) + struct.pack("<HHH", 1, 1, 0)),  # a name defined in the other book
+    ]
+    out = ExternalLinks()
+    _Parser(_biff(records, supbooks, xti), out).run()
+    sheet = L.SHEET_INDICATORS
+    assert out.unchecked == ""
+    assert out.formulas == {
+        (sheet, 3, 2): "=…'C:/data/[other.xls]Sheet2'!C5…", (sheet, 4, 2): "=…'C:/data/[other.xls]Sheet2'!C5…",
+        (sheet, 5, 2): "=…'C:/data/[other.xls]Sheet2'!C5…", (sheet, 6, 2): "=…'C:/data/[other.xls]Sheet2'!C5…",
+        (sheet, 7, 2): "=cmd|' /C calc'!A0", (sheet, 10, 2): "='C:/data/[other.xls]Sheet2'!A1:B10",
+        (sheet, 11, 2): "='C:/data/[other.xls]'!Total"}
+    assert out.dde and out.sources == {"C:/data/other.xls", "cmd| /C calc"}
+    from reportkit.intake.external import EXTERNAL_REFERENCE
+
+    assert all(EXTERNAL_REFERENCE.search(f) for f in out.formulas.values())
+
+
+def test_hostile_biff_streams_are_findings_never_tracebacks_or_hangs(filled: Path, tmp_path: Path) -> None:
+    import struct
+
+    import olefile
+
+    from reportkit.intake.external import MAX_RECORDS, ExternalLinks, _Parser
+
+    def parse(stream: bytes) -> ExternalLinks:
+        out = ExternalLinks()
+        _Parser(stream, out).run()
+        return out
+
+    start = time.monotonic()
+    good = _formula(3, 2, bytes([0x5A]) + struct.pack("<HHH", 0, 0, 0))
+    supbooks = [_record(0x01AE, struct.pack("<HH", 0, 5) + b"\0a.xls")]
+    cases = {
+        "unknown token": _biff([_formula(3, 2, b"\x18\x00\x00")], supbooks, [(0, 0, 0)]),
+        "truncated token": _biff([_formula(3, 2, b"\x5a\x00")], supbooks, [(0, 0, 0)]),
+        "record longer than the stream": _biff([good], supbooks, [(0, 0, 0)])[:-6],
+        "ptgStr running past the end": _biff([_formula(3, 2, b"\x17\xff\x01abc")], supbooks, [(0, 0, 0)]),
+        "not BIFF8": b"\x09\x08\x04\x00\x00\x05\x10\x00",
+        "endless small records": _biff([], [], []) + _record(0x0200, b"") * (MAX_RECORDS + 10),
+        "choose table past the end": _biff([_formula(3, 2, b"\x19\x04\xff\xff")], supbooks, [(0, 0, 0)]),
+    }
+    for what, stream in cases.items():
+        assert parse(stream).unchecked, what
+    assert parse(_biff([good], supbooks, [(0, 0, 0)])).formulas  # the same, well formed, is read
+    # ixti and supbook indices out of range, a SUPBOOK whose path runs past its record, a loop
+    # of nested BOFs: nothing is reported, nothing raised.
+    assert not parse(_biff([good], supbooks, [(7, 0, 0)])).formulas
+    assert not parse(_biff([_formula(3, 2, b"\x5a\x09\x00\x00\x00\x00\x00")], supbooks, [(0, 0, 0)])).formulas
+    assert parse(_biff([good], [_record(0x01AE, struct.pack("<HH", 0, 500) + b"\0a.xls")], [(0, 0, 0)])).formulas
+    assert time.monotonic() - start < 20
+
+    # In a real file: the formula's token replaced in place by one that cannot be read.
+    linked = tmp_path / "linked.xlsx"
+    linked.write_bytes(filled.read_bytes())
+    edit(linked, lambda wb: wb[L.SHEET_INDICATORS].__setitem__("L4", f"='{tmp_path}/[o.xlsx]S'!A1"))
+    xls = _convert(linked, "xls", tmp_path)
+    with olefile.OleFileIO(str(xls), write_mode=True) as ole:
+        stream = ole.openstream("Workbook").read()
+        at = stream.index(bytes.fromhex("07005a02"))  # cce 7, then ptgRef3d with ixti 2
+        ole.write_stream("Workbook", stream[:at + 2] + b"\x18" + stream[at + 3:])
+    broken = tmp_path / "broken.xls"
+    xls.rename(broken)
+    run = validate_paths(PLAN, [broken, filled])
+    unchecked = [f for f in run.returns[0].findings if f.code == "file.links-unchecked"]
+    assert unchecked and "0x18" in unchecked[0].message
+    assert not any(f.code == "check.crashed" for r in run.returns for f in r.findings)
+    assert run.returns[1].state == "accepted"  # the batch goes on

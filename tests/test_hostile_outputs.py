@@ -162,6 +162,42 @@ def test_stale_temporary_files_are_removed_by_the_next_run(tmp_path: Path) -> No
     assert not leftover.exists() and (out / "报告.docx").read_bytes() == b"complete"
 
 
+def test_temporary_files_of_older_versions_are_removed_only_when_clearly_left_behind(tmp_path: Path) -> None:
+    """Names without a process id: removed when untouched for over a day and open nowhere."""
+    import os
+    import subprocess
+    import time
+
+    from reportkit import fileio
+
+    out = tmp_path / "outputs"
+    (out / "validation").mkdir(parents=True)
+    two_days_ago = time.time() - 2 * 86400
+    left = out / ".~汇总表-k3j9x0a_.xlsx"
+    nested = out / "validation" / ".~审核结果-ab12cd34.xlsx"
+    recent = out / ".~报告-abcd1234.docx"
+    held = out / ".~台账-zz99yy88.xlsx"
+    lock = out / ".~lock.报告.docx#"  # LibreOffice has the report open
+    not_ours = out / ".~备忘.txt"
+    for path in (left, nested, recent, held, lock, not_ours):
+        path.write_bytes(b"x")
+        if path is not recent:
+            os.utime(path, (two_days_ago, two_days_ago))
+    writer = subprocess.Popen([sys.executable, "-c", "import sys, time; f = open(sys.argv[1], 'ab'); "
+                               "print('open', flush=True); time.sleep(60)", str(held)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "open"
+        removed = fileio.remove_stale_temps(out)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert sorted(p.name for p in removed) == sorted([left.name, nested.name])
+    assert not left.exists() and not nested.exists()
+    assert recent.exists() and held.exists() and lock.exists() and not_ours.exists()
+    assert [p.name for p in fileio.remove_stale_temps(out)] == [held.name]  # its writer has gone
+
+
 def test_a_third_resubmission_keeps_the_history_of_the_first(tmp_path: Path) -> None:
     forms = tmp_path / "forms"
     paths = [fill(generate(PLAN, "D01", forms), tmp_path / f"鄂城区-{i}.xlsx",

@@ -150,3 +150,41 @@ def test_links_to_folders_and_loops_are_reported_and_never_entered(tmp_path: Pat
         assert [r.unit for r in ledger.current(PLAN)[1]] == ["D02"]
     stored = [p for p in (tmp_path / "state" / "originals").rglob("*") if p.is_file()]
     assert len(stored) == 1
+
+
+def test_a_return_of_another_period_is_kept_in_the_units_history_never_current(tmp_path: Path) -> None:
+    """Recorded under the unit the plan identifies (its history shows it, refused; no period
+    counts it), it replaces nothing: neither the unit's return of this period nor its accepted
+    one of that period."""
+    import shutil
+
+    from builders import edit
+
+    from reportkit.ledger.status import build_status
+
+    values_2022 = {k: v for k, v in GOOD_VALUES.items() if k[1] <= 2022}
+    own = fill(generate(LAST_YEAR, "D01", tmp_path / "old"), tmp_path / "鄂城区-2022.xlsx", values_2022)
+    late = tmp_path / "鄂城区-2022（又发了一次）.xlsx"
+    shutil.copyfile(own, late)
+    edit(late, lambda wb: setattr(wb.properties, "keywords", "again"))  # other bytes, same form
+    current = fill(generate(PLAN, "D01", tmp_path / "new"), tmp_path / "鄂城区.xlsx")
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        # collected in its own period, then this period's return, then the old form once more
+        assert ledger.collect(LAST_YEAR, own, received_at="2023-01-10").record.state == "accepted"
+        results = [ledger.collect(PLAN, current, received_at="2024-01-10"),
+                   ledger.collect(PLAN, late, received_at="2024-01-12")]
+        assert [r.record.state for r in results] == ["accepted", "rejected"]
+        refused = results[1].record
+        assert (refused.unit, refused.unit_name, refused.period, refused.superseded_by) == ("D01", "鄂城区", None, None)
+        assert [f.code for f in refused.findings] == ["form.other-period"]
+        history = ledger.history("D01")
+        assert [(Path(h.source_path).name, h.state) for h in history] == [
+            ("鄂城区-2022.xlsx", "accepted"), ("鄂城区.xlsx", "accepted"), ("鄂城区-2022（又发了一次）.xlsx", "rejected")]
+        assert all(h.superseded_by is None for h in history)  # nothing was replaced by the late copy
+        latest, accepted = ledger.current(PLAN)
+        assert [Path(r.path).name for r in latest] == ["鄂城区.xlsx"] == [Path(r.path).name for r in accepted]
+        period_2022 = ledger.accepted_in(PLAN, history[0].period)
+        assert [Path(r.path).name for r in period_2022] == ["鄂城区-2022.xlsx"]
+        assert ledger.prefill(PLAN, "D01")[("A01", 2022)] == 12.37
+        status = build_status(PLAN, ledger.plan_submissions(PLAN))
+        assert next(u for u in status.units if u.unit == "D01").resubmissions == 0

@@ -16,20 +16,16 @@ The reading rules, stated in the messages too:
 
 from __future__ import annotations
 
-import re
-
 from ..findings import Severity, register
 from ..forms.layout import year_header
+from ..intake.external import EXTERNAL_REFERENCE
 from ..intake.rows import IndicatorRow, InputCell
 from ..intake.types import Observation, RowNote
 from ..intake.values import NO_DATA_MARKS, ParsedValue, ValueKind, format_number, parse_input, same_unit
 from .context import CheckContext, RowSpec
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-MAX_LISTED = 20
-# "[1]Sheet1!A1" (openpyxl's form of an external workbook reference), "'C:\\[a.xlsx]Sheet'!A1",
-# and DDE "=cmd|' /C calc'!A0" / "=DDE(...)"
-EXTERNAL_REFERENCE = re.compile(r"\[[^\]]+\][^!]*!|\w+\|'?[^!]*'?!|\bDDE(?:AUTO)?\s*\(", re.IGNORECASE)  # codes named in the baseline note before "等 n 行"
+MAX_LISTED = 20  # codes named in the baseline note before "等 n 行"
 
 register("value.text-number", INFO, "数字存为文本", "“{value}”是文本格式的数字{how}，已按 {number} 读取。",
          "请在单元格中直接填写数字。")

@@ -43,6 +43,9 @@ register("file.macros", W, "含有宏", "工作簿中含有宏代码，宏不会
 register("file.external-links", W, "含外部链接", "工作簿中有 {count} 个指向其他文件的外部链接{dde}，链接不会被更新，"
          "数值来自外部链接的单元格不予采用。",
          "请将引用其他文件的公式改为数值（复制→选择性粘贴→数值）后重新报送。")
+register("file.links-unchecked", W, "外部链接未能检查", "未能确认工作簿中的公式是否引用了其他文件或程序（{detail}），"
+         "各单元格按保存的数值读取。",
+         "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（*.xlsx）”后重新报送。")
 register("file.no-visible-sheet", W, "没有可见的工作表", "工作簿中所有工作表都被隐藏，打开时看不到任何内容，表格可能被改动过。",
          "请使用下发的填报表填写，不要隐藏工作表。")
 register("form.not-a-form", E, "不是填报表", "文件是电子表格，但不是本系统下发的填报表（找不到表样标识信息）。",
@@ -107,6 +110,8 @@ def _workbook_features(ctx: CheckContext, wb: WorkbookData) -> None:
         ctx.add("file.macros")
     if wb.external_links:
         ctx.add("file.external-links", count=wb.external_links, dde="（其中有 DDE 链接，可调用其他程序）" if wb.dde else "")
+    if wb.links_unchecked:
+        ctx.add("file.links-unchecked", detail=wb.links_unchecked)
     if wb.sheets and not wb.visible_sheets:
         ctx.add("file.no-visible-sheet")
 

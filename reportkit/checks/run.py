@@ -102,20 +102,33 @@ def _result(ctx: CheckContext) -> ReturnData:
     findings = _explain(ctx, ctx.findings)
     received = dt.datetime.fromtimestamp(c.path.stat().st_mtime).isoformat(timespec="seconds") \
         if c.path.exists() else ""
+    meta = _meta(ctx)
     return ReturnData(
-        path=str(c.path), sha256=c.sha256, meta=_meta(ctx),
+        path=str(c.path), sha256=c.sha256, meta=meta,
         observations=ctx.observations, notes=ctx.notes, tasks=c.tasks if not ctx.stop else [],
         narrative=c.narrative, findings=sort_findings(findings), received_at=received,
+        identity=_identity(ctx) if meta is None else None,
     )
 
 
 def _meta(ctx: CheckContext) -> ReturnMeta | None:
     """The return's identity, with the unit's name as the plan gives it (the form's own copy of
     the name is untrusted text, and is never what reportkit shows)."""
-    c = ctx.content
-    if c.meta is None or ctx.stop:
+    return None if ctx.content.meta is None or ctx.stop else _named(ctx)
+
+
+def _identity(ctx: CheckContext) -> ReturnMeta | None:
+    """The unit a refused return comes from, when the form is this plan's and names one of its
+    units (a form of another period), named as in :func:`_meta`."""
+    form = ctx.content.meta
+    if form is None or form.get("plan_id") != ctx.plan.info.id or ctx.plan.unit(form.get("unit")) is None:
         return None
-    meta = c.meta.to_return_meta()
+    return _named(ctx)
+
+
+def _named(ctx: CheckContext) -> ReturnMeta:
+    assert ctx.content.meta is not None
+    meta = ctx.content.meta.to_return_meta()
     return replace(meta, unit_name=ctx.plan.unit_name(meta.unit) or meta.unit_name)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,11 +139,14 @@ _NS = {
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
     "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "xlink": "http://www.w3.org/1999/xlink",
 }
 
 
-def _q(prefix: str, name: str) -> str:
+def ods_tag(prefix: str, name: str) -> str:
+    """An ODF element or attribute name as ElementTree spells it."""
     return f"{{{_NS[prefix]}}}{name}"
+
 
 
 def ods_has_macros(path: Path) -> bool:
@@ -162,42 +165,55 @@ def ods_properties(path: Path) -> dict[str, str]:
             root = SafeET.fromstring(zf.read("meta.xml"))
     except Exception:  # noqa: BLE001 - no meta.xml, broken XML or an entity bomb: no properties
         return {}
-    return {el.get(_q("meta", "name"), ""): el.text or "" for el in root.iter(_q("meta", "user-defined"))
-            if el.get(_q("meta", "name"))}
+    return {el.get(ods_tag("meta", "name"), ""): el.text or "" for el in root.iter(ods_tag("meta", "user-defined"))
+            if el.get(ods_tag("meta", "name"))}
 
 
 def ods_errors(path: Path) -> Errors:
     """Cells LibreOffice marks ``calcext:value-type="error"``, at their grid positions (repeated
     rows and columns expanded, within the read bounds)."""
     out: Errors = {}
+    value_type = ods_tag("calcext", "value-type")
     try:
-        for sheet, r, c, cell in _ods_cells(path):
-            if cell.get(_q("calcext", "value-type")) == "error":
-                text = "".join(cell.itertext()).strip() or "#VALUE!"
-                out.setdefault(sheet, {})[(r, c)] = text
+        for sheet, r, c, cell in ods_positions(path, lambda cell: cell.get(value_type) == "error"):
+            out.setdefault(sheet, {})[(r, c)] = "".join(cell.itertext()).strip() or "#VALUE!"
     except Exception:  # noqa: BLE001 - best effort
         pass
     return out
 
 
-def _ods_cells(path: Path) -> Iterator[tuple[str, int, int, Any]]:
+def ods_positions(path: Path, wanted: Callable[[Any], bool]) -> Iterator[tuple[str, int, int, Any]]:
+    """(sheet, row, col, cell element) for every grid position a ``wanted`` cell of
+    ``content.xml`` covers: a cell repeated over columns, in a row repeated over rows, is at
+    each of those positions (within the read bounds)."""
     from defusedxml.ElementTree import iterparse
 
-    table, row, cell_tags = _q("table", "table"), _q("table", "table-row"), (
-        _q("table", "table-cell"), _q("table", "covered-table-cell"))
-    rows_repeated, cols_repeated = _q("table", "number-rows-repeated"), _q("table", "number-columns-repeated")
+    table, row, cell_tags = ods_tag("table", "table"), ods_tag("table", "table-row"), (
+        ods_tag("table", "table-cell"), ods_tag("table", "covered-table-cell"))
+    rows_repeated, cols_repeated = ods_tag("table", "number-rows-repeated"), ods_tag("table", "number-columns-repeated")
     with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
         sheet, r = "", 0
         for event, el in iterparse(fh, events=("start", "end")):
             if event == "start" and el.tag == table:
-                sheet, r = el.get(_q("table", "name"), ""), 0
+                sheet, r = el.get(ods_tag("table", "name"), ""), 0
             elif event == "end" and el.tag == row:
+                row_count = _count(el.get(rows_repeated))
                 if r < MAX_ROWS:
                     c = 0
                     for cell in el:
                         if cell.tag in cell_tags:
-                            if c < MAX_COLS:
-                                yield sheet, r, c, cell
-                            c += int(cell.get(cols_repeated, "1"))
-                r += int(el.get(rows_repeated, "1"))
+                            col_count = _count(cell.get(cols_repeated))
+                            if c < MAX_COLS and wanted(cell):
+                                for rr in range(r, min(r + row_count, MAX_ROWS)):
+                                    for cc in range(c, min(c + col_count, MAX_COLS)):
+                                        yield sheet, rr, cc, cell
+                            c += col_count
+                r += row_count
                 el.clear()
+
+
+def _count(text: str | None) -> int:
+    try:
+        return max(1, int(text or "1"))
+    except ValueError:
+        return 1

@@ -106,6 +106,10 @@ class ReturnData:
     findings: list[Finding] = field(default_factory=list)
     received_at: str = ""  # ISO timestamp (set by the ledger / build)
     superseded_by: str | None = None  # sha256 of the return used instead (duplicates)
+    # Whose return this is when it is not a return for this evaluation (a form of another
+    # period of the same plan, from a unit of the plan): kept in that unit's history (in no
+    # period), never used. ``meta`` stays None, so nothing counts it as the unit's return.
+    identity: ReturnMeta | None = None
 
     @property
     def unit(self) -> str | None:

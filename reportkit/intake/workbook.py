@@ -20,7 +20,7 @@ from typing import Any
 
 import python_calamine as pc
 
-from . import legacy
+from . import external, legacy
 from .extent import MAX_COLS, MAX_ROWS, SheetExtent, SheetScan, scan_sheets
 from .sniff import FileKind
 
@@ -67,6 +67,7 @@ class WorkbookData:
     macros: bool = False  # VBA / Basic code inside (never run; noted)
     external_links: int = 0  # links to other workbooks (values not refreshed; not trusted)
     dde: bool = False  # a DDE link among them (a command another program would run)
+    links_unchecked: str = ""  # why external links could not be looked for to the end (.xls/.ods)
 
     @property
     def visible_sheets(self) -> list[str]:
@@ -90,11 +91,19 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
         _put_errors(data, legacy.xls_errors(path))
         data.doc_properties.update(legacy.xls_properties(path))
         data.macros = legacy.xls_has_macros(path)
+        _put_links(data, external.xls_external(path), skip_formulas)
     elif kind is FileKind.ODS:
         _put_errors(data, legacy.ods_errors(path))
         data.doc_properties.update(legacy.ods_properties(path))
         data.macros = legacy.ods_has_macros(path)
+        _put_links(data, external.ods_external(path), skip_formulas)
     return data
+
+
+def _put_links(data: WorkbookData, links: external.ExternalLinks, skip: tuple[str, ...]) -> None:
+    """Formulas that refer to other workbooks or DDE (the only formulas read from .xls/.ods)."""
+    data.formulas.update({key: text for key, text in links.formulas.items() if key[0] not in skip})
+    data.external_links, data.dde, data.links_unchecked = len(links.sources), links.dde, links.unchecked
 
 
 def _put_errors(data: WorkbookData, errors: legacy.Errors) -> None:

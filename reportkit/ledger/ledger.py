@@ -99,6 +99,14 @@ def _as_received(result: ReturnData, original: Path, row: sqlite3.Row) -> Return
                    received_at=row["received_at"])
 
 
+def _identity_columns(result: ReturnData) -> dict[str, object]:
+    """A return's identity columns. A refused form of another period of the plan is recorded
+    under its unit (its history shows it) but in no period: no round counts it."""
+    if result.meta is None and result.identity is not None:
+        return {**codec.meta_columns(result.identity), "period": None}
+    return codec.meta_columns(result.meta)
+
+
 def _default_validator() -> Validator:
     from ..checks import run
 
@@ -260,7 +268,7 @@ class Ledger:
                            checked_with: str) -> int:
         row: dict[str, object] = {
             "sha256": result.sha256, "file_name": src.name, "source_path": str(src.absolute() if src.is_symlink() else src.resolve()),
-            "size": size, **codec.meta_columns(result.meta), "received_at": received,
+            "size": size, **_identity_columns(result), "received_at": received,
             "collected_at": dt.datetime.now().isoformat(timespec="seconds"),
             **_check_columns(result, checked_with),
         }
