@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from .checks.report import ValidationOutputs, write_outputs
 from .checks.run import ValidationRun, collect_files, validate_paths
 from .definitions.loader import load_plan
 from .errors import UsageError
 from .evaluation import Evaluation
-from .evaluation import evaluate as evaluate_returns
 from .forms.run import FormsResult, make_forms
 from .forms.writer import FormInfo
 from .intake.types import ReturnData
@@ -47,15 +47,24 @@ def validate(project: ProjectLike, paths: Iterable[Path | str] | None = None, *,
     return validate_paths(plan, targets, progress=progress)
 
 
+def validate_into(project: ProjectLike, paths: Iterable[Path | str] | None = None, *, out_dir: Path | None = None,
+                  progress: Callable[[Path, ReturnData], None] | None = None) -> tuple[ValidationRun, ValidationOutputs]:
+    """:func:`validate`, then 审核结果.xlsx, 审核结果.json and the units' annotated feedback copies written
+    into ``out_dir`` (default ``outputs/validation``): what ``reportkit validate`` does."""
+    project = as_project(project)
+    out = project.check_output(out_dir or project.outputs / "validation", "审核结果输出目录")
+    run = validate(project, paths, progress=progress)
+    return run, write_outputs(run, out)
+
+
 def evaluate(project: ProjectLike, *, tolerance: float | None = None,
              progress: Progress | None = None) -> Evaluation:
     """Indicator progress from the returns in ``inputs/returns/`` (validated, nothing recorded):
-    ``.indicators`` holds one result per indicator; returns with errors are left out."""
+    ``.indicators`` holds one result per indicator; returns with errors are left out and named in
+    ``.rejected_files``."""
     project = as_project(project)
     plan = load_plan(project.plan_path)
-    gathered = gather_from_files(plan, project, progress)
-    return evaluate_returns(plan, gathered.included, tolerance=tolerance,
-                            rejected_units=[r.unit for r in gathered.excluded if r.unit])
+    return gather_from_files(plan, project, progress).evaluate(plan, tolerance=tolerance)
 
 
 def build(project: ProjectLike, *, strict: bool = False, dry_run: bool = False, template: Path | None = None,

@@ -107,8 +107,8 @@ def chinese_click() -> Iterator[None]:
     try:
         yield
     finally:
-        for module, attr, original in saved:
-            setattr(module, attr, original)
+        for owner, attr, original in saved:
+            setattr(owner, attr, original)
 
 
 class ChineseFormatter(click.HelpFormatter):

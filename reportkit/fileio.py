@@ -42,7 +42,7 @@ def safe_file_name(name: str, suffix: str = "", *, fallback: str = "未命名", 
     return cleaned + suffix
 
 
-def write_via_temp(target: Path, write: Callable[[Path], None], *, shared: bool = True) -> Path:
+def write_via_temp(target: Path, write: Callable[[Path], object], *, shared: bool = True) -> Path:
     """Call ``write(tmp)`` with a temporary path in ``target``'s folder, then move it onto ``target``.
 
     ``shared``: readable by others like any file the user saves (mkstemp makes it private)."""

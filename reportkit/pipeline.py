@@ -9,16 +9,19 @@ latest accepted return from it (:func:`gather_from_ledger`); ``build --dry-run``
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from .checks.run import ValidationRun, collect_files, validate_paths
 from .definitions.model import Plan
+from .evaluation import Evaluation, evaluate
 from .intake.types import ReturnData
 from .ledger import Ledger, plan_period
 from .ledger.collecting import collect_returns
 from .ledger.rehearsal import rehearsal
 from .project import Project
 from .rendering.context import Fallback, Submission
+from .rendering.kinds import within_the_year
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 STAGE_READ = "读取并审核填报表"
@@ -57,6 +60,13 @@ class Gathered:
     submissions: list[Submission] | None = None  # from the ledger
     revalidated: int = 0  # stored returns checked again because the plan changed
     fallbacks: list[Fallback] = field(default_factory=list)  # newest rejected, older accepted used
+
+    def evaluate(self, plan: Plan, *, tolerance: float | None = None) -> Evaluation:
+        """The evaluation ``build`` and ``evaluate`` report: from the included returns, naming the
+        returns left out for errors; a yearly round is not projected to the end of a plan period."""
+        ev = evaluate(plan, self.included, tolerance=tolerance,
+                      rejected_units=[r.unit for r in self.excluded if r.unit])
+        return replace(within_the_year(ev), rejected_files=tuple(Path(r.path).name for r in self.excluded))
 
 
 def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None, *,

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from reportkit import formatting as fmt
 from reportkit.cli import main
 from reportkit.definitions.loader import load_plan
 from reportkit.forms import layout
@@ -107,8 +108,22 @@ def test_report_values_match_the_evaluation(project: Project):
     assert len(table.rows) - 1 == len(ev.indicators)
     a01 = ev.result("A01")
     row = next(r for r in table.rows[1:] if r.cells[1].text == a01.indicator.name)
-    assert row.cells[6].text == f"{a01.current:.{a01.indicator.decimals}f}"
+    assert row.cells[6].text == fmt.number(a01.current, a01.indicator.decimals)
     assert row.cells[9].text == a01.status.value
+    # the Excel summary and the terminal show each current value exactly as the report does
+    sheet = load_workbook(project.outputs / "鄂州市市场监管“十四五”规划汇总表.xlsx")["指标完成情况"]
+    head = [c.value for c in sheet[2]]
+    current, progress = head.index("当前值") + 1, head.index("完成进度(%)") + 1
+    printed = CliRunner().invoke(main, ["evaluate", "-p", str(project.root)], terminal_width=250).stdout
+    for r in ev.indicators:
+        excel_row = next(row for row in sheet.iter_rows(min_row=3) if row[0].value == r.code)
+        if r.current is not None:
+            cell = excel_row[current - 1]
+            assert cell.number_format == fmt.excel_format(r.indicator.decimals)
+            assert fmt.number(cell.value, r.indicator.decimals) == fmt.indicator_value(r.indicator, r.current)
+            assert fmt.indicator_value(r.indicator, r.current) in printed
+        if r.progress is not None:
+            assert f"{excel_row[progress - 1].value:g}%" == fmt.percent(r.progress)
 
 
 def test_strict_writes_nothing_and_exits_1(project: Project):

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import pytest
+from fixtures.returns.builders import GOOD_VALUES, address, build_plan, edit, fill, generate, row_of
 from openpyxl.workbook import Workbook
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
-
-from builders import GOOD_VALUES, address, build_plan, edit, fill, generate, row_of  # noqa: E402
-
-from reportkit.checks.run import validate_return  # noqa: E402
-from reportkit.findings import Severity  # noqa: E402
-from reportkit.forms import layout as L  # noqa: E402
-from reportkit.forms.writer import write_form  # noqa: E402
-from reportkit.intake.types import ReturnData  # noqa: E402
+from reportkit.checks.run import validate_return
+from reportkit.findings import Severity
+from reportkit.forms import layout as L
+from reportkit.forms.writer import write_form
+from reportkit.intake.types import ReturnData
 
 PLAN = build_plan()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportkit.rendering.formatting import chinese_ordinal, strip_heading_number
+from reportkit.formatting import chinese_ordinal, strip_heading_number
 
 
 @pytest.mark.parametrize(("n", "text"), [

@@ -326,7 +326,7 @@ def test_projection_compound_for_growing_counts() -> None:
     assert p.value == pytest.approx(16.1051)
     assert p.will_meet is False
     assert p.text.startswith("预计2025年可达16.1万户")
-    assert "10.0%" in p.reason
+    assert "年均增长率10%复合外推" in p.reason
 
 
 def test_projection_linear_for_percentages_clipped() -> None:
@@ -461,4 +461,4 @@ def test_new_in_period_sum_with_the_last_year_missing_is_judged_as_of_its_last_y
     assert r.current == pytest.approx(2.3) and r.progress == pytest.approx(46.0)
     assert r.time_progress == pytest.approx(40.0)
     assert r.status is Status.AHEAD
-    assert "2023年无人填报" in r.reason and "2022年末时间进度（40.0%）" in r.reason
+    assert "2023年无人填报" in r.reason and "2022年末时间进度（40%）" in r.reason

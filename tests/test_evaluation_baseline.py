@@ -80,7 +80,7 @@ def test_each_district_judged_from_its_own_baseline_and_share(tmp_path: Path) ->
     a, b = k1.units
     assert (a.unit, a.baseline, a.target) == ("A", 4, pytest.approx(8.0))
     assert a.progress == pytest.approx(75.0) and a.status is Status.AHEAD
-    assert "目标按基期占比40.0%分解" in a.reason
+    assert "目标按基期占比40%分解" in a.reason
     assert (b.unit, b.baseline, b.target) == ("B", 6, pytest.approx(12.0))
     assert b.progress == pytest.approx(100 / 3) and b.status is Status.LAGGING
     assert [y for y, _ in a.values] == [2021, 2022, 2023]  # the baseline is not a reported year

@@ -145,14 +145,10 @@ def test_table_output(project: Path) -> None:
 
 
 def test_json_equals_library(project: Path, result: dict) -> None:
-    from reportkit.evaluation import evaluate
-    from reportkit.pipeline import gather_from_files
-    from reportkit.project import Project
+    """``--json`` prints the library's ``Evaluation.to_dict()`` and nothing else."""
+    import reportkit
 
-    plan = load_plan(project / "inputs" / "plan.yaml")
-    gathered = gather_from_files(plan, Project(project), None)
-    lib = json.loads(json.dumps(evaluate(plan, gathered.included).to_dict(), ensure_ascii=False, default=str))
-    lib["rejected_files"] = []
+    lib = json.loads(json.dumps(reportkit.evaluate(project).to_dict(), ensure_ascii=False, default=str))
     assert lib == result
 
 
@@ -162,3 +158,21 @@ def test_tasks_from_returns(result: dict) -> None:
     assert t101["status"] == "滞后"
     assert t101["problems"] == [{"unit_name": "华容区", "text": "人员不足，窗口整合未完成"}]
     assert "T101" in tasks["lagging"]
+
+
+def test_a_return_with_errors_is_named_in_the_library_result(project: Path, tmp_path: Path) -> None:
+    import reportkit
+
+    root = tmp_path / "with-errors"
+    shutil.copytree(project, root)
+    plan = load_plan(root / "inputs" / "plan.yaml")
+    (info,) = write_forms(plan, root / "inputs" / "returns", units=["liangzihu"])
+    _fill(info.path, "liangzihu", {("A01", 2022): "很多"}, {})  # type: ignore[dict-item]
+    ev = reportkit.evaluate(root)
+    assert (ev.rejected_units, ev.rejected_files) == (("liangzihu",), (info.path.name,))
+    out = CliRunner().invoke(main, ["evaluate", "--project", str(root), "--json"])
+    assert json.loads(out.stdout)["rejected_files"] == [info.path.name]
+    text = CliRunner().invoke(main, ["evaluate", "--project", str(root)]).stdout
+    assert f"以下填报表存在错误，未纳入评估：{info.path.name}（请运行 reportkit validate 查看）" in text
+    reported = next(line for line in text.splitlines() if line.startswith("纳入评估的单位："))
+    assert "梁子湖区" not in reported and "葛店经开区" in reported  # has errors, so not "未报送"

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import xlsxwriter
+from fixtures.returns.builders import build_plan, edit, fill, generate
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
-
-from builders import build_plan, edit, fill, generate  # noqa: E402
-
-from reportkit.checks.run import validate_paths, validate_return  # noqa: E402
-from reportkit.forms import layout as L  # noqa: E402
-from reportkit.intake import extent, isolate, workbook  # noqa: E402
-from reportkit.intake.isolate import IsolationFailed, run_isolated  # noqa: E402
+from reportkit.checks.run import validate_paths, validate_return
+from reportkit.forms import layout as L
+from reportkit.intake import extent, isolate, workbook
+from reportkit.intake.isolate import IsolationFailed, run_isolated
 
 PLAN = build_plan()
 
@@ -161,8 +157,8 @@ def test_validate_return_of_a_huge_sheet_names_the_file(filled: Path, tmp_path: 
 def test_huge_numbers_in_a_return_are_findings_and_never_reach_json(filled: Path, tmp_path: Path) -> None:
     import json
 
-    from builders import GOOD_VALUES
     from click.testing import CliRunner
+    from fixtures.returns.builders import GOOD_VALUES
 
     from reportkit.cli import main
 
@@ -209,7 +205,7 @@ def test_long_received_file_name_does_not_abort_the_outputs(tmp_path: Path) -> N
 def test_same_content_same_verdict_in_xlsx_xls_and_ods(filled: Path, tmp_path: Path) -> None:
     """Calc stores computed results: a formula whose result is 0 is a real 0, an error value is an
     error (not "not filled in"), and the identity properties are read from every format."""
-    from builders import address
+    from fixtures.returns.builders import address
 
     def formulas(wb: object) -> None:
         ws = wb[L.SHEET_INDICATORS]  # type: ignore[index]
@@ -267,7 +263,7 @@ def _rezip(src: Path, out: Path, change: object) -> Path:
 
 def _linked_return(filled: Path, tmp_path: Path) -> Path:
     """The filled return with A01 (2023) taken from another workbook and A03 (2023) from DDE."""
-    from builders import address
+    from fixtures.returns.builders import address
 
     def links(wb: object) -> None:
         ws = wb[L.SHEET_INDICATORS]  # type: ignore[index]
@@ -356,7 +352,7 @@ def test_external_links_are_found_per_cell_in_xls_and_ods_too(filled: Path, tmp_
 
 
 def address_of(path: Path, code: str, year: int) -> str:
-    from builders import address
+    from fixtures.returns.builders import address
     from openpyxl import load_workbook
 
     wb = load_workbook(path)

@@ -7,15 +7,13 @@ import sys
 import zipfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
+from fixtures.returns.builders import GOOD_VALUES, build_plan, edit, fill, generate
 
-from builders import GOOD_VALUES, build_plan, edit, fill, generate  # noqa: E402
-
-from reportkit.checks.report import write_outputs  # noqa: E402
-from reportkit.checks.run import validate_paths  # noqa: E402
-from reportkit.forms import layout as L  # noqa: E402
-from reportkit.ledger import Ledger  # noqa: E402
-from reportkit.sheettext import csv_text  # noqa: E402
+from reportkit.checks.report import write_outputs
+from reportkit.checks.run import validate_paths
+from reportkit.forms import layout as L
+from reportkit.ledger import Ledger
+from reportkit.sheettext import csv_text
 
 PLAN = build_plan()
 DDE = "=cmd|'-C calc'!A0"  # as a file name: no "/"

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
+from fixtures.returns.builders import GOOD_VALUES, build_plan, fill, generate
 
-from builders import GOOD_VALUES, build_plan, fill, generate  # noqa: E402
-
-from reportkit.checks.run import validate_paths  # noqa: E402
-from reportkit.ledger import Ledger  # noqa: E402
-from reportkit.pipeline import split_returns  # noqa: E402
+from reportkit.checks.run import validate_paths
+from reportkit.ledger import Ledger
+from reportkit.pipeline import split_returns
 
 PLAN = build_plan()
 LAST_YEAR = build_plan(cutoff=dt.date(2022, 12, 31))
@@ -51,7 +48,7 @@ def test_earlier_period_returns_keep_their_verdict_when_the_plan_moves_on(tmp_pa
 
 
 def _claim_name(path: Path, name: str) -> Path:
-    from builders import edit
+    from fixtures.returns.builders import edit
 
     from reportkit.forms import layout as L
 
@@ -158,7 +155,7 @@ def test_a_return_of_another_period_is_kept_in_the_units_history_never_current(t
     one of that period."""
     import shutil
 
-    from builders import edit
+    from fixtures.returns.builders import edit
 
     from reportkit.ledger.status import build_status
 

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import xlsxwriter
+from fixtures.returns.builders import build_plan, fill, generate
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import load_workbook
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
-
-from builders import build_plan, fill, generate  # noqa: E402
-
-from reportkit.checks.run import collect_files, validate_paths, validate_return  # noqa: E402
-from reportkit.definitions.notation import parse_plan_value  # noqa: E402
-from reportkit.findings import Severity  # noqa: E402
-from reportkit.intake.sniff import FileKind, sniff  # noqa: E402
+from reportkit.checks.run import collect_files, validate_paths, validate_return
+from reportkit.definitions.notation import parse_plan_value
+from reportkit.findings import Severity
+from reportkit.intake.sniff import FileKind, sniff
 
 PLAN = build_plan()
 LEGACY = Path(__file__).parent / "fixtures" / "returns" / "legacy-D01.xls"

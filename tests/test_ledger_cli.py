@@ -81,6 +81,21 @@ def test_status_json_is_the_library_dict(project: Project, forms: dict[str, Path
         assert data == json.loads(json.dumps(led.status(PLAN).to_dict(), ensure_ascii=False))
 
 
+def test_history_json_is_the_library_dict(project: Project, forms: dict[str, Path]) -> None:
+    from reportkit.ledger import unit_history
+
+    before = run(project, "history", "华容区", "--json")
+    assert before.exit_code == 0 and json.loads(before.stdout) == {"unit": "huarong", "name": "华容区",
+                                                                   "submissions": []}
+    assert not project.ledger_path.exists()  # a question creates no ledger
+    run(project, "collect", str(fill_form(forms["huarong"], project.returns_dir / "华容区.xlsx")))
+    data = json.loads(run(project, "history", "huarong", "--json").stdout)
+    assert data == json.loads(json.dumps(unit_history(project, "华容区").to_dict(), ensure_ascii=False))
+    assert [s["file_name"] for s in data["submissions"]] == ["华容区.xlsx"]
+    unknown = run(project, "history", "不存在的单位")
+    assert unknown.exit_code == 2 and "找不到填报单位“不存在的单位”" in unknown.stderr
+
+
 def test_collect_folder_twice_and_a_corrupt_file(project: Project, forms: dict[str, Path]) -> None:
     fill_form(forms["echeng"], project.returns_dir / "鄂城区.xlsx")
     fill_form(forms["huarong"], project.returns_dir / "华容区.xlsx")
@@ -201,11 +216,7 @@ def test_markup_in_cells_and_file_names_is_printed_as_typed(project: Project, tm
     assert "[bold]鄂城区[red].xlsx" in evaluate.stdout
 
 
-def test_collect_lists_findings_unless_quiet(project: Project, forms: dict[str, Path],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportkit.commands import _common
-
-    monkeypatch.setattr(_common.console, "width", 80)
+def test_collect_lists_findings_unless_quiet(project: Project, forms: dict[str, Path], terminal_80: None) -> None:
     bad = fill_form(forms["echeng"], project.returns_dir / "鄂城区.xlsx",
                     {("A01", 2021): "a", ("A01", 2022): "b", ("A01", 2023): "c",
                      ("A03", 2021): "d", ("A03", 2022): "e", ("A03", 2023): "f"})

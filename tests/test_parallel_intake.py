@@ -10,19 +10,18 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from bench_build import setup as bench_setup  # noqa: E402
-from builders import DISTRICTS, build_plan, fill, generate  # noqa: E402
+from bench_build import setup as bench_setup
+from fixtures.returns.builders import DISTRICTS, build_plan, fill, generate
 
-from reportkit.checks.run import validate_many, validate_paths, validate_return  # noqa: E402
-from reportkit.findings import Severity  # noqa: E402
-from reportkit.intake import extent, isolate, workbook  # noqa: E402
-from reportkit.intake.isolate import IsolationFailed, run_isolated_many  # noqa: E402
-from reportkit.ledger import Ledger  # noqa: E402
-from reportkit.project import Project  # noqa: E402
-from reportkit.rendering.build import build  # noqa: E402
+from reportkit.checks.run import validate_many, validate_paths, validate_return
+from reportkit.findings import Severity
+from reportkit.intake import extent, isolate, workbook
+from reportkit.intake.isolate import IsolationFailed, run_isolated_many
+from reportkit.ledger import Ledger
+from reportkit.project import Project
+from reportkit.rendering.build import build
 
 PLAN = build_plan()
 
@@ -121,7 +120,7 @@ def test_validate_paths_uses_every_file_once_in_folder_order(returns: list[Path]
 def test_returns_just_collected_are_what_reading_them_back_gives(tmp_path: Path) -> None:
     """A first build takes the returns it has just recorded from memory: exactly what a later
     build reads back from the ledger (values as stored, finding values as text)."""
-    from builders import GOOD_VALUES
+    from fixtures.returns.builders import GOOD_VALUES
 
     forms = tmp_path / "forms"
     files = [fill(generate(PLAN, "D01", forms), tmp_path / "D01.xlsx"),
@@ -142,7 +141,7 @@ def test_returns_just_collected_are_what_reading_them_back_gives(tmp_path: Path)
 def test_loading_many_returns_at_once_gives_what_loading_each_does(tmp_path: Path) -> None:
     """A re-build loads every current return with one query per table: the same returns as
     one at a time (values, notes, tasks, narrative, findings with their values)."""
-    from builders import GOOD_VALUES
+    from fixtures.returns.builders import GOOD_VALUES
 
     from reportkit.ledger import codec
 

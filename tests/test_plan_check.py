@@ -168,10 +168,7 @@ TEMPLATE_CHECK_AT_80 = """\
 """
 
 
-def test_unedited_template_plan_is_a_warning(tmp_path, monkeypatch):
-    from reportkit.commands import _common
-
-    monkeypatch.setattr(_common.console, "width", 80)
+def test_unedited_template_plan_is_a_warning(tmp_path, terminal_80):
     runner = CliRunner()
     assert runner.invoke(main, ["init", str(tmp_path / "new")]).exit_code == 0
     check = runner.invoke(main, ["plan", "check", "--project", str(tmp_path / "new")])

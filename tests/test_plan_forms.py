@@ -14,7 +14,7 @@ import pytest
 from reportkit.definitions import lint_plan
 from reportkit.definitions.model import BaselineSource, Kind
 from reportkit.definitions.notation import Direction, Notation, Relative, chinese_number, parse_plan_value
-from reportkit.rendering.formatting import chinese_ordinal
+from reportkit.formatting import chinese_ordinal
 
 F, C, E = Direction.FLOOR, Direction.CEILING, Direction.EXACT
 

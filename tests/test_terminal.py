@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from reportkit.cli import main
-from reportkit.commands import _common
 from reportkit.commands._wrap import break_lines
 from reportkit.definitions.loader import load_plan
 from reportkit.project import Project
@@ -53,11 +52,6 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("terminal") / "鄂州"
     init_project(root, "ezhou")
     return root
-
-
-@pytest.fixture
-def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_common.console, "width", WIDTH)
 
 
 def _cells(line: str) -> list[str]:
@@ -102,7 +96,7 @@ def _run(example: Path, *args: str) -> str:
     return result.stdout
 
 
-def test_forms_table_keeps_long_unit_names(example: Path, narrow: None) -> None:
+def test_forms_table_keeps_long_unit_names(example: Path, terminal_80: None) -> None:
     out = _run(example, "forms")
     plan = load_plan(Project(example).plan_path)
     names = column_text(out, "填报单位")
@@ -115,7 +109,7 @@ def test_forms_table_keeps_long_unit_names(example: Path, narrow: None) -> None:
     assert column_text(out, "重点任务")[:2] == "20"  # headers fit: not "重 …"
 
 
-def test_validate_status_and_build_tables_at_80_columns(example: Path, narrow: None) -> None:
+def test_validate_status_and_build_tables_at_80_columns(example: Path, terminal_80: None) -> None:
     plan = load_plan(Project(example).plan_path)
     validated = column_text(_run(example, "validate"), "单位")
     assert "市市场监管局药品医疗器械化妆品监管科" in validated
@@ -127,7 +121,7 @@ def test_validate_status_and_build_tables_at_80_columns(example: Path, narrow: N
     assert "基本符合预期" in column_text(built, "状态")
 
 
-def test_evaluate_table_at_80_columns(example: Path, narrow: None) -> None:
+def test_evaluate_table_at_80_columns(example: Path, terminal_80: None) -> None:
     out = _run(example, "evaluate")
     assert all(cell_len(line.rstrip()) <= WIDTH for line in out.splitlines()[1:3 + 3 * 8])
     names = column_text(out, "指标", boxed=False)

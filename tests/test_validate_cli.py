@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures.returns.builders import GOOD_VALUES, address, build_plan, fill, generate
 from openpyxl import load_workbook
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
-
-from builders import GOOD_VALUES, address, build_plan, fill, generate  # noqa: E402
-
-from reportkit.checks.feedback import FEEDBACK_SHEET  # noqa: E402
-from reportkit.checks.report import write_outputs  # noqa: E402
-from reportkit.checks.run import validate_paths  # noqa: E402
-from reportkit.cli import main  # noqa: E402
-from reportkit.definitions.loader import load_plan  # noqa: E402
-from reportkit.definitions.model import Plan  # noqa: E402
-from reportkit.definitions.writer import write_plan_workbook  # noqa: E402
-from reportkit.forms import layout as L  # noqa: E402
+from reportkit.checks.feedback import FEEDBACK_SHEET
+from reportkit.checks.report import write_outputs
+from reportkit.checks.run import validate_paths
+from reportkit.cli import main
+from reportkit.definitions.loader import load_plan
+from reportkit.definitions.model import Plan
+from reportkit.definitions.writer import write_plan_workbook
+from reportkit.forms import layout as L
 
 
 def make_project(root: Path) -> Plan:
@@ -141,14 +137,7 @@ FINDINGS_AT_80 = """\
 """
 
 
-@pytest.fixture
-def width_80(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportkit.commands import _common
-
-    monkeypatch.setattr(_common.console, "width", 80)
-
-
-def test_findings_listed_below_the_summary(project: tuple[Path, Plan], width_80: None) -> None:
+def test_findings_listed_below_the_summary(project: tuple[Path, Plan], terminal_80: None) -> None:
     root, plan = project
     add_return(plan, root, "D01", "鄂城区.xlsx")
     add_return(plan, root, "D02", "华容区.xlsx",
@@ -166,7 +155,7 @@ def test_findings_listed_below_the_summary(project: tuple[Path, Plan], width_80:
     assert "指标数据!K7" not in quiet.stdout and "共审核 2 个文件" in quiet.stdout
 
 
-def test_explained_warning_shows_its_explanation(project: tuple[Path, Plan], width_80: None) -> None:
+def test_explained_warning_shows_its_explanation(project: tuple[Path, Plan], terminal_80: None) -> None:
     root, plan = project
     add_return(plan, root, "D01", "鄂城区.xlsx", values={**GOOD_VALUES, ("A04", 2022): 2900},
                notes={"A04": "2022年集中注册，2023年回落"})

@@ -7,26 +7,22 @@ Cut-off 2023-12-31. The plan's own 时间进度 is (2023 − 2020)/5 = 60%; the 
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fixtures.returns.builders import fill
 from openpyxl import load_workbook
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "returns"))
-
-from builders import fill  # noqa: E402
-
-from reportkit.checks.run import validate_return  # noqa: E402
-from reportkit.definitions import lint_plan, load_plan  # noqa: E402
-from reportkit.definitions.model import Plan  # noqa: E402
-from reportkit.definitions.notation import parse_plan_value  # noqa: E402
-from reportkit.evaluation import Status, evaluate  # noqa: E402
-from reportkit.evaluation.types import MilestoneState  # noqa: E402
-from reportkit.forms import layout as L  # noqa: E402
-from reportkit.forms.writer import write_form  # noqa: E402
-from reportkit.rendering.sentences import compose, sentence_parts  # noqa: E402
+from reportkit.checks.run import validate_return
+from reportkit.definitions import lint_plan, load_plan
+from reportkit.definitions.model import Plan
+from reportkit.definitions.notation import parse_plan_value
+from reportkit.evaluation import Status, evaluate
+from reportkit.evaluation.types import MilestoneState
+from reportkit.forms import layout as L
+from reportkit.forms.writer import write_form
+from reportkit.rendering.sentences import compose, sentence_parts
 
 PLAN_PATH = Path(__file__).parent / "fixtures" / "zengdu" / "plan.yaml"
 

@@ -84,7 +84,7 @@ def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         sheet, cell = f.location.sheet, f.location.cell
-        if sheet in wb.sheetnames and cell and _is_a1(cell):
+        if sheet and sheet in wb.sheetnames and cell and _is_a1(cell):
             by_cell.setdefault((sheet, cell), []).append(f)
     for (sheet, cell), group in by_cell.items():
         ws = wb[sheet]

@@ -55,13 +55,13 @@ def validate_many(plan: Plan, paths: Sequence[Path | str], *, jobs: int | None =
     worker processes (default: one per core). The workers are the readers' isolation: a file
     whose worker aborts or hangs becomes that file's finding (as :func:`validate_return` gives
     it) and the others go on. The results are those of a serial run."""
-    paths = [p if isinstance(p, Path) else Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     jobs = default_jobs() if jobs is None else jobs
-    if jobs <= 1 or len(paths) <= 1:
-        yield from (validate_return(plan, p) for p in paths)
+    if jobs <= 1 or len(files) <= 1:
+        yield from (validate_return(plan, p) for p in files)
         return
-    tasks = [partial(_read_and_check, plan, p) for p in paths]
-    for path, got in zip(paths, run_isolated_many(tasks, jobs=jobs), strict=True):
+    tasks = [partial(_read_and_check, plan, p) for p in files]
+    for path, got in zip(files, run_isolated_many(tasks, jobs=jobs), strict=True):
         if isinstance(got, ReturnData):
             yield got
         elif isinstance(got, IsolationFailed):

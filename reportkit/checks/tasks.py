@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ..findings import Severity, register
@@ -37,7 +38,7 @@ def check_tasks(ctx: CheckContext) -> None:
         _check_one(ctx, reports[code], task.title)
 
 
-def _canonical_task_codes(ctx: CheckContext, expected: dict[str, object]) -> None:
+def _canonical_task_codes(ctx: CheckContext, expected: Mapping[str, object]) -> None:
     """A task code retyped as "t101" or "Ｔ１０１" still names task T101 (as for indicator rows)."""
     known = {code_key(c): c for c in expected}
     sheet = ctx.content.sheets.tasks.sheet.name if ctx.content.sheets.tasks else None

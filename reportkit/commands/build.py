@@ -8,6 +8,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .. import formatting as fmt
 from ..evaluation.types import STATUS_ORDER
 from ..findings import Severity
 from ..rendering.build import BuildResult, build
@@ -42,10 +43,10 @@ def _status_table(result: BuildResult) -> Table:
         return table
     for r in ev.indicators:
         proj = r.projection.text if r.projection else ""
-        cur = "—" if r.current is None else f"{r.current:.{r.indicator.decimals}f}"
-        prog = "—" if r.progress is None else f"{r.progress:.1f}%"
+        cur = fmt.indicator_value(r.indicator, r.current)
+        prog = fmt.percent(r.progress)
         style = STATUS_STYLE.get(r.status.value, "")
-        table.add_row(Wrapped(f"{r.code} {r.indicator.label}"), cur, prog, f"{r.time_progress:.1f}%",
+        table.add_row(Wrapped(f"{r.code} {r.indicator.label}"), cur, prog, fmt.percent(r.time_progress),
                       Wrapped(f"{r.status.value}{'（预警）' if r.alert else ''}", style), Wrapped(proj))
     return table
 

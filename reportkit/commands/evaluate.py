@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -11,30 +10,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from ..definitions.model import Plan
-from ..evaluation import Evaluation, IndicatorResult, Status, evaluate
-from ..evaluation.projection import format_value
-from ..intake.types import ReturnData
-from ..pipeline import Gathered, gather_from_files
-from ..project import Project
+from .. import formatting as fmt
+from ..api import evaluate
+from ..evaluation import Evaluation, IndicatorResult, Status
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
 from ._wrap import Wrapped
 
 STATUS_STYLE = {Status.ACHIEVED: "bold green", Status.AHEAD: "green", Status.ON_TRACK: "cyan",
                 Status.LAGGING: "bold red", Status.UNKNOWN: "yellow",
                 Status.NOT_DUE: "white", Status.MET: "bold green", Status.NOT_MET: "bold red"}
-
-
-def gather_returns(plan: Plan, project: Project, *, quiet: bool = False) -> Gathered:
-    """Validate the files in ``inputs/returns/`` as ``build --dry-run`` does (nothing recorded)."""
-    with Progress(TextColumn("审核填报表"), BarColumn(), MofNCompleteColumn(), console=err_console,
-                  transient=True, disable=quiet) as bar:
-        task = bar.add_task("", total=None)
-
-        def advance(_stage: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        return gather_from_files(plan, project, advance)
 
 
 @click.command("evaluate")
@@ -54,32 +38,27 @@ def evaluate_cmd(tolerance: float | None, project_dir: Path | None, as_json: boo
       reportkit evaluate --json > 评估结果.json
       reportkit evaluate --tolerance 3
     """
-    from ..definitions.loader import load_plan
-    from ..rendering.kinds import within_the_year
-
     project = get_project(project_dir)
-    plan = load_plan(project.plan_path)
-    gathered = gather_returns(plan, project, quiet=as_json)
-    # a yearly round (年度监测, a work plan's round) is not projected to a plan's end, as in the report
-    result = within_the_year(evaluate(plan, gathered.included, tolerance=tolerance,
-                                      rejected_units=[r.unit for r in gathered.excluded if r.unit]))
+    with Progress(TextColumn("审核填报表"), BarColumn(), MofNCompleteColumn(), console=err_console,
+                  transient=True, disable=as_json or not err_console.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+        result = evaluate(project, tolerance=tolerance,
+                          progress=lambda _stage, done, total: bar.update(task, completed=done, total=total))
     if as_json:
-        data = result.to_dict()
-        data["rejected_files"] = [Path(r.path).name for r in gathered.excluded]
-        print_json(data)
+        print_json(result.to_dict())
         return
-    print_evaluation(plan, result, gathered.excluded)
+    print_evaluation(result)
 
 
-def print_evaluation(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData] = ()) -> None:
+def print_evaluation(result: Evaluation) -> None:
     info = result.info
     console.print(line((info.name, "bold"), f"  {info.period_label}  截至 {info.cutoff.isoformat()}  "
-                       f"时间进度 {result.time_progress:.1f}%（±{result.tolerance:g} 个百分点为基本符合预期）"))
+                       f"时间进度 {fmt.percent(result.time_progress)}（±{result.tolerance:g} 个百分点为基本符合预期）"))
     console.print(indicator_table(result))
     console.print(result.summary_text())
     for r in result.alerts:
         console.print(line(("预警", "bold red"), f"：约束性指标“{r.indicator.name}”滞后（{r.reason}）"))
-    _print_coverage(plan, result, rejected)
+    _print_coverage(result)
     _print_tasks(result)
 
 
@@ -101,42 +80,38 @@ def indicator_table(result: Evaluation) -> Table:
 
 def indicator_row(r: IndicatorResult, result: Evaluation) -> list[str | Text | Wrapped]:
     ind = r.indicator
-    current = format_value(r.current, ind.decimals)
+    current = fmt.indicator_value(ind, r.current)
     if r.current is not None and r.current_year != result.info.cutoff_year:
         current += f"（{r.current_year}）"
     coverage = styled(r.coverage if r.rollups else "—", "yellow" if r.partial else None)
     style = STATUS_STYLE[r.status]
-    status = line((r.status.value, style), *([" ", ("预警", "bold red")] if r.alert else []))
+    alert: list[str | tuple[str, str]] = [" ", ("预警", "bold red")] if r.alert else []
+    status = line((r.status.value, style), *alert)
     return [
         Wrapped(f"{ind.code} {ind.label}"), ind.baseline.display(), ind.target.display(), current,
-        _percent(r.progress), f"{r.time_progress:.1f}%", status, coverage, _projection(r),
+        fmt.percent(r.progress), fmt.percent(r.time_progress), status, coverage, _projection(r),
     ]
-
-
-def _percent(v: float | None) -> str:
-    return "—" if v is None else f"{v:.1f}%"
 
 
 def _projection(r: IndicatorResult) -> str:
     p = r.projection
     if p is None or p.value is None:
         return "—"
-    value = format_value(p.value, r.indicator.decimals if p.decimals is None else p.decimals)
+    value = fmt.number(p.value, r.indicator.decimals if p.decimals is None else p.decimals)
     if p.will_meet is None:
         return value
     return f"{value}（{'可完成' if p.will_meet else '难完成'}）"
 
 
-def _print_coverage(plan: Plan, result: Evaluation, rejected: Sequence[ReturnData]) -> None:
+def _print_coverage(result: Evaluation) -> None:
     cov = result.coverage
-    with_errors = {r.unit for r in rejected if r.unit}
     text = f"纳入评估的单位：{cov.label}"
-    not_reported = [u for u in cov.missing if u not in with_errors]
+    not_reported = [u for u in cov.missing if u not in result.rejected_units]
     if not_reported:
-        text += "，未报送：" + "、".join(plan.unit_name(u) for u in not_reported)
+        text += "，未报送：" + "、".join(cov.unit_names.get(u, u) for u in not_reported)
     console.print(text)
-    if rejected:
-        names = "、".join(Path(r.path).name for r in rejected)
+    if result.rejected_files:
+        names = "、".join(result.rejected_files)
         console.print(line(("以下填报表存在错误，未纳入评估：", "yellow"), f"{names}（请运行 reportkit validate 查看）"))
 
 

@@ -9,12 +9,21 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..definitions.model import Plan
 from ..definitions.rounds import period_round_label
-from ..errors import UsageError
 from ..findings import Severity
-from ..ledger import CollectResult, Ledger, Outcome, StatusReport, SubmissionRecord, project_status
+from ..ledger import (
+    CollectResult,
+    Ledger,
+    Outcome,
+    StatusReport,
+    SubmissionRecord,
+    UnitHistory,
+    project_status,
+    unit_history,
+)
 from ..project import Project
 from ._common import (
     console,
@@ -101,7 +110,7 @@ def _print_collect(results: list[CollectResult], *, quiet: bool = False) -> None
             _print_problems(r)
 
 
-def _state_cell(rec: SubmissionRecord) -> str:
+def _state_cell(rec: SubmissionRecord) -> Text:
     if not rec.current:
         return styled(f"{rec.state_label}（已被替换）", "dim")
     return styled(rec.state_label, STATE_STYLE.get(rec.state))
@@ -147,9 +156,7 @@ def status_cmd(project_dir: Path | None, as_json: bool) -> None:
       reportkit status
       reportkit status --json
     """
-    project = get_project(project_dir)
-    plan = load_project_plan(project)
-    report = project_status(project, plan)
+    report = project_status(get_project(project_dir))
     if as_json:
         print_json(report.to_dict())
         return
@@ -185,22 +192,15 @@ def history_cmd(unit: str, project_dir: Path | None, as_json: bool) -> None:
       reportkit history echeng
       reportkit history 鄂城区 --json
     """
-    project = get_project(project_dir)
-    plan = load_project_plan(project)
-    known = plan.unit(unit)
-    with Ledger.for_project(project) as ledger:
-        records = ledger.history(known.code if known else unit)
-    if known is None and not records:
-        raise UsageError(f"找不到填报单位“{unit}”：请使用规划中的单位编码或名称（见 inputs 中的规划定义）。")
-    name = known.name if known else records[-1].unit_name or unit
+    history = unit_history(get_project(project_dir), unit)
     if as_json:
-        print_json({"unit": known.code if known else unit, "name": name,
-                    "submissions": [r.to_dict() for r in records]})
+        print_json(history.to_dict())
         return
-    _print_history(name, records)
+    _print_history(history)
 
 
-def _print_history(name: str, records: list[SubmissionRecord]) -> None:
+def _print_history(history: UnitHistory) -> None:
+    name, records = history.name, history.submissions
     if not records:
         console.print(f"{name} 尚未报送。")
         return

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from ..definitions.check import lint_plan, sort_findings
-from ..findings import Finding, Severity, count_by_severity
+from ..definitions.check import PlanCheck, check_plan_file
+from ..findings import Severity
 from ._common import console, get_project, json_option, line, print_json, project_option, styled
 from ._wrap import Wrapped
 
@@ -38,16 +38,12 @@ def plan_check(path: Path | None, project_dir: Path | None, as_json: bool) -> No
       reportkit plan check inputs/plan.xlsx --json
     退出码：0 无错误；1 有错误；2 用法错误。
     """
-    target = path or get_project(project_dir).plan_path
-    plan, findings = lint_plan(target)
-    findings = sort_findings(findings)
-    counts = count_by_severity(findings)
+    result = check_plan_file(path or get_project(project_dir).plan_path)
     if as_json:
-        print_json({"plan": plan.info.name, "path": str(target), "counts": counts,
-                    "findings": [f.to_dict() for f in findings]})
+        print_json(result.to_dict())
     else:
-        _print_findings(plan.info.name, target, findings, counts)
-    sys.exit(1 if counts["error"] else 0)
+        _print_findings(result)
+    sys.exit(1 if result.has_errors else 0)
 
 
 @plan_group.command("import")
@@ -106,8 +102,9 @@ def _print_import(result: ImportResult) -> None:
         console.print(styled("未写出规划定义工作簿。", "red"))
 
 
-def _print_findings(name: str, target: Path, findings: list[Finding], counts: dict[str, int]) -> None:
-    console.print(line("规划：", (name, "bold"), f"（{target}）"))
+def _print_findings(result: PlanCheck) -> None:
+    target, findings, counts = result.path, result.findings, result.counts
+    console.print(line("规划：", (result.plan.info.name, "bold"), f"（{target}）"))
     if not findings:
         console.print(styled("检查通过：未发现问题。", "green"))
         return

@@ -9,8 +9,8 @@ import click
 from rich.progress import Progress
 from rich.table import Table
 
-from ..api import validate
-from ..checks.report import ValidationOutputs, write_outputs
+from ..api import validate_into
+from ..checks.report import ValidationOutputs
 from ..checks.run import ValidationRun
 from ..intake.types import STATE_LABELS
 from ._common import (
@@ -49,12 +49,10 @@ def validate_command(paths: tuple[Path, ...], project_dir: Path | None, as_json:
       reportkit validate 收到的表/ --out outputs/validation
     退出码：0 无强制性错误；1 有强制性错误；2 用法错误。
     """
-    project = get_project(project_dir)
-    out = project.check_output(out_dir or project.outputs / "validation", "审核结果输出目录")
     with Progress(console=err_console, transient=True, disable=as_json) as progress:
         task = progress.add_task("审核填报表", total=None)
-        run = validate(project, paths or None, progress=lambda _p, _d: progress.advance(task))
-    outputs = write_outputs(run, out)
+        run, outputs = validate_into(get_project(project_dir), paths or None, out_dir=out_dir,
+                                     progress=lambda _p, _d: progress.advance(task))
     if as_json:
         print_json(run.to_dict())
     else:

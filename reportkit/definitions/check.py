@@ -8,14 +8,16 @@ semantic checks on the loaded model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import PlanError
-from ..findings import Finding, Location, Severity, make, register
+from ..findings import Finding, Location, Severity, count_by_severity, make, register
 from .dates import DateError, parse_due
 from .formula import FormulaError, find_cycle, parse_formula
 from .loader import load_plan_with_findings
-from .model import Aggregation, BaselineSource, Indicator, Kind, Plan, Source
+from .model import Aggregation, BaselineSource, DataItem, Indicator, Kind, Plan, Rule, Source, Task, Unit
 from .notation import Direction, Notation, normalise
 from .schema import PLAN_FIELDS
 
@@ -104,6 +106,33 @@ def lint_plan(path: str | Path) -> tuple[Plan, list[Finding]]:
     return plan, findings + check_plan(plan)
 
 
+@dataclass(frozen=True)
+class PlanCheck:
+    """What ``reportkit plan check`` reports: the plan file's findings, errors first."""
+
+    plan: Plan
+    path: Path
+    findings: tuple[Finding, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_by_severity(list(self.findings))
+
+    @property
+    def has_errors(self) -> bool:
+        return self.counts["error"] > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"plan": self.plan.info.name, "path": str(self.path), "counts": self.counts,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def check_plan_file(path: str | Path) -> PlanCheck:
+    """Load and check the plan at ``path``: every finding, sorted for reading."""
+    plan, findings = lint_plan(path)
+    return PlanCheck(plan, Path(path), tuple(sort_findings(findings)))
+
+
 SHOWN_ERRORS = 10
 
 
@@ -144,8 +173,9 @@ def _check_frame(plan: Plan) -> Iterator[Finding]:
 
 
 def _check_duplicates(plan: Plan) -> Iterator[Finding]:
-    groups = (("指标和数据项", (*plan.indicators, *plan.items)), ("填报单位", plan.units), ("重点任务", plan.tasks),
-              ("校验规则", plan.rules))
+    groups: tuple[tuple[str, tuple[Indicator | DataItem | Unit | Task | Rule, ...]], ...] = (
+        ("指标和数据项", (*plan.indicators, *plan.items)), ("填报单位", plan.units), ("重点任务", plan.tasks),
+        ("校验规则", plan.rules))
     for what, rows in groups:
         first: dict[str, Source] = {}
         for row in rows:
@@ -175,7 +205,7 @@ def _check_values(plan: Plan) -> Iterator[Finding]:
 def _check_written_forms(plan: Plan, ind: Indicator) -> Iterator[Finding]:
     """What the printed forms imply against the other columns: units inside values, 〈〉 against
     the kind, the integer flag against the plan's numbers, 在2019年基础上 against 基期年."""
-    named = {"code": ind.code, "name": ind.name}
+    named: dict[str, Any] = {"code": ind.code, "name": ind.name}
     for fieldname, what, pv in (("baseline", "基期值", ind.baseline), ("target", "目标值", ind.target)):
         loc = _loc(ind.source, fieldname, indicator=ind.code)
         if pv.unit and ind.unit and _unit_key(pv.unit) != _unit_key(ind.unit):
@@ -229,7 +259,8 @@ def _check_direction(ind: Indicator, loc: Location) -> Iterator[Finding]:
 
 
 def _check_bounds(plan: Plan) -> Iterator[Finding]:
-    for row in (*plan.indicators, *plan.items):
+    rows: tuple[Indicator | DataItem, ...] = (*plan.indicators, *plan.items)
+    for row in rows:
         lo, hi = row.lower, row.upper
         if lo is not None and hi is not None and lo > hi:
             yield make("plan.bounds-inverted", _loc(row.source, "lower", indicator=row.code), code=row.code,
@@ -273,12 +304,12 @@ def _check_formulas(plan: Plan) -> Iterator[Finding]:
         first = plan.indicator(cycle[0])
         yield make("plan.formula-cycle", _loc(first.source, "formula", indicator=first.code) if first else None,
                    cycle=" → ".join(cycle))
-    for code, refs in graph.items():
-        ind = plan.indicator(code)
-        for ref in refs:
-            if ind and code not in in_cycle:
-                yield make("plan.formula-not-item", _loc(ind.source, "formula", indicator=code), code=code,
-                           name=ind.name, item=ref)
+    for code, deps in graph.items():
+        owner = plan.indicator(code)
+        for ref in deps:
+            if owner and code not in in_cycle:
+                yield make("plan.formula-not-item", _loc(owner.source, "formula", indicator=code), code=code,
+                           name=owner.name, item=ref)
 
 
 def _check_units(plan: Plan) -> Iterator[Finding]:
@@ -319,7 +350,8 @@ def _check_reporters(plan: Plan) -> Iterator[Finding]:
 
 
 def _check_rules(plan: Plan) -> Iterator[Finding]:
-    known = {x.code for x in (*plan.items, *plan.indicators)} | {x.name for x in (*plan.items, *plan.indicators)}
+    rows: tuple[Indicator | DataItem, ...] = (*plan.items, *plan.indicators)
+    known = {x.code for x in rows} | {x.name for x in rows}
     for rule in plan.rules:
         if rule.operator not in RULE_OPERATORS:
             yield make("plan.rule-operator", _loc(rule.source, "operator"), code=rule.code, op=rule.operator)
@@ -344,7 +376,8 @@ def _check_placeholders(plan: Plan) -> Iterator[Finding]:
     if fields:
         yield make("plan.placeholder", _loc(info.source), what="规划信息", values="、".join(fields))
     rows = [("填报单位", u.code, u.name, u.source) for u in plan.units]
-    rows += [("指标", i.code, i.name, i.source) for i in (*plan.indicators, *plan.items)]
+    values: tuple[Indicator | DataItem, ...] = (*plan.indicators, *plan.items)
+    rows += [("指标", i.code, i.name, i.source) for i in values]
     rows += [("重点任务", t.code, t.title, t.source) for t in plan.tasks]
     for what, code, name, source in rows:
         if PLACEHOLDER in name:

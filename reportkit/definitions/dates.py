@@ -141,6 +141,34 @@ def parse_date(raw: object) -> dt.date:
     return parse_due(raw).date
 
 
+_CLOCK = re.compile(r"[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]\s*(\d{1,2})\s*秒?)?\s*$")
+
+
+def parse_datetime(raw: object) -> dt.datetime:
+    """A moment (接收时间): a day as :func:`parse_date` reads it, written to the day, and an
+    optional clock time: ``2024-01-15``, ``2024-01-15T09:30``, ``2024/1/15 9:30``, ``2024年1月15日 9时30分``."""
+    if isinstance(raw, dt.datetime):
+        return raw
+    if isinstance(raw, dt.date):
+        return dt.datetime.combine(raw, dt.time())
+    text = str(raw).strip()
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    clock = _CLOCK.search(text)
+    day_text = text[:clock.start()] if clock else text
+    due = parse_due(day_text)
+    if due.resolution is not Resolution.DAY:
+        raise DateError(f"“{text}”没有写到具体哪一天，可写成 2024-01-15、2024-01-15 09:30 或 2024年1月15日")
+    try:
+        hour, minute, second = (int(g or 0) for g in clock.groups()) if clock else (0, 0, 0)
+        time = dt.time(hour, minute, second)
+    except ValueError:
+        raise DateError(f"“{text}”中的时刻无效") from None
+    return dt.datetime.combine(due.date, time)
+
+
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 

@@ -74,7 +74,9 @@ def _check(node: ast.AST, text: str, names: list[str], real: dict[str, str]) -> 
 
 def _eval(node: ast.expr, values: Mapping[str, float | None], real: dict[str, str]) -> float | None:
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        if isinstance(node.value, int | float) and not isinstance(node.value, bool):
+            return float(node.value)
+        raise FormulaError(f"公式中的常量“{node.value!r}”不是数字")
     if isinstance(node, ast.Name):
         v = values.get(real.get(node.id, node.id))
         return None if v is None else float(v)

@@ -433,8 +433,9 @@ class Plan:
 
     def reporting_units(self) -> list[Unit]:
         """Units that report at least one indicator, item or task, in definition order."""
-        codes = set()
-        for x in (*self.indicators, *self.items, *self.tasks):
+        codes: set[str] = set()
+        rows: tuple[Indicator | DataItem | Task, ...] = (*self.indicators, *self.items, *self.tasks)
+        for x in rows:
             codes.update(x.reporters)
         for i in self.indicators:
             if i.aggregation is Aggregation.LEAD and i.lead_unit:
@@ -499,7 +500,8 @@ class Plan:
     @cached_property
     def _fingerprint_parts(self) -> dict[str, str]:
         parts = {"@plan": _digest(_plain(self.info, exclude={"note", "contact", "deadline"}))}
-        for x in (*self.indicators, *self.items, *self.tasks):
+        rows: tuple[Indicator | DataItem | Task, ...] = (*self.indicators, *self.items, *self.tasks)
+        for x in rows:
             parts[x.code] = _digest(_plain(x))
         return parts
 

@@ -42,7 +42,7 @@ class RoundError(ValueError):
     """The text is not a round this module reads; the message says which are read."""
 
 
-def parse_round(text: str, year: int) -> tuple[str, dt.date]:
+def parse_round(text: str | dt.date, year: int) -> tuple[str, dt.date]:
     """(canonical name, cut-off) of a round written as 一季度/半年/三季度/全年/2020-09-30 in ``year``."""
     raw = str(text or "").strip()
     key = normalise(raw).replace(" ", "").lower().removeprefix(f"{year}年").removesuffix("度末")

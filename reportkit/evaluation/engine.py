@@ -9,12 +9,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .. import formatting as fmt
 from ..definitions.dates import DateError, Due, Resolution, named_years, parse_due
 from ..definitions.model import Aggregation, BaselineSource, EvaluationKind, Indicator, Kind, Plan, PlanInfo
 from ..definitions.notation import Direction
 from ..intake.types import ReturnData
 from .progress import EPS, Judgement, Target, judge, meets_frame, target_of
-from .projection import format_value, no_projection, project
+from .projection import no_projection, project
 from .rollup import ValueIndex, rollup_indicator, source_files, unit_value
 from .tasks import summarise_tasks
 from .types import (
@@ -56,6 +57,7 @@ def evaluate(plan: Plan, returns: Sequence[ReturnData], *, tolerance: float | No
         indicators=results,
         tasks=summarise_tasks(plan, chosen),
         coverage=reporting_coverage(plan, chosen),
+        rejected_units=tuple(dict.fromkeys(rejected_units)),
     )
 
 
@@ -217,7 +219,7 @@ def judge_yearly(frame: Target, current: float | None, year: int | None, rollups
         return Judgement(None, None, Status.UNKNOWN, ProgressMethod.NONE,
                          f"缺少{year - 1}年数值，无法判断是否比上年{word}")
     better = current > before + EPS if frame.direction is Direction.FLOOR else current < before - EPS
-    shown = format_value(before, frame.decimals)
+    shown = fmt.number(before, frame.decimals)
     if not better:
         return Judgement(judgement.progress, judgement.gap, Status.NOT_MET if final else Status.LAGGING,
                          judgement.method, f"未比上年（{year - 1}年{shown}）{word}")
@@ -252,7 +254,7 @@ def baseline_origin(ctx: _Context, ind: Indicator) -> BaselineOrigin:
         return BaselineOrigin(None, year, source,
                               f"基期值取自各单位填报的{year}年数据，但{names}未填报（{r.coverage}），汇总不完整，无法作为基期值",
                               r.coverage)
-    shown = format_value(r.value, ind.decimals, ind.unit)
+    shown = fmt.figure(r.value, ind.unit, ind.decimals)
     if len(r.expected) == 1:
         text = f"规划未列基期值，以{ctx.names(r.expected)}填报的{year}年数据{shown}作为基期值"
     else:
@@ -264,11 +266,11 @@ def _target_note(ind: Indicator, frame: Target) -> str:
     printed = ind.target
     if printed.relative.value == "" or frame.target is None or frame.baseline is None:
         return ""
-    base = format_value(frame.baseline, ind.decimals, ind.unit)
+    base = fmt.figure(frame.baseline, ind.unit, ind.decimals)
     if frame.growth is not None:
         return (f"目标“{printed.display()}”按基期值{base}年均增长{frame.growth:g}%推算，"
-                f"期末应达到{format_value(frame.target, ind.decimals, ind.unit)}")
-    return f"目标“{printed.display()}”以基期值{base}为基数，即{format_value(frame.target, ind.decimals, ind.unit)}"
+                f"期末应达到{fmt.figure(frame.target, ind.unit, ind.decimals)}")
+    return f"目标“{printed.display()}”以基期值{base}为基数，即{fmt.figure(frame.target, ind.unit, ind.decimals)}"
 
 
 def milestone_due(plan: Plan, ind: Indicator) -> Due:
@@ -324,7 +326,7 @@ def judge_growth(frame: Target, current: float | None, year: int | None, own: Pl
     if years <= 0:
         return Judgement(None, None, Status.UNKNOWN, ProgressMethod.NONE, "尚无基期以后的数据"), None
     achieved = ((current / b) ** (1 / years) - 1) * 100
-    text = f"{own.baseline_year}年以来年均增长{achieved:.1f}%，规划要求年均增长{required:g}%"
+    text = f"{own.baseline_year}年以来年均增长{fmt.percent(achieved)}，规划要求年均增长{required:g}%"
     if frame.target is not None and meets_frame(frame, current):
         return Judgement(100.0, None, Status.ACHIEVED, ProgressMethod.GROWTH,
                          f"{text}，当前值已达到按规划增速推算的期末水平"), achieved
@@ -438,7 +440,7 @@ def _year_notes(ctx: _Context, ind: Indicator, used: Sequence[RollUp], rollups: 
     last = used[-1].year
     own = ctx.own_info(ind)
     latest = rollups[-1].year if rollups else ctx.plan.info.cutoff_year
-    schedule = (f"，与{last}年末时间进度（{ctx.time_progress_at(last, own):.1f}%）比较"
+    schedule = (f"，与{last}年末时间进度（{fmt.percent(ctx.time_progress_at(last, own))}）比较"
                 if last < ctx.plan.info.cutoff_year and ind.kind is not Kind.MILESTONE else "")
     if target_of(ind).new_in_period:
         empty = [str(r.year) for r in rollups if r.value is None]
@@ -506,7 +508,7 @@ def unit_target(ctx: _Context, ind: Indicator, frame: Target, unit: str) -> tupl
         return None, f"本单位无{base_year}年基期数据，目标无法按基期占比分解"
     share = unit_base / frame.baseline
     return (replace(frame, baseline=unit_base, target=frame.target * share, baseline_is_bound=False),
-            f"目标按基期占比{share * 100:.1f}%分解")
+            f"目标按基期占比{fmt.percent(share * 100)}分解")
 
 
 # explanations and coverage --------------------------------------------------------

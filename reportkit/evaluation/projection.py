@@ -18,19 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .. import formatting as fmt
 from ..definitions.model import Indicator, Kind, PlanInfo
 from ..definitions.notation import Direction
 from .progress import Target, meets
 from .types import Projection
-
-
-def format_value(value: float | None, decimals: int, unit: str = "") -> str:
-    """A number as the report prints it: fixed decimals, then the unit (``98.5%``, ``20.6万户``)."""
-    if value is None:
-        return "—"
-    d = max(decimals, 0)
-    text = f"{value:,.{d}f}" if abs(value) >= 10000 and d == 0 else f"{value:.{d}f}"
-    return f"{text}{unit}" if unit else text
 
 
 def position(year: int, info: PlanInfo) -> float:
@@ -78,7 +70,7 @@ def _choose(indicator: Indicator, points: list[tuple[float, float]]) -> tuple[st
     falling = all(b <= a for a, b in zip(values, values[1:], strict=False))
     if (rising or falling) and values[0] != values[-1]:
         rate = ((values[-1] / values[0]) ** (1 / (x1 - x0)) - 1) * 100
-        return "compound", f"总量指标各年同向变化，按{span}年均增长率{rate:.1f}%复合外推"
+        return "compound", f"总量指标各年同向变化，按{span}年均增长率{fmt.percent(rate)}复合外推"
     return "linear", f"各年数值有升有降，按{span}年均变化量线性外推"
 
 
@@ -138,14 +130,14 @@ def display_decimals(decimals: int, value: float, target: float | None, meets_ta
     d = max(decimals, 0)
     if target is None or meets_target is not False:
         return d
-    while d < decimals + 3 and format_value(value, d) == format_value(target, d):
+    while d < decimals + 3 and fmt.number(value, d) == fmt.number(target, d):
         d += 1
     return d
 
 
 def _text(indicator: Indicator, frame: Target, year: int, value: float, will_meet: bool | None,
           decimals: int) -> str:
-    shown = format_value(value, decimals, indicator.unit)
+    shown = fmt.figure(value, indicator.unit, decimals)
     lead = f"预计{year}年规划期累计新增可达{shown}" if frame.new_in_period else f"预计{year}年可达{shown}"
     if will_meet is None:
         return f"{lead}（规划未设定可比较的目标值）"

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..definitions.dates import Due
 from ..definitions.model import Attribute, Indicator, PlanInfo, Task
+from ..formatting import round_half_up
 from ..intake.types import TaskReport
 
 
@@ -99,7 +100,8 @@ _METHOD_LABELS = {
 
 
 def _round(v: float | None, digits: int = 4) -> float | None:
-    return None if v is None else round(float(v), digits)
+    """JSON numbers rounded as every text shows them (half up): 98.25 → 98.3, never 98.2."""
+    return round_half_up(v, digits)
 
 
 class MilestoneState(StrEnum):
@@ -555,6 +557,8 @@ class Evaluation:
     indicators: tuple[IndicatorResult, ...] = ()  # plan order
     tasks: TaskSummary = field(default_factory=TaskSummary)
     coverage: ReportingCoverage = field(default_factory=ReportingCoverage)
+    rejected_units: tuple[str, ...] = ()  # units whose return was left out for errors
+    rejected_files: tuple[str, ...] = ()  # the file names of those returns
 
     @property
     def top_level(self) -> tuple[IndicatorResult, ...]:
@@ -607,4 +611,6 @@ class Evaluation:
             "indicators": [r.to_dict() for r in self.indicators],
             "tasks": self.tasks.to_dict(),
             "coverage": self.coverage.to_dict(),
+            "rejected_units": list(self.rejected_units),
+            "rejected_files": list(self.rejected_files),
         }

@@ -17,7 +17,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -275,7 +275,7 @@ def _serve(tasks: Sequence[Callable[[], object]], task_fd: int, result_fd: int, 
         os._exit(code)
 
 
-def _wait(workers: list[_Worker], done: dict[int, object], tasks: Sequence[Callable[[], object]],
+def _wait(workers: list[_Worker], done: dict[int, Any], tasks: Sequence[Callable[[], object]],
           memory: int, seconds: float) -> None:
     """Wait for output from the busy workers; put every finished (or failed) task into ``done``."""
     busy = {w.receive: w for w in workers if w.task is not None}

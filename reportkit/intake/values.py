@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from ..formatting import trimmed
 from .workbook import Cell, is_date
 
 # Explicit "no data" marks; a unit must explain them in the 说明 cell.
@@ -149,7 +150,5 @@ def same_unit(typed: str, expected: str) -> bool:
 
 
 def format_number(v: float, decimals: int = 4) -> str:
-    """Short display of a float for messages: 98.5, 3, 0.125."""
-    if v == int(v) and abs(v) < 1e15:
-        return str(int(v))
-    return f"{v:.{decimals}f}".rstrip("0").rstrip(".")
+    """Short display of a float for messages: 98.5, 3, 0.125 (rounded as every output rounds)."""
+    return trimmed(v, decimals)

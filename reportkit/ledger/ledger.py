@@ -9,7 +9,6 @@ figures; the older one stays, with its findings, in the unit's history.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..definitions.dates import DateError, parse_datetime
 from ..definitions.model import Plan
 from ..errors import LedgerError, UsageError
 from ..fileio import remove_stale_temps
@@ -64,23 +64,12 @@ def normalize_received(value: dt.datetime | dt.date | str | None) -> str:
     return value.isoformat(timespec="seconds")
 
 
-_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?"
-                      r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]\s*(\d{1,2})\s*秒?)?)?\s*$")
-
-
 def _parse_time(text: str) -> dt.datetime:
     """``2024-01-15``, ``2024-01-15T09:30``, ``2024/1/15 9:30``, ``2024年1月15日``."""
     try:
-        return dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    m = _CN_DATE.match(text)
-    try:
-        if m:
-            return dt.datetime(*(int(g) for g in m.groups() if g is not None))
-    except ValueError:
-        pass
-    raise UsageError(f"接收时间“{text}”格式不正确，应为 2024-01-15、2024-01-15 09:30 或 2024年1月15日。")
+        return parse_datetime(text)
+    except DateError:
+        raise UsageError(f"接收时间“{text}”格式不正确，应为 2024-01-15、2024-01-15 09:30 或 2024年1月15日。") from None
 
 
 def _check_columns(result: ReturnData, checked_with: str) -> dict[str, object]:

@@ -119,9 +119,13 @@ class StatusReport:
         }
 
 
-def project_status(project: Project, plan: Plan, *, today: dt.date | None = None) -> StatusReport:
+def project_status(project: Project, plan: Plan | None = None, *, today: dt.date | None = None) -> StatusReport:
     """The collection status, read only: a project without a ledger has no returns (no ledger is
-    created for a question)."""
+    created for a question). ``plan``: the project's own plan when not given."""
+    if plan is None:
+        from ..definitions.loader import load_plan
+
+        plan = load_plan(project.plan_path)
     if not project.ledger_path.exists():
         return build_status(plan, [], today=today)
     from .ledger import Ledger
@@ -169,3 +173,36 @@ def _timeliness(first_received: str, deadline: dt.date | None) -> str:
     if deadline is None:
         return ""
     return "on-time" if dt.date.fromisoformat(first_received[:10]) <= deadline else "late"
+
+
+@dataclass(frozen=True)
+class UnitHistory:
+    """Every return of one unit in the ledger, oldest first, replaced ones included."""
+
+    unit: str  # the unit's code (as asked, when the plan no longer names it)
+    name: str
+    submissions: tuple[SubmissionRecord, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "name": self.name, "submissions": [r.to_dict() for r in self.submissions]}
+
+
+def unit_history(project: Project, unit: str) -> UnitHistory:
+    """The history of ``unit`` (its code or name in the plan, or a code the ledger holds);
+    :class:`~reportkit.errors.UsageError` when neither knows it. Read only: no ledger is created."""
+    from ..definitions.loader import load_plan
+    from ..errors import UsageError
+
+    plan = load_plan(project.plan_path)
+    known = plan.unit(unit)
+    code = known.code if known else unit
+    records: list[SubmissionRecord] = []
+    if project.ledger_path.exists():
+        from .ledger import Ledger
+
+        with Ledger.for_project(project) as ledger:
+            records = ledger.history(code)
+    if known is None and not records:
+        raise UsageError(f"找不到填报单位“{unit}”：请使用规划中的单位编码或名称（见 inputs 中的规划定义）。")
+    name = known.name if known else records[-1].unit_name or unit
+    return UnitHistory(code, name, tuple(records))

@@ -6,11 +6,11 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
+from .. import formatting as fmt
 from ..definitions.model import Plan
 from ..evaluation.types import Evaluation, IndicatorResult
 from ..findings import Finding
 from ..intake.types import STATE_LABELS
-from . import formatting as fmt
 
 if TYPE_CHECKING:
     from .context import ReportInputs, Submission
@@ -28,6 +28,7 @@ def _indicator_rows(r: IndicatorResult, years: list[int], names: dict[str, str])
         "unit_code": "",
         "cells": [fmt.indicator_value(ind, rollups[y].value) if y in rollups else fmt.NONE_TEXT for y in years],
         "raw": [rollups[y].value if y in rollups else None for y in years],
+        "decimals": ind.decimals,  # the Excel summary shows "raw" with these decimals, as "cells" do
         "note": f"{ind.aggregation.label}；报送 {r.coverage}" if r.rollups else "暂无数据",
         "baseline": ind.baseline.display(),
         "progress": _progress(r.progress, r.status.value),
@@ -41,6 +42,7 @@ def _indicator_rows(r: IndicatorResult, years: list[int], names: dict[str, str])
             "unit_code": u.unit,
             "cells": [fmt.indicator_value(ind, by_year.get(y)) for y in years],
             "raw": [by_year.get(y) for y in years],
+            "decimals": ind.decimals,
             "note": notes.get(u.unit, ""),
             "baseline": fmt.indicator_value(ind, u.baseline),
             "progress": _progress(u.progress, u.status.value),
@@ -108,8 +110,8 @@ def reporting_rows(inputs: ReportInputs, names: dict[str, str]) -> list[dict[str
     """Every expected unit, reported or not, in plan order, with its latest return."""
     subs = submissions_of(inputs)
     by_unit: dict[str, Submission] = {}
-    for s in subs:
-        by_unit.setdefault(s.unit, s)
+    for sub in subs:
+        by_unit.setdefault(sub.unit, sub)
     plan = inputs.plan
     expected = list(inputs.evaluation.coverage.expected) or [u.code for u in plan.reporting_units()]
     extra = [code for code in by_unit if code not in expected]

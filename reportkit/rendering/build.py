@@ -19,7 +19,7 @@ from ..checks.report import JSON_NAME, SUMMARY_NAME, write_summary
 from ..checks.run import ValidationRun
 from ..definitions.check import require_clean_plan
 from ..definitions.model import Plan
-from ..evaluation import Evaluation, evaluate
+from ..evaluation import Evaluation
 from ..evaluation.supervision import Supervision, supervise
 from ..fileio import Content, finish_pending, remove_stale_temps, replace_as_set, safe_file_name, sha256_file
 from ..findings import Severity, count_by_severity
@@ -33,7 +33,7 @@ from .bulletin import bulletin_context
 from .context import Fallback, ReportInputs, Submission, build_context
 from .docprops import CoreProperties
 from .docx_report import render_docx
-from .kinds import PACKAGED_TEMPLATES, document_title, fit_context, template_name, within_the_year
+from .kinds import PACKAGED_TEMPLATES, document_title, fit_context, template_name
 from .make_template import TEMPLATE_NAME
 from .summary_xlsx import summary_workbook
 
@@ -225,7 +225,7 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     if strict and excluded:
         result.strict_failed = True
         return result
-    result.evaluation = within_the_year(evaluate(plan, included, rejected_units=[r.unit for r in excluded if r.unit]))
+    result.evaluation = gathered.evaluate(plan)
     if plan.info.is_work_plan:
         result.supervision = supervise_round(project, plan, included, record=not dry_run)
     if dry_run:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .. import formatting as fmt
 from ..definitions.model import Plan
 from ..definitions.rounds import period_round_label
 from ..evaluation import Evaluation, Status
@@ -28,7 +29,6 @@ from ..evaluation.supervision import (
     UnitTally,
 )
 from ..intake.types import ReturnData
-from . import formatting as fmt
 from .kinds import previous_year, year_change
 
 STATUS_COLORS = {DONE: "C6EFCE", ON_SCHEDULE: "DDEBF7", LAGGING: "FCE4D6", OVERDUE: "F8CBAD",

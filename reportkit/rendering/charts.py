@@ -36,7 +36,7 @@ def cjk_font_registered() -> bool:
     return True
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> dict[Any, Any]:  # matplotlib types the keys as a Literal of every rc name
     cjk_font_registered()
     return {
         "font.family": "sans-serif",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
+from .. import formatting as fmt
 from ..definitions.model import Attribute, Kind, Plan
 from ..evaluation.types import (
     STATUS_ORDER,
@@ -24,7 +25,6 @@ from ..evaluation.types import (
 )
 from ..findings import Finding, Severity
 from ..intake.types import STATE_LABELS, ReturnData
-from . import formatting as fmt
 from . import sentences, synthesis
 from .appendix import finding_location, plain_message, reporting_rows, submissions_of, values_rows
 from .kinds import document_title, year_change
@@ -283,6 +283,7 @@ def indicator_row(index: int, r: IndicatorResult, names: dict[str, str], base_ye
         "explanations": [{"unit": e.unit_name or names.get(e.unit, e.unit), "text": e.text}
                          for e in r.explanations if e.text.strip()],
         "current_value": r.current,
+        "decimals": ind.decimals,  # of current_value, as "current" shows it
         "progress_value": r.progress,
         "time_progress_value": r.time_progress,
         "baseline_value": r.baseline,
@@ -309,7 +310,7 @@ def projection_cell(r: IndicatorResult) -> str:
 
 def indicator_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Indicators grouped by status (提前实现 first), for the paragraphs after the table."""
-    groups = []
+    groups: list[dict[str, Any]] = []
     for status in STATUS_ORDER:
         members = [r for r in rows if r["status"] == status.value]
         if members:

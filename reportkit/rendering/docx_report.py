@@ -24,8 +24,8 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
 from ..errors import TemplateError
+from ..formatting import clean_text
 from .docprops import CoreProperties
-from .formatting import clean_text
 from .row_loops import RowLoopTemplate
 
 CHART_WIDTH_CM = 15.0

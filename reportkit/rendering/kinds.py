@@ -11,10 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .. import formatting as fmt
 from ..definitions.model import EvaluationKind, PlanInfo
 from ..evaluation import Evaluation, IndicatorResult
 from ..evaluation.projection import no_projection
-from . import formatting as fmt
 from .make_template import ANNUAL_TEMPLATE_NAME as ANNUAL_TEMPLATE
 from .make_template import TEMPLATE_NAME
 
@@ -45,7 +45,7 @@ def within_the_year(ev: Evaluation) -> Evaluation:
     reason = "年度监测只评价本年度进展，不作预计" if not ev.info.is_work_plan else "按本轮截止时的数值评价，不作预计"
     # the reason stays in the evaluation's data; the report's sentences say nothing about it
     return replace(ev, indicators=tuple(
-        replace(r, projection=replace(no_projection(r.target_year, reason), text="")) for r in ev.indicators))
+        replace(r, projection=replace(no_projection(r.target_year or ev.info.target_year, reason), text="")) for r in ev.indicators))
 
 
 _PROJECTION_NOTE = "“预计”为按已有年度数据外推的预测，不代表实际完成情况；"

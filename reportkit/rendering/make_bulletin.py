@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from docx import Document
+from docx.document import Document as DocxDocument
 
 from .kinds import BULLETIN_TEMPLATE
 from .make_template import (
@@ -43,7 +43,7 @@ UNIT_CELLS = ("{{ u.name }}", "{{ u.total }}", "{{ u.done }}", "{{ u.on_schedule
               "{% cellbg u.overdue_color %}{{ u.overdue }}", "{{ u.not_started }}", "{{ u.unreported }}")
 
 
-def body(doc: Document) -> None:
+def body(doc: DocxDocument) -> None:
     para(doc, "{{ plan.name }}", TITLE)
     para(doc, "{{ bulletin.round }}落实情况通报", TITLE)
     para(doc, "", SUBTITLE)
@@ -74,12 +74,12 @@ def body(doc: Document) -> None:
     para(doc, "2. 分责任单位统计", BODY)
 
 
-def _new_page(doc: Document, text: str) -> None:
+def _new_page(doc: DocxDocument, text: str) -> None:
     """An attachment heading that starts a page (no empty page when the body ends a page)."""
     para(doc, text, HEADING1).paragraph_format.page_break_before = True
 
 
-def attachments(doc: Document) -> None:
+def attachments(doc: DocxDocument) -> None:
     _new_page(doc, "附件1")
     para(doc, "{{ bulletin.round }}督办台账", TITLE)
     para(doc, "{{ bulletin.ledger_note }}", TABLE_TEXT)
@@ -92,7 +92,7 @@ def attachments(doc: Document) -> None:
                centred=tuple(range(1, 8)), margin_cm=0.05)
 
 
-def build_bulletin_template() -> Document:
+def build_bulletin_template() -> DocxDocument:
     doc = blank_document()
     body(doc)
     attachments(doc)

@@ -19,8 +19,10 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, cast
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -28,7 +30,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from docx.styles.style import BaseStyle
+from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -87,19 +89,20 @@ def set_fonts(rpr_owner: object, east_asia: str, latin: str = LATIN) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _style(doc: Document, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> BaseStyle:
+def _style(doc: DocxDocument, name: str) -> ParagraphStyle:
     try:
-        return doc.styles[name]
+        style = doc.styles[name]
     except KeyError:
-        return doc.styles.add_style(name, kind)
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    return cast(ParagraphStyle, style)
 
 
-def paragraph_style(doc: Document, name: str, font: str, size: float, *, line: float | None = LINE_PT,
+def paragraph_style(doc: DocxDocument, name: str, font: str, size: float, *, line: float | None = LINE_PT,
                     align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False,
                     bold: bool = False, keep_next: bool = False) -> None:
     st = _style(doc, name)
     if name != BODY:
-        st.base_style = doc.styles[BODY]
+        st.base_style = _style(doc, BODY)
     st.font.size = Pt(size)
     st.font.bold = bold
     st.font.italic = False
@@ -120,7 +123,7 @@ def paragraph_style(doc: Document, name: str, font: str, size: float, *, line: f
         pf.alignment = align
 
 
-def set_doc_defaults(doc: Document) -> None:
+def set_doc_defaults(doc: DocxDocument) -> None:
     """The document-wide default run fonts, so text outside any style is 仿宋 too."""
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))
@@ -139,7 +142,7 @@ def set_doc_defaults(doc: Document) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def define_styles(doc: Document) -> None:
+def define_styles(doc: DocxDocument) -> None:
     set_doc_defaults(doc)
     paragraph_style(doc, BODY, FANGSONG, BODY_PT, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     paragraph_style(doc, HEADING1, HEITI, BODY_PT, indent=True, keep_next=True)
@@ -157,12 +160,12 @@ def define_styles(doc: Document) -> None:
     paragraph_style(doc, TABLE_NUM, FANGSONG, TABLE_PT, line=None, align=WD_ALIGN_PARAGRAPH.CENTER)
     for level in (1, 2):
         toc = _style(doc, f"toc {level}")
-        toc.base_style = doc.styles[BODY]
+        toc.base_style = _style(doc, BODY)
         toc.paragraph_format.first_line_indent = Pt(0)
         toc.paragraph_format.left_indent = Pt(BODY_PT * (level - 1))
 
 
-def add_font_table(doc: Document) -> None:
+def add_font_table(doc: DocxDocument) -> None:
     """List the GB/T 9704 fonts with charset GB2312 and an alternative name (substitution)."""
     font_part = None
     for rel in doc.part.rels.values():
@@ -183,7 +186,7 @@ def add_font_table(doc: Document) -> None:
     font_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def chinese_theme(doc: Document) -> None:
+def chinese_theme(doc: DocxDocument) -> None:
     """python-docx's default template is Japanese-flavoured (``themeFontLang eastAsia="ja-JP"``,
     ＭＳ 明朝 theme fonts): make the East-Asian language and theme fonts Chinese."""
     lang = _setting(doc, "w:themeFontLang")
@@ -205,7 +208,7 @@ def chinese_theme(doc: Document) -> None:
             part._blob = xml.encode("utf-8")
 
 
-def _setting(doc: Document, tag: str) -> object:
+def _setting(doc: DocxDocument, tag: str) -> Any:  # an lxml element of the settings part
     """The element ``tag`` of the settings part, added when missing."""
     settings = doc.settings.element
     el = settings.find(qn(tag))
@@ -215,13 +218,13 @@ def _setting(doc: Document, tag: str) -> object:
     return el
 
 
-def set_update_fields(doc: Document) -> None:
+def set_update_fields(doc: DocxDocument) -> None:
     """Word offers to update fields (the table of contents) when the report is opened."""
     _setting(doc, "w:updateFields").set(qn("w:val"), "true")
 
 
 # ---------------------------------------------------------------- page
-def setup_page(doc: Document) -> None:
+def setup_page(doc: DocxDocument) -> None:
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
@@ -230,7 +233,7 @@ def setup_page(doc: Document) -> None:
     sec.header_distance, sec.footer_distance = Cm(1.5), Cm(2.5)
 
 
-def page_numbers(doc: Document) -> None:
+def page_numbers(doc: DocxDocument) -> None:
     """"— 1 —" page numbers on the body section only, starting at 1 (cover and 目录 unnumbered)."""
     sec = doc.sections[-1]
     sec.footer.is_linked_to_previous = False
@@ -288,7 +291,7 @@ def add_field(p: Paragraph, instruction: str, placeholder: str, *, size: float |
     field_end(p, size)
 
 
-def page_break(doc: Document) -> None:
+def page_break(doc: DocxDocument) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(0)
     p.add_run().add_break(WD_BREAK.PAGE)
@@ -342,7 +345,7 @@ def fix_widths(table: Table, widths_cm: Sequence[float]) -> None:
     tblpr.append(layout)
 
 
-def loop_table(doc: Document, headers: Sequence[str], widths_cm: Sequence[float], loop: str,
+def loop_table(doc: DocxDocument, headers: Sequence[str], widths_cm: Sequence[float], loop: str,
                cells: Sequence[str], centred: Sequence[int] = (), margin_cm: float = 0.1) -> Table:
     """A table with a repeated header row and one docxtpl ``{%tr for %}`` row; the columns in
     ``centred`` (numbers, short labels) are centred."""
@@ -363,16 +366,16 @@ def loop_table(doc: Document, headers: Sequence[str], widths_cm: Sequence[float]
 
 
 # ---------------------------------------------------------------- content
-def para(doc: Document, text: str, style: str = BODY) -> Paragraph:
+def para(doc: DocxDocument, text: str, style: str = BODY) -> Paragraph:
     return doc.add_paragraph(text, style=style)
 
 
-def tag(doc: Document, text: str) -> None:
+def tag(doc: DocxDocument, text: str) -> None:
     """A paragraph that only holds a ``{%p ... %}`` tag (removed when rendered)."""
     para(doc, text)
 
 
-def text_list(doc: Document, var: str, items: str, empty: str) -> None:
+def text_list(doc: DocxDocument, var: str, items: str, empty: str) -> None:
     """One paragraph per ``{var}.text`` in ``items``, or the ``empty`` text when there are none."""
     tag(doc, f"{{%p for {var} in {items} %}}")
     para(doc, f"{{{{ {var}.text }}}}")
@@ -382,21 +385,21 @@ def text_list(doc: Document, var: str, items: str, empty: str) -> None:
     tag(doc, "{%p endif %}")
 
 
-def plain_list(doc: Document, var: str, items: str) -> None:
+def plain_list(doc: DocxDocument, var: str, items: str) -> None:
     """One paragraph per ``{var}.text`` in ``items`` (nothing when empty)."""
     tag(doc, f"{{%p for {var} in {items} %}}")
     para(doc, f"{{{{ {var}.text }}}}")
     tag(doc, "{%p endfor %}")
 
 
-def optional_para(doc: Document, expr: str) -> None:
+def optional_para(doc: DocxDocument, expr: str) -> None:
     """A paragraph with the text ``expr``, left out when it is empty."""
     tag(doc, f"{{%p if {expr} %}}")
     para(doc, f"{{{{ {expr} }}}}")
     tag(doc, "{%p endif %}")
 
 
-def optional_list(doc: Document, lead: str, lead_style: str, var: str, items: str) -> None:
+def optional_list(doc: DocxDocument, lead: str, lead_style: str, var: str, items: str) -> None:
     """A lead paragraph and one paragraph per ``{var}.text``, all left out when ``items`` is empty."""
     tag(doc, f"{{%p if {items} %}}")
     para(doc, lead, lead_style)
@@ -406,7 +409,7 @@ def optional_list(doc: Document, lead: str, lead_style: str, var: str, items: st
     tag(doc, "{%p endif %}")
 
 
-def cover(doc: Document) -> None:
+def cover(doc: DocxDocument) -> None:
     """Cover and 目录 form their own section without page numbers; the body starts at page 1.
     The 目录 lists the headings from the context, so it is readable before Word updates it."""
     for _ in range(4):
@@ -436,7 +439,7 @@ def cover(doc: Document) -> None:
     para(doc, "", SUBTITLE)
 
 
-def section_overview(doc: Document) -> None:
+def section_overview(doc: DocxDocument) -> None:
     para(doc, "一、规划实施总体情况", HEADING1)
     para(doc, "{{ overview.intro }}{{ overview.method }}")
     para(doc, "{{ overview.reporting }}")
@@ -456,7 +459,7 @@ INDICATOR_CELLS = (
 )
 
 
-def section_indicators(doc: Document, annual: bool = False) -> None:
+def section_indicators(doc: DocxDocument, annual: bool = False) -> None:
     para(doc, "二、主要指标完成情况", HEADING1)
     para(doc, "{{ counts.sentence }}")
     para(doc, "表1  主要指标完成情况", CAPTION)
@@ -479,7 +482,7 @@ def section_indicators(doc: Document, annual: bool = False) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def task_group(doc: Document, var: str) -> None:
+def task_group(doc: DocxDocument, var: str) -> None:
     """A chapter (or the 专栏 group): summary, notable results, lagging tasks named."""
     para(doc, f"{{{{ {var}.heading }}}}", HEADING2)
     para(doc, f"{{{{ {var}.summary }}}}")
@@ -489,7 +492,7 @@ def task_group(doc: Document, var: str) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def section_tasks(doc: Document) -> None:
+def section_tasks(doc: DocxDocument) -> None:
     para(doc, "三、重点任务推进情况", HEADING1)
     para(doc, "{{ tasks.summary }}各单位报送的进展原文见同时生成的汇总表“重点任务”工作表。")
     tag(doc, "{%p for ch in chapters %}")
@@ -500,7 +503,7 @@ def section_tasks(doc: Document) -> None:
     tag(doc, "{%p endif %}")
 
 
-def section_problems(doc: Document) -> None:
+def section_problems(doc: DocxDocument) -> None:
     para(doc, "四、存在的问题", HEADING1)
     tag(doc, "{%p if problems.alerts %}")
     para(doc, "（一）约束性指标预警", HEADING2)
@@ -516,7 +519,7 @@ def section_problems(doc: Document) -> None:
     tag(doc, "{%p endif %}")
 
 
-def section_suggestions(doc: Document, annual: bool = False) -> None:
+def section_suggestions(doc: DocxDocument, annual: bool = False) -> None:
     para(doc, "五、下一步工作建议", HEADING1)
     para(doc, "（一）推动滞后指标加快达标", HEADING2)
     text_list(doc, "s", "suggestions.indicators", "suggestions.no_focus")
@@ -537,7 +540,7 @@ def section_suggestions(doc: Document, annual: bool = False) -> None:
     tag(doc, "{%p endif %}")
 
 
-def appendices(doc: Document) -> None:
+def appendices(doc: DocxDocument) -> None:
     page_break(doc)
     para(doc, "附件1", HEADING1)
     para(doc, "主要指标分单位数据", TITLE)
@@ -582,7 +585,7 @@ def appendices(doc: Document) -> None:
                 "{{ f.explanation }}"), centred=(2,))
 
 
-def blank_document() -> Document:
+def blank_document() -> DocxDocument:
     """A document with the GB/T 9704 styles, fonts and page set up, and no paragraphs."""
     doc = Document()
     define_styles(doc)
@@ -595,7 +598,7 @@ def blank_document() -> Document:
     return doc
 
 
-def finish_document(doc: Document, title: str) -> Document:
+def finish_document(doc: DocxDocument, title: str) -> DocxDocument:
     """Page numbers, the Chinese theme fonts and clean document properties."""
     page_numbers(doc)
     chinese_theme(doc)
@@ -606,7 +609,7 @@ def finish_document(doc: Document, title: str) -> Document:
     return doc
 
 
-def build_template(annual: bool = False) -> Document:
+def build_template(annual: bool = False) -> DocxDocument:
     """The evaluation report template; ``annual``: the 年度监测 variant (no 预计 column, no
     target-adjustment section: a yearly round says where the plan stands this year)."""
     doc = blank_document()
@@ -621,7 +624,7 @@ def build_template(annual: bool = False) -> Document:
                            else TEMPLATE_NAME.removesuffix(".docx"))
 
 
-def save_document(doc: Document, *paths: Path) -> None:
+def save_document(doc: DocxDocument, *paths: Path) -> None:
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
         doc.save(str(path))

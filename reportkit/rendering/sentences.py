@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 import re
 
+from .. import formatting as fmt
 from ..definitions.model import Kind
 from ..evaluation.types import IndicatorResult, ProgressMethod, Status
-from . import formatting as fmt
 
 STATUS_PHRASES = {
     Status.ACHIEVED: "已提前实现规划目标",

@@ -11,14 +11,15 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..evaluation.types import STATUS_ORDER
+from ..formatting import clean_text, excel_format, round_half_up
 from ..sheettext import new_xlsx
 from ..textwidth import display_width
 from .context import STATUS_COLORS
-from .formatting import clean_text
 from .packages import rewrite_parts
 from .xlsx_rows import SheetRows
 
@@ -28,6 +29,7 @@ TASK_COLORS = {"已完成": "C6EFCE", "按进度推进": "DDEBF7", "滞后": "F8
 Column = tuple[str, Callable[[dict[str, Any]], Any], str]  # header, getter, format key
 WRAP_AT = 30  # column width (CJK counted double) beyond which text wraps
 LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
+DEFAULT_DECIMALS = 2  # a "num" cell of a row that does not say its decimals
 
 
 def _clean(value: Any) -> Any:
@@ -50,15 +52,25 @@ class _Book:
             "head": self.wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True,
                                         "align": "center"}),
             "text": self.wb.add_format({**base, "text_wrap": True}),
-            "num": self.wb.add_format({**base, "num_format": "0.00"}),
-            "pct": self.wb.add_format({**base, "num_format": "0.0"}),
+            # "pct": a percentage written rounded to one decimal in General format, so 60 shows
+            # as 60 and 51.83 as 51.8, as the report's percent() writes them
+            "pct": self.wb.add_format(base),
             "int": self.wb.add_format({**base, "num_format": "0"}),
             "title": self.wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True}),
         }
+        self.base = base
+        self.numbers: dict[int, Format] = {}
         self.status = {s.value: self.wb.add_format({**base, "bg_color": f"#{STATUS_COLORS[s]}", "align": "center"})
                        for s in STATUS_ORDER}
         for label, color in TASK_COLORS.items():
             self.status[label] = self.wb.add_format({**base, "bg_color": f"#{color}", "align": "center"})
+
+    def number_format(self, decimals: int) -> Format:
+        """A figure with the decimals of its indicator: 0.8627 shows as 0.8627 (as in the report),
+        not as 0.86; Excel rounds the display half up, as :func:`reportkit.formatting.number` does."""
+        if decimals not in self.numbers:
+            self.numbers[decimals] = self.wb.add_format({**self.base, "num_format": excel_format(decimals)})
+        return self.numbers[decimals]
 
     def table(self, name: str, title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
               status_col: str | None = None) -> Worksheet:
@@ -73,7 +85,7 @@ class _Book:
                     widths[c] = max(widths[c], min(w + 2, WRAP_AT))  # longer text wraps
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
-        self._data_rows(ws, columns, values, text_widths, widths, status_col)
+        self._data_rows(ws, columns, rows, values, text_widths, widths, status_col)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(2, 1)
@@ -84,18 +96,27 @@ class _Book:
         ws.fit_to_pages(1, 0)
         return ws
 
-    def _data_rows(self, ws: Worksheet, columns: Sequence[Column], values: list[list[Any]],
-                   text_widths: list[list[int]], widths: list[int], status_col: str | None) -> None:
+    def _data_rows(self, ws: Worksheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
+                   values: list[list[Any]], text_widths: list[list[int]], widths: list[int],
+                   status_col: str | None) -> None:
         if not values:
             return
         out = SheetRows(ws, 2, len(columns))
         out.claim(self.fmt["title"], self.fmt["head"])  # the rows above were first in the old cell-by-cell order
-        fixed = [None if head == status_col else self.fmt[key] for head, _, key in columns]
+        fixed = [None if head == status_col else self.fmt["text" if key == "num" else key]
+                 for head, _, key in columns]
+        numbers = [c for c, (_, _, key) in enumerate(columns) if key == "num"]  # in the row's own decimals
+        percents = [c for c, (_, _, key) in enumerate(columns) if key == "pct"]
         wrap = [max(w - 1, 1) for w in widths]
-        for line, line_widths in zip(values, text_widths, strict=True):
+        for row, line, line_widths in zip(rows, values, text_widths, strict=True):
             # Row heights are not recomputed by every reader for wrapped text: set them.
             lines = max((-(-w // wrap[c]) for c, w in enumerate(line_widths) if w > wrap[c]), default=1)
             formats = [f if f is not None else self.status.get(v, self.fmt["text"]) for f, v in zip(fixed, line, strict=True)]
+            for c in numbers:
+                formats[c] = self.number_format(row.get("decimals", DEFAULT_DECIMALS))
+            for c in percents:
+                if isinstance(line[c], int | float) and not isinstance(line[c], bool):
+                    line[c] = round_half_up(line[c], 1)
             out.add(line, formats, LINE_HEIGHT * min(lines, 15) if lines > 1 else None)
         self.rows.append(out)
 
@@ -155,12 +176,17 @@ def _status_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
     ws.insert_chart(1, 3, chart)
 
 
+def _year_value(i: int) -> Callable[[dict[str, Any]], Any]:
+    """The getter of a row's value in its ``i``-th year (blank when none)."""
+    return lambda row: "" if row["raw"][i] is None else row["raw"][i]
+
+
 def _values_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
     years = ctx["appendix"]["years"]
     cols: list[Column] = [("指标编码", _get("code"), "text"), ("指标", _get("indicator_name"), "text"),
                           ("填报单位", _get("unit"), "text"), ("基期值", _get("baseline"), "text")]
     for i, y in enumerate(years):
-        cols.append((f"{y}年", lambda row, i=i: row["raw"][i] if row["raw"][i] is not None else "", "num"))
+        cols.append((f"{y}年", _year_value(i), "num"))
     cols.append(("完成进度", _get("progress"), "text"))
     cols.append(("说明", _get("note"), "text"))
     book.table("分单位数据", "主要指标分单位数据", cols, ctx["appendix"]["district_values"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .. import formatting as fmt
 from ..definitions.model import Attribute, Indicator, Kind
 from ..evaluation.types import (
     STATUS_ORDER,
@@ -21,7 +22,6 @@ from ..evaluation.types import (
     Status,
     TaskResult,
 )
-from . import formatting as fmt
 from .grouping import TextGroup, group_texts, informative, sentences
 from .sentences import fig, plan_fig, projection_phrase
 

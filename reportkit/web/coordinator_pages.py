@@ -158,7 +158,7 @@ def findings_context(intake: Intake, plan: Plan) -> dict[str, Any]:
     """The findings of each unit's newest return, units with errors first."""
     with intake.ledger() as ledger:
         latest = ledger.latest(plan)
-    units = []
+    units: list[dict[str, Any]] = []
     for r in latest:
         shown = [f for f in r.findings if f.severity.value != "info"]
         units.append({"name": plan.unit_name(r.unit or ""), "state": r.state, "state_label": state_label(r.state),

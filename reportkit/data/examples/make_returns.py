@@ -52,6 +52,13 @@ PROBLEMS = (
 Values = dict[tuple[str, int], object]
 
 
+def _number(value: object) -> float:
+    """A generated figure (the tables hold numbers and the odd "—")."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
 def _rand(*parts: object) -> float:
     """A deterministic number in [0, 1) from its parts."""
     digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
@@ -193,7 +200,7 @@ def _fix_total(by_unit: dict[str, Values], units: tuple[str, ...], row: Indicato
                total: float, year: int) -> None:
     """Make the units' ``year`` values add up to ``total`` exactly at the row's precision:
     the last unit takes the rounding remainder."""
-    others = sum(float(by_unit[u][(row.code, year)]) for u in units[:-1])  # type: ignore[arg-type]
+    others = sum(_number(by_unit[u][(row.code, year)]) for u in units[:-1])
     by_unit[units[-1]][(row.code, year)] = _round(total - others, row)
 
 
@@ -206,8 +213,8 @@ def _match_rate(plan: Plan, ind: Indicator, rate: float, by_unit: dict[str, Valu
     num, den = items
     year = plan.info.baseline_year
     k = compute(plan, ind, {num.code: 1.0, den.code: 1.0}) or 1.0
-    den_total = sum(float(by_unit[u][(den.code, year)]) for u in den.reporters)  # type: ignore[arg-type]
-    num_now = sum(float(by_unit[u][(num.code, year)]) for u in num.reporters)  # type: ignore[arg-type]
+    den_total = sum(_number(by_unit[u][(den.code, year)]) for u in den.reporters)
+    num_now = sum(_number(by_unit[u][(num.code, year)]) for u in num.reporters)
     wanted = _round(rate * den_total / k, num)
     if not num_now or not wanted:
         return
@@ -221,7 +228,7 @@ def _match_rate(plan: Plan, ind: Indicator, rate: float, by_unit: dict[str, Valu
         for u in set(num.reporters) & set(den.reporters):
             for (code, y), v in list(by_unit[u].items()):
                 if code == num.code:
-                    by_unit[u][(code, y)] = min(v, by_unit[u][(den.code, y)])  # type: ignore[type-var]
+                    by_unit[u][(code, y)] = min(_number(v), _number(by_unit[u][(den.code, y)]))
 
 
 def _fill_gaps(plan: Plan, unit: str, values: Values) -> None:
@@ -241,7 +248,8 @@ def apply_scenario(plan: Plan, unit: str, values: Values, sc: Scenario) -> dict[
     notes: dict[str, str] = {}
     items = plan.items_for(unit)
     countable = [it.code for it in items if it.unit.strip() not in {"人", "万人"}]  # not population
-    first_item = (countable or [it.code for it in items] or [None])[0]
+    codes = countable or [it.code for it in items]
+    first_item = codes[0] if codes else None
     if unit in (sc.explained, sc.unexplained) and first_item and len(years) >= 2:
         y = years[1] if unit == sc.explained else years[-1]
         values[(first_item, y)] = float(round(float(values[(first_item, y)]) * 1.6))  # type: ignore[arg-type]
@@ -264,8 +272,8 @@ def _break_rule(plan: Plan, unit: str, values: Values) -> None:
     for rule in plan.rules:
         left, right = plan.item(rule.left), plan.item(rule.right)
         if left and right and (left.code, year) in values and (right.code, year) in values:
-            values[(left.code, year)], values[(right.code, year)] = values[(right.code, year)] + 12, \
-                values[(left.code, year)]  # type: ignore[operator]
+            values[(left.code, year)], values[(right.code, year)] = _number(values[(right.code, year)]) + 12, \
+                values[(left.code, year)]
             return
 
 

@@ -24,7 +24,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an encrypted 
 class SourceError(Exception):
     """The source cannot be read at all: ``code`` is the finding code, ``params`` its fields."""
 
-    def __init__(self, code: str, **params: object):
+    def __init__(self, code: str, **params: Any):
         super().__init__(code)
         self.code = code
         self.params = params

@@ -1,14 +1,20 @@
-"""Number and date formatting for Chinese reports.
+"""Numbers and dates as reportkit writes them, in every output: the Word report, the Excel
+summary (its number formats agree, see :func:`excel_format`), the terminal and the texts inside
+the JSON.
 
-Every function returns text and never ``None``: a missing value is ``—``.
+Rounding is 四舍五入 (half up) on the decimal value, as Chinese statistics publish figures and as
+Excel displays a cell: 98.25 → 98.3 and 0.125 → 0.13, where Python's ``f"{98.25:.1f}"`` rounds the
+binary float to even (98.2). Every function returns text and never ``None``: a missing value is ``—``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
-from ..definitions.model import Indicator, Kind
+from .definitions.model import Indicator, Kind
 
 NONE_TEXT = "—"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -19,14 +25,30 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def rounded(value: float, decimals: int) -> Decimal:
+    """``value`` rounded half up to ``decimals`` places, on the 15 significant digits Excel keeps
+    of a number (so a cell and this text always agree)."""
+    exact = Decimal(format(float(value), ".15g"))
+    return exact.quantize(Decimal(1).scaleb(-max(int(decimals), 0)), rounding=ROUND_HALF_UP)
+
+
 def number(value: float | None, decimals: int = 2) -> str:
-    """``18.6``, ``1200``, ``—``; rounded to ``decimals`` with trailing zeros kept."""
-    if value is None:
+    """``18.6``, ``1200``, ``—``; rounded half up to ``decimals`` with trailing zeros kept."""
+    if value is None or not math.isfinite(value):
         return NONE_TEXT
-    text = f"{value:.{max(decimals, 0)}f}"
-    if text in {"-0", "-0.0", "-0.00", "-0.000", "-0.0000"}:
-        text = text[1:]
-    return text
+    q = rounded(value, decimals)
+    return f"{abs(q) if q.is_zero() else q:f}"  # never "-0.0"
+
+
+def round_half_up(value: float | None, decimals: int) -> float | None:
+    """The number :func:`number` writes, as a float (for JSON): ``round_half_up(98.25, 1) == 98.3``."""
+    return None if value is None or not math.isfinite(value) else float(rounded(value, decimals))
+
+
+def excel_format(decimals: int) -> str:
+    """The Excel number format that displays a value as :func:`number` writes it: ``0.00``."""
+    d = max(int(decimals), 0)
+    return "0." + "0" * d if d else "0"
 
 
 def trimmed(value: float | None, decimals: int = 1) -> str:
@@ -113,12 +135,13 @@ def datetime_text(value: str | dt.datetime | None) -> str:
     """An ISO timestamp as ``2024年1月15日 09:30``; unparseable text is returned as is."""
     if not value:
         return NONE_TEXT
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return f"{date_text(value)} {value:%H:%M}"
+    if isinstance(value, dt.datetime):
+        return f"{date_text(value)} {value:%H:%M}"
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{date_text(moment)} {moment:%H:%M}"
 
 
 CHINESE_NUMERALS = "零一二三四五六七八九十"
