@@ -174,6 +174,7 @@ def test_a_return_of_another_period_is_kept_in_the_units_history_never_current(t
         refused = results[1].record
         assert (refused.unit, refused.unit_name, refused.period, refused.superseded_by) == ("D01", "鄂城区", None, None)
         assert [f.code for f in refused.findings] == ["form.other-period"]
+        assert refused.other_period and not refused.current
         history = ledger.history("D01")
         assert [(Path(h.source_path).name, h.state) for h in history] == [
             ("鄂城区-2022.xlsx", "accepted"), ("鄂城区.xlsx", "accepted"), ("鄂城区-2022（又发了一次）.xlsx", "rejected")]

@@ -158,6 +158,11 @@ def test_a_return_of_the_wrong_round_is_a_finding_and_not_used(built: Path):
         # the first round's own accepted return of the unit is still the one that round used
         q1 = {r.unit: r for r in ledger.accepted_in(plan, "2020-一季度")}
         assert q1["network"].path.endswith("网络交易监管科-2020年一季度填报表.xlsx")
+        # in the unit's history, refused and never the version in use
+        assert [(h.file_name, h.current) for h in ledger.history("network")][-1] == (wrong[0].file_name, False)
+    shown = CliRunner().invoke(main, ["history", "network", "-p", str(built)], env={"COLUMNS": "200"})
+    row = next(line for line in shown.output.splitlines() if wrong[0].file_name in line)
+    assert "其他期次，不用" in row and "现用版本" not in row
 
 
 def test_history_per_unit_across_rounds(built: Path):

@@ -199,7 +199,8 @@ def _print_history(history: UnitHistory) -> None:
     for col in ("序号", "接收时间", "文件", "期别", "审核状态", "错误", "警告", "用于汇总", "文件指纹"):
         table.add_column(col, overflow="fold")
     for i, r in enumerate(records, start=1):
-        current = "现用版本" if r.current else f"已被 {r.superseded_by[:8] if r.superseded_by else ''} 替换"
+        current = ("现用版本" if r.current else "其他期次，不用" if r.other_period
+                   else f"已被 {r.superseded_by[:8] if r.superseded_by else ''} 替换")
         table.add_row(str(i), _when(r.received_at), r.file_name, period_round_label(r.period) if r.period else "—",
                       styled(r.state_label, STATE_STYLE.get(r.state)), str(r.errors), str(r.warnings),
                       current, r.sha256[:8])

@@ -77,7 +77,14 @@ class SubmissionRecord:
 
     @property
     def current(self) -> bool:
-        return self.superseded_by is None
+        """The newest return of its unit and period (a refused form of another period is in
+        no period: never current)."""
+        return self.superseded_by is None and not self.other_period
+
+    @property
+    def other_period(self) -> bool:
+        """A refused form of another period of the plan: in its unit's history, in no period."""
+        return self.unit is not None and self.period is None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -116,11 +116,13 @@ class HistoryRow:
     warnings: int
     current: bool
     sha256: str
+    other_period: bool = False  # a refused form of another period: in no period
 
 
 def history_rows(records: list[SubmissionRecord]) -> list[HistoryRow]:
     """A unit's submissions, newest first."""
-    rows = [HistoryRow(i, when(r.received_at), r.state_label, r.state, r.errors, r.warnings, r.current, r.sha256)
+    rows = [HistoryRow(i, when(r.received_at), r.state_label, r.state, r.errors, r.warnings, r.current, r.sha256,
+                       r.other_period)
             for i, r in enumerate(records, 1)]
     return rows[::-1]
 
