@@ -77,14 +77,15 @@ class _Book:
         ws = self.wb.add_worksheet(name)
         ws.write(0, 0, clean_text(title), self.fmt["title"])
         values = [[_clean(get(row)) for _, get, _ in columns] for row in rows]
+        text_widths = [[display_width(v) if isinstance(v, str) else 0 for v in line] for line in values]
         widths = [display_width(h) + 2 for h, _, _ in columns]
-        for line in values:
-            for c, value in enumerate(line):
-                if isinstance(value, str):
-                    widths[c] = max(widths[c], min(display_width(value) + 2, WRAP_AT))  # longer text wraps
+        for line in text_widths:
+            for c, w in enumerate(line):
+                if w:
+                    widths[c] = max(widths[c], min(w + 2, WRAP_AT))  # longer text wraps
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
-        self._data_rows(ws, columns, rows, values, widths, status_col)
+        self._data_rows(ws, columns, rows, values, text_widths, widths, status_col)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(2, 1)
@@ -96,7 +97,8 @@ class _Book:
         return ws
 
     def _data_rows(self, ws: Worksheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
-                   values: list[list[Any]], widths: list[int], status_col: str | None) -> None:
+                   values: list[list[Any]], text_widths: list[list[int]], widths: list[int],
+                   status_col: str | None) -> None:
         if not values:
             return
         out = SheetRows(ws, 2, len(columns))
@@ -106,10 +108,9 @@ class _Book:
         numbers = [c for c, (_, _, key) in enumerate(columns) if key == "num"]  # in the row's own decimals
         percents = [c for c, (_, _, key) in enumerate(columns) if key == "pct"]
         wrap = [max(w - 1, 1) for w in widths]
-        for row, line in zip(rows, values, strict=True):
+        for row, line, line_widths in zip(rows, values, text_widths, strict=True):
             # Row heights are not recomputed by every reader for wrapped text: set them.
-            lines = max((-(-display_width(v) // wrap[c]) for c, v in enumerate(line) if isinstance(v, str) and v),
-                        default=1)
+            lines = max((-(-w // wrap[c]) for c, w in enumerate(line_widths) if w > wrap[c]), default=1)
             formats = [f if f is not None else self.status.get(v, self.fmt["text"]) for f, v in zip(fixed, line, strict=True)]
             for c in numbers:
                 formats[c] = self.number_format(row.get("decimals", DEFAULT_DECIMALS))

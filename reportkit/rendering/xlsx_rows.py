@@ -66,6 +66,8 @@ class SheetRows:
         self.next_row = first_row
         self.columns = [xl_col_to_name(c) for c in range(columns)]
         self.file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        self._styles: dict[int, int] = {}  # id(Format) -> xf index
+        self._strings: dict[str, str] = {}  # cell text -> the cell's XML after its style (names repeat)
 
     @staticmethod
     def claim(*formats: Format) -> None:
@@ -74,22 +76,29 @@ class SheetRows:
 
     def add(self, values: Sequence[Any], formats: Sequence[Format], height: float | None = None) -> None:
         """One row: numbers (not bools) as numbers, anything else as its text; ``height`` in points."""
-        r = self.next_row + 1
         self.next_row += 1
-        parts = [f'<row r="{r}"']
+        r = self.next_row
+        head = f'<row r="{r}">'
         if height is not None:
             pixels = int(height * 4.0 / 3.0 + 0.5)
             if pixels != DEFAULT_ROW_PIXELS:
-                parts.append(f' ht="{pixels * 0.75:.16g}" customHeight="1"')
-        parts.append(">")
+                head = f'<row r="{r}" ht="{pixels * 0.75:.16g}" customHeight="1">'
+        parts = [head]
+        styles, strings = self._styles, self._strings
         for col, value, fmt in zip(self.columns, values, formats, strict=True):
-            style = fmt._get_xf_index()
+            style = styles.get(id(fmt))
+            if style is None:
+                style = styles[id(fmt)] = fmt._get_xf_index()
             if isinstance(value, int | float) and not isinstance(value, bool):
                 parts.append(f'<c r="{col}{r}" s="{style}"><v>{_number(value)}</v></c>')
-            else:
-                text, preserve = _text(str(value))
+                continue
+            value = str(value)
+            cell = strings.get(value)
+            if cell is None:
+                text, preserve = _text(value)
                 space = ' xml:space="preserve"' if preserve else ""
-                parts.append(f'<c r="{col}{r}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                cell = strings[value] = f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+            parts.append(f'<c r="{col}{r}" s="{style}{cell}')
         parts.append("</row>")
         self.file.write("".join(parts))
 
