@@ -193,7 +193,8 @@ def report(n_units: int, runs: dict[str, dict]) -> None:
     print(f"  read+check ÷ bare calamine read    {ratio(runs, 'read-check', 'calamine-read', 'cpu')}")
     if "phases" in runs:
         p = runs["phases"]
-        print(f"phases of a first build, serial in one process, CPU s (imports {p['imports']:.2f}, "
+        print(f"phases of a first build, serial in one process, wall s with timers around the phase functions "
+              f"(imports {p['imports']:.2f}, "
               f"build {p['build']:.2f}):")
         for name, secs in p["phases"].items():
             print(f"  {name:<32}{secs:>7.2f}")

@@ -8,7 +8,8 @@
 * ``dry-run``: ``build(dry_run=True)``: read, check and evaluate, nothing written.
 * ``read-check``: ``validate_paths`` over the returns (reading and checking only).
 * ``phases``: a first build (into a copy of the project without its ledger and outputs),
-  serial and in one process, with a timer around each phase function: CPU time per phase.
+  serial and in one process, with a timer around each phase function: wall time per phase
+  (exclusive of the phases nested in it).
 
 Prints one JSON line: ``seconds`` (inside the process, imports included), ``maxrss_mb``
 (``ru_maxrss`` of this process) and ``children_maxrss_mb`` (the largest child it waited for:

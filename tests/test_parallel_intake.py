@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from bench_build import setup as bench_setup
-from fixtures.returns.builders import DISTRICTS, build_plan, fill, generate
+from fixtures.returns.builders import DISTRICTS, GOOD_VALUES, build_plan, fill, generate
 
 from reportkit.checks.run import validate_many, validate_paths, validate_return
 from reportkit.findings import Severity
@@ -120,8 +120,6 @@ def test_validate_paths_uses_every_file_once_in_folder_order(returns: list[Path]
 def test_returns_just_collected_are_what_reading_them_back_gives(tmp_path: Path) -> None:
     """A first build takes the returns it has just recorded from memory: exactly what a later
     build reads back from the ledger (values as stored, finding values as text)."""
-    from fixtures.returns.builders import GOOD_VALUES
-
     forms = tmp_path / "forms"
     files = [fill(generate(PLAN, "D01", forms), tmp_path / "D01.xlsx"),
              fill(generate(PLAN, "D02", forms), tmp_path / "D02.xlsx",
@@ -141,8 +139,6 @@ def test_returns_just_collected_are_what_reading_them_back_gives(tmp_path: Path)
 def test_loading_many_returns_at_once_gives_what_loading_each_does(tmp_path: Path) -> None:
     """A re-build loads every current return with one query per table: the same returns as
     one at a time (values, notes, tasks, narrative, findings with their values)."""
-    from fixtures.returns.builders import GOOD_VALUES
-
     from reportkit.ledger import codec
 
     forms = tmp_path / "forms"
@@ -159,3 +155,29 @@ def test_loading_many_returns_at_once_gives_what_loading_each_does(tmp_path: Pat
     assert len(at_once) == 3 and all(r.observations for r in at_once) and any(r.findings for r in at_once)
     assert any(r.notes for r in at_once) and any(r.tasks for r in at_once)
     assert at_once == one_by_one
+
+
+def test_a_batch_reports_each_record_as_it_is_after_the_batch(tmp_path: Path) -> None:
+    """A return superseded by a later one of the same batch (or by one of the batch when it was
+    already in the ledger) is reported superseded; the others as they were found."""
+    from reportkit.ledger.collecting import collect_returns
+
+    forms = tmp_path / "forms"
+    for sub in ("old", "a", "b", "new"):
+        (tmp_path / sub).mkdir()
+    old_d1 = fill(generate(PLAN, "D01", forms), tmp_path / "old" / "D01.xlsx", {**GOOD_VALUES, ("A01", 2023): 13.1})
+    first_d2 = fill(generate(PLAN, "D02", forms), tmp_path / "a" / "D02.xlsx")
+    second_d2 = fill(generate(PLAN, "D02", forms), tmp_path / "b" / "D02.xlsx", {**GOOD_VALUES, ("A01", 2023): 13.2})
+    new_d1 = fill(generate(PLAN, "D01", forms), tmp_path / "new" / "D01.xlsx")
+    d3 = fill(generate(PLAN, "D03", forms), tmp_path / "D03.xlsx")
+    for i, p in enumerate((old_d1, first_d2, second_d2, new_d1, d3)):
+        os.utime(p, (1_700_000_000 + i * 60, 1_700_000_000 + i * 60))
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        ledger.collect(PLAN, old_d1)
+        done = collect_returns(ledger, PLAN, [old_d1, first_d2, second_d2, new_d1, d3])
+        fresh = {r.sha256: ledger.find(r.sha256) for r in done.results}
+    by_file = {Path(r.path).parent.name + "/" + Path(r.path).name: r for r in done.results}
+    assert by_file["old/D01.xlsx"].outcome.value == "already"
+    assert by_file["old/D01.xlsx"].record.superseded_by == by_file["new/D01.xlsx"].sha256
+    assert by_file["a/D02.xlsx"].record.superseded_by == by_file["b/D02.xlsx"].sha256
+    assert all(r.record == fresh[r.sha256] for r in done.results)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -226,9 +227,15 @@ class Ledger:
         """The same results with their records as they are now (a later file of the same
         batch may have superseded an earlier one; when the batch recorded nothing, they are)."""
         results = list(results)
-        if all(r.outcome is Outcome.ALREADY for r in results):
-            return results
-        return [replace(r, record=self.find(r.sha256) or r.record) for r in results]
+
+        def key(r: CollectResult) -> tuple[str | None, str | None, str | None]:
+            return r.record.plan_id, r.record.unit, r.record.period
+
+        # Recording a return changes only the records of its own unit, plan and period (the
+        # one it supersedes): the others are as they were found.
+        recorded = Counter(key(r) for r in results if r.outcome is not Outcome.ALREADY and r.record.unit)
+        return [replace(r, record=self.find(r.sha256) or r.record)
+                if recorded[key(r)] > (0 if r.outcome is Outcome.ALREADY else 1) else r for r in results]
 
     def _record(self, src: Path, data: bytes | None, result: ReturnData, received: str, checked_with: str
                 ) -> CollectResult:
