@@ -322,10 +322,23 @@ def test_fonts_and_language_are_chinese_not_left_from_the_library_template(ezhou
 
 
 def test_document_properties_come_from_the_plan(ezhou: Built):
-    core = ezhou.document.core_properties
-    assert core.title == "鄂州市市场监管“十四五”规划中期评估报告"
-    assert core.author == "鄂州市市场监督管理局" and core.last_modified_by == "鄂州市市场监督管理局"
-    assert core.created.replace(tzinfo=None) == NOW and core.subject == "鄂州市市场监管“十四五”规划"
+    from lxml import etree
+
+    from reportkit.rendering.docprops import CORE_PROPERTIES_NS
+
+    with zipfile.ZipFile(ezhou.path) as z:  # read by namespace, not through a prefix table
+        root = etree.fromstring(z.read("docProps/core.xml"))
+    spaces = {"cp": CORE_PROPERTIES_NS, "dc": "http://purl.org/dc/elements/1.1/",
+              "dcterms": "http://purl.org/dc/terms/"}
+
+    def texts(path: str) -> list[str | None]:
+        return [e.text for e in root.findall(path, spaces)]
+
+    assert texts("dc:title") == ["鄂州市市场监管“十四五”规划中期评估报告"]
+    assert texts("dc:creator") == ["鄂州市市场监督管理局"] == texts("cp:lastModifiedBy")
+    assert texts("dc:subject") == ["鄂州市市场监管“十四五”规划"]
+    assert texts("dcterms:created") == [NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    assert len(root) == len({e.tag for e in root})  # each property once
 
 
 def test_the_progress_chart_fits_a_page_with_many_indicators(province: Built):
@@ -377,3 +390,31 @@ def test_a_rejected_newest_return_falls_back_to_the_older_accepted_one(tmp_path:
     book = load_workbook(io.BytesIO((next((root / "outputs").glob("*汇总表.xlsx"))).read_bytes()))
     rows = {r[0].value: [c.value for c in r] for r in book["报送情况"].iter_rows()}
     assert rows["鄂城区"][-2:] == ["鄂城区（重报）.xlsx", "鄂城区-2023年中期评估填报表.xlsx"]
+
+
+def test_document_properties_stay_in_their_namespace_when_cp_is_rebound(monkeypatch):
+    """docxcompose rebinds python-docx's "cp" prefix to the custom-properties namespace when it is
+    imported; the report's core properties must still be written once, in the core namespace."""
+    import io
+    import zipfile as zf
+    from datetime import datetime
+
+    import docx
+    from docx.oxml import ns
+    from lxml import etree
+
+    from reportkit.rendering.docprops import CORE_PROPERTIES_NS, CoreProperties
+
+    custom = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    monkeypatch.setitem(ns.nsmap, "cp", custom)
+    document = docx.Document()
+    CoreProperties("报告", "某局", datetime(2024, 1, 2, 3, 4, 5), "规划", "中期评估").apply(document)
+    assert ns.nsmap["cp"] == custom  # left as it was found
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zf.ZipFile(buffer) as z:
+        root = etree.fromstring(z.read("docProps/core.xml"))
+    assert root.findall(f"{{{custom}}}*") == []
+    for name, text in (("lastModifiedBy", "某局"), ("keywords", "中期评估"), ("revision", "1")):
+        found = root.findall(f"{{{CORE_PROPERTIES_NS}}}{name}")
+        assert [e.text for e in found] == [text]
