@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import gettext
 import importlib
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import click
 
-from .textwidth import display_width
+from .textwidth import break_lines, display_width
 
 OPTIONS_METAVAR = "[选项]"
 SUBCOMMAND_METAVAR = "命令 [参数]..."
@@ -120,6 +121,23 @@ class ChineseFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
+    def write_text(self, text: str) -> None:
+        """click's help paragraphs, wrapped as Chinese wraps (click breaks only at spaces, so a
+        Chinese paragraph ran past the terminal's width) and joined without the space click puts
+        between two lines of Chinese. A paragraph after a ``\\b`` line is kept as written."""
+        indent = " " * self.current_indent
+        blocks: list[str] = []
+        for paragraph in re.split(r"\n[ \t]*\n", text.expandtabs().strip("\n")):
+            lines = paragraph.splitlines()
+            if lines and lines[0].strip() == "\b":
+                blocks.append("\n".join(indent + line for line in lines[1:]))
+                continue
+            own = " " * (len(lines[0]) - len(lines[0].lstrip())) if lines else ""
+            flowed = _join(line.strip() for line in lines)
+            width = max(self.width - self.current_indent - len(own), 11)
+            blocks.append("\n".join(indent + own + line for line in break_lines(flowed, width)))
+        self.write("\n\n".join(blocks) + "\n")
+
     def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         """click's option list, aligned by display width (a Chinese metavar such as 目录 takes 4 columns)."""
         rows = list(rows)
@@ -134,11 +152,28 @@ class ChineseFormatter(click.HelpFormatter):
                 self.write(" " * (first_col - display_width(term)))
             else:
                 self.write("\n" + indent + " " * first_col)
-            lines = click.formatting.wrap_text(text, max(self.width - first_col - 2, 10),
-                                               preserve_paragraphs=True).splitlines() or [""]
+            text = _CHINESE_GAP.sub("", _join(text.split("\n")))  # click's short help joins lines with a space
+            lines = break_lines(text, max(self.width - self.current_indent - first_col, 10)) or [""]
             self.write(lines[0] + "\n")
             for more in lines[1:]:
                 self.write(f"{indent}{' ' * first_col}{more}\n")
+
+
+_CHINESE_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
+def _join(lines: Iterable[str]) -> str:
+    """Lines of one paragraph as one: a space between them only where both sides are not Chinese."""
+    out = ""
+    for line in lines:
+        if out and line and not (_wide(out[-1]) or _wide(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+def _wide(ch: str) -> bool:
+    return display_width(ch) == 2
 
 
 class ChineseContext(click.Context):

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from reportkit import __version__
 from reportkit.cli import main
+from reportkit.textwidth import display_width
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -133,3 +134,11 @@ def test_click_is_english_again_outside_the_command():
     result = CliRunner().invoke(other, ["--nope"])
     assert "Error: No such option '--nope'." in result.output
     assert click.core._ is gettext.gettext
+
+
+@pytest.mark.parametrize("path", [(), *COMMANDS], ids=["reportkit", *(" ".join(c) for c in COMMANDS)])
+def test_help_fits_80_columns(path):
+    """click wraps help only at spaces; Chinese paragraphs and option texts are broken between characters."""
+    out = CliRunner().invoke(main, [*path, "--help"], terminal_width=80).output
+    assert max(display_width(line) for line in out.splitlines()) <= 80
+    assert not re.search(r"[。，；：] [\u4e00-\u9fff]", out)  # no space where click joined two Chinese lines

@@ -94,7 +94,7 @@ def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: P
       《规划名称》中期评估报告.docx   Word 报告（可在 Word/WPS 中编辑）
       《规划名称》汇总表.xlsx         Excel 汇总表
       validation/审核结果.xlsx        审核问题清单
-      manifest.json                   输入文件及其哈希、版本、生成时间、未纳入汇总的文件
+      manifest.json                   输入文件的哈希、版本、生成时间、未汇总的文件
 
     先把 inputs/returns/ 中新的填报表审核并登记到报送台账（.reportkit/，原件按内容存档），
     再按每个单位最新的无错误填报表汇总；同一文件不会重复登记。收到时间取自

@@ -11,12 +11,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from ..definitions.model import Plan
 from ..definitions.rounds import period_round_label
 from ..findings import Severity
 from ..ledger import (
     CollectResult,
-    Ledger,
     Outcome,
     StatusReport,
     SubmissionRecord,
@@ -24,7 +22,6 @@ from ..ledger import (
     project_status,
     unit_history,
 )
-from ..project import Project
 from ._common import (
     console,
     err_console,
@@ -43,12 +40,6 @@ OUTCOME_STYLE = {Outcome.NEW: "green", Outcome.SUPERSEDED: "cyan", Outcome.ALREA
 STATE_STYLE = {"accepted": "green", "accepted-with-explanations": "green", "has-warnings": "yellow",
                "has-errors": "red", "rejected": "red"}
 MAX_FINDINGS_SHOWN = 5
-
-
-def load_project_plan(project: Project) -> Plan:
-    from ..definitions.loader import load_plan
-
-    return load_plan(project.plan_path)
 
 
 # collect ---------------------------------------------------------------------------------
@@ -236,11 +227,9 @@ def export_cmd(path: Path, everything: bool, project_dir: Path | None) -> None:
       reportkit export outputs/台账数据.xlsx
       reportkit export 全部报送.csv --all
     """
-    project = get_project(project_dir)
-    project.check_output(path, "导出文件")
-    plan = load_project_plan(project)
-    with Ledger.for_project(project) as ledger:
-        rows = ledger.export(path, plan, everything=everything)
+    from ..ledger.export import export_project
+
+    rows = export_project(get_project(project_dir), path, everything=everything)
     console.print(f"已导出 {rows} 条数值到 {path}。")
 
 

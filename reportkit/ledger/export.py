@@ -21,11 +21,24 @@ from ..textwidth import display_width
 from .records import state_has_errors, state_label
 
 if TYPE_CHECKING:
+    from ..project import Project
     from .ledger import Ledger
 
 HEADERS = ("单位编码", "单位名称", "指标编码", "指标名称", "年份", "数值", "原始填写", "来源文件", "接收时间")
 EXTRA_HEADERS = ("审核状态", "是否现用")
 WIDTH_SAMPLE = 2000  # rows measured for column widths
+
+
+def export_project(project: Project, path: Path, *, everything: bool = False) -> int:
+    """``reportkit export``: the project's ledger values (each unit's return used for the summary, or
+    ``everything``) written to ``path`` (.csv or .xlsx) with the project's plan; the number of values."""
+    from ..definitions.loader import load_plan
+    from .ledger import Ledger
+
+    project.check_output(path, "导出文件")
+    plan = load_plan(project.plan_path)
+    with Ledger.for_project(project) as ledger:
+        return export_values(ledger, path, plan, everything=everything)
 
 
 def export_values(ledger: Ledger, path: Path, plan: Plan | None, *, everything: bool = False) -> int:
