@@ -53,14 +53,15 @@ def observation(unit: str, code: str, year: int, value: float | None, raw: str =
     """An observation whose unit, code and cell texts are shared with every other return's (a
     national plan's returns hold millions of observations; they arrive unpickled from the
     reader processes or read from the ledger, each text a new copy otherwise)."""
-    return Observation(_shared(unit), _shared(code), year, value, raw, _shared(cell), no_data, prefilled)
+    return Observation(shared_text(unit), shared_text(code), year, value, raw, shared_text(cell), no_data, prefilled)
 
 
-def _shared(text: str) -> str:
+def shared_text(text: str) -> str:
+    """One copy of a text that recurs across returns (codes, units, cell addresses)."""
     return sys.intern(text) if type(text) is str else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowNote:
     """The 数据来源 and 说明 cells of one indicator/item row."""
 
@@ -70,8 +71,15 @@ class RowNote:
     explanation: str = ""
     cell: str = ""  # A1 of the 说明 cell
 
+    def __reduce__(self) -> tuple[Any, ...]:  # unpickled from a reader process: codes shared
+        return (_row_note, (self.unit, self.code, self.data_source, self.explanation, self.cell))
 
-@dataclass(frozen=True)
+
+def _row_note(unit: str, code: str, data_source: str, explanation: str, cell: str) -> RowNote:
+    return RowNote(shared_text(unit), shared_text(code), data_source, explanation, shared_text(cell))
+
+
+@dataclass(frozen=True, slots=True)
 class TaskReport:
     unit: str
     task_code: str
@@ -80,6 +88,16 @@ class TaskReport:
     problems: str = ""  # 存在问题
     next_steps: str = ""  # 下一步打算
     row: int = 0
+
+    def __reduce__(self) -> tuple[Any, ...]:  # unpickled from a reader process: codes shared
+        return (_task_report, (self.unit, self.task_code, self.progress, self.status, self.problems,
+                               self.next_steps, self.row))
+
+
+def _task_report(unit: str, task_code: str, progress: str, status: str, problems: str, next_steps: str,
+                 row: int) -> TaskReport:
+    return TaskReport(shared_text(unit), shared_text(task_code), progress, shared_text(status), problems,
+                      next_steps, row)
 
 
 @dataclass(frozen=True)
@@ -146,16 +164,21 @@ class ReturnData:
             "meta": None if self.meta is None else asdict(self.meta),
         }
         if values:
-            d.update(observations=[{f: getattr(o, f) for f in _OBSERVATION_FIELDS} for o in self.observations],
-                     notes={code: dict(vars(n)) for code, n in self.notes.items()},
-                     tasks=[dict(vars(t)) for t in self.tasks],
+            d.update(observations=[_plain(o) for o in self.observations],
+                     notes={code: _plain(n) for code, n in self.notes.items()},
+                     tasks=[_plain(t) for t in self.tasks],
                      narrative=dict(vars(self.narrative)))
         d.update(findings=[f.to_dict() for f in self.findings], received_at=self.received_at,
                  superseded_by=self.superseded_by, state=self.state)
         return d
 
 
-_OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
+def _plain(x: Observation | RowNote | TaskReport) -> dict[str, Any]:
+    """A slotted record as a dict of its fields (``vars`` needs a ``__dict__``)."""
+    return {name: getattr(x, name) for name in _FIELDS[type(x)]}
+
+
+_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (Observation, RowNote, TaskReport)}
 
 STATE_LABELS = {
     "accepted": "通过",

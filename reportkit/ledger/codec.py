@@ -13,7 +13,16 @@ from dataclasses import replace
 from typing import Any
 
 from ..findings import Finding, Location, Severity
-from ..intake.types import Narrative, Observation, ReturnData, ReturnMeta, RowNote, TaskReport, observation
+from ..intake.types import (
+    Narrative,
+    Observation,
+    ReturnData,
+    ReturnMeta,
+    RowNote,
+    TaskReport,
+    observation,
+    shared_text,
+)
 
 _FINDING_COLUMNS = ("code", "severity", "message", "hint", "value", "explained", "explanation",
                     "file", "sheet", "cell", "unit", "indicator", "year")
@@ -127,8 +136,10 @@ def load_returns(conn: sqlite3.Connection, subs: list[sqlite3.Row]) -> list[Retu
                 meta=_meta(sub),
                 observations=[observation(u, c, y, v, raw, cell, bool(nd), bool(pf))
                               for u, c, y, v, raw, cell, nd, pf in observations.get(sid, ())],
-                notes={k: RowNote(*rest) for k, *rest in notes.get(sid, ())},
-                tasks=[TaskReport(*r) for r in tasks.get(sid, ())],
+                notes={shared_text(k): RowNote(shared_text(u), shared_text(c), src, text, shared_text(cell))
+                       for k, u, c, src, text, cell in notes.get(sid, ())},
+                tasks=[TaskReport(shared_text(u), shared_text(c), progress, shared_text(status), problems, steps, row)
+                       for u, c, progress, status, problems, steps, row in tasks.get(sid, ())],
                 narrative=Narrative(*told[0]) if told else Narrative(),
                 findings=[_finding_of(r) for r in findings.get(sid, ())],
                 received_at=sub["received_at"],
