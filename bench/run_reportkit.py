@@ -126,7 +126,7 @@ def phases(project: Path) -> dict[str, Any]:
         (ledger.Ledger, "status", "ledger (status)"),
         (pipeline, "gather_from_ledger", "gather (other)"),
         (rbuild, "load_checked_plan", "plan"),
-        (rbuild, "evaluate", "evaluate"),
+        (pipeline, "evaluate", "evaluate"),
         (rbuild, "build_context", "report context"),
         (context, "build_context", "report context"),
         (charts, "status_chart", "render charts"),
