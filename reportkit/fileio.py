@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from itertools import islice
 from pathlib import Path
 
 # Most file systems cap a name at 255 bytes; names we make stay well below, leaving room for
@@ -234,6 +235,23 @@ def write_bytes(target: Path, data: bytes, *, shared: bool = True) -> Path:
             os.fsync(fh.fileno())
 
     return write_via_temp(target, put, shared=shared)
+
+
+def json_writer(make: Callable[[], object], **options: object) -> Callable[[Path], None]:
+    """A :data:`Content` writing ``json.dumps(make(), **options)`` as UTF-8, byte for byte,
+    without holding the whole text: the value is built when the file is written and encoded
+    to the synced file piece by piece (a national plan's validation results are hundreds of MB
+    as one string)."""
+
+    def put(tmp: Path) -> None:
+        pieces = json.JSONEncoder(**options).iterencode(make())  # type: ignore[arg-type]
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            while chunk := "".join(islice(pieces, 4096)):
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    return put
 
 
 def sha256_file(path: Path) -> str:

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
-from ..fileio import write_via_temp
+from ..fileio import json_writer, write_via_temp
 from ..intake.types import STATE_LABELS, ReturnData
 from ..sheettext import new_xlsx
 from .feedback import feedback_name, status_label, write_feedback
@@ -40,8 +39,7 @@ def write_outputs(run: ValidationRun, out_dir: Path) -> ValidationOutputs:
     summary = out_dir / SUMMARY_NAME
     write_via_temp(summary, lambda tmp: write_summary(run, tmp))
     json_path = out_dir / JSON_NAME
-    write_via_temp(json_path, lambda tmp: tmp.write_text(
-        json.dumps(run.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"))
+    write_via_temp(json_path, json_writer(run.to_dict, ensure_ascii=False, indent=2, default=str))
     outputs = ValidationOutputs(summary, json_path)
     used: set[str] = set()
     clean: set[str] = set()

@@ -21,7 +21,15 @@ from ..definitions.check import require_clean_plan
 from ..definitions.model import Plan
 from ..evaluation import Evaluation
 from ..evaluation.supervision import Supervision, supervise
-from ..fileio import Content, finish_pending, remove_stale_temps, replace_as_set, safe_file_name, sha256_file
+from ..fileio import (
+    Content,
+    finish_pending,
+    json_writer,
+    remove_stale_temps,
+    replace_as_set,
+    safe_file_name,
+    sha256_file,
+)
 from ..findings import Severity, count_by_severity
 from ..intake.types import ReturnData
 from ..ledger import Ledger
@@ -168,8 +176,8 @@ def report_appendix(appendix: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
-                   progress: Progress | None) -> dict[Path, bytes]:
-    """Every output, rendered in memory (nothing written yet)."""
+                   progress: Progress | None) -> dict[Path, Content]:
+    """Every output, rendered in memory or as the function writing it (nothing written yet)."""
     assert result.evaluation is not None and result.template is not None
     step = stepper(progress, STAGE_RENDER, 5)
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
@@ -191,13 +199,14 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     docx = render_docx(result.template, ctx, CoreProperties(
         title=report["title"], author=report["author"], created=now, subject=result.plan.info.name,
         keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}"))
-    files = {out / report_name: docx}
+    files: dict[Path, Content] = {out / report_name: docx}
     step()
     files[out / summary_name] = summary_workbook(base)
     step()
     # The figures are in the summary workbook and the ledger; this file is the findings.
-    files[out / VALIDATION_DIR / JSON_NAME] = json.dumps(result.run.to_dict(values=False), ensure_ascii=False, indent=2,
-                                                         default=str).encode("utf-8")
+    # Built and encoded while it is written, once this function's report context is gone.
+    files[out / VALIDATION_DIR / JSON_NAME] = json_writer(lambda: result.run.to_dict(values=False),
+                                                          ensure_ascii=False, indent=2, default=str)
     names = [str(p.relative_to(out)) for p in files] + [f"{VALIDATION_DIR}/{SUMMARY_NAME}"]
     files[out / MANIFEST_FILE] = json.dumps(manifest(project, result, names, now), ensure_ascii=False,
                                             indent=2).encode("utf-8")
