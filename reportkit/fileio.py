@@ -225,16 +225,40 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_bytes(target: Path, data: bytes, *, shared: bool = True) -> Path:
-    """``data`` written to ``target`` through a synced temporary file."""
+def write_bytes(target: Path, data: bytes, *, shared: bool = True, sync: bool = True) -> Path:
+    """``data`` written to ``target`` through a synced temporary file (``sync=False``: not
+    synced; the caller does it, e.g. for many files at once with :func:`sync_files`)."""
 
     def put(tmp: Path) -> None:
         with tmp.open("wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
 
     return write_via_temp(target, put, shared=shared)
+
+
+def sync_files(paths: Sequence[Path]) -> None:
+    """Flush ``paths`` and then the folders holding them (each once) to disk: after this, the
+    files and their names survive a crash."""
+    for path in paths:
+        _fsync(path, os.O_RDONLY)
+    for folder in sorted({Path(p).parent for p in paths}):
+        _fsync(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+
+def _fsync(path: Path, flags: int) -> None:
+    try:
+        fd = os.open(path, flags)
+    except OSError:  # a folder cannot be opened on every system (Windows): its entries are synced with the file
+        if flags == os.O_RDONLY:
+            raise
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def json_writer(make: Callable[[], object], **options: object) -> Callable[[Path], None]:

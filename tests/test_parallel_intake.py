@@ -181,3 +181,89 @@ def test_a_batch_reports_each_record_as_it_is_after_the_batch(tmp_path: Path) ->
     assert by_file["old/D01.xlsx"].record.superseded_by == by_file["new/D01.xlsx"].sha256
     assert by_file["a/D02.xlsx"].record.superseded_by == by_file["b/D02.xlsx"].sha256
     assert all(r.record == fresh[r.sha256] for r in done.results)
+
+
+def _rows(db: Path) -> list[str]:
+    """Every row of the ledger, without the clock time each was collected at."""
+    import sqlite3
+
+    from test_ledger_support import dump
+
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE submissions SET collected_at = ''")
+    conn.close()
+    return dump(db)
+
+
+def test_a_batch_writes_the_ledger_one_collect_after_another_does(tmp_path: Path) -> None:
+    """One transaction for the batch, the same rows in the same order as one transaction per file
+    (the serial path: a custom validator), with a superseded return and a duplicate in the batch."""
+    forms = tmp_path / "forms"
+    old_d1 = fill(generate(PLAN, "D01", forms), tmp_path / "old-D01.xlsx", {**GOOD_VALUES, ("A01", 2023): 13.1})
+    files = [old_d1, *(fill(generate(PLAN, u, forms), tmp_path / f"{u}.xlsx") for u in DISTRICTS)]
+    again = tmp_path / "again.xlsx"
+    again.write_bytes(files[1].read_bytes())
+    files.append(again)
+    for i, p in enumerate(files):
+        os.utime(p, (1_700_000_000 + i * 60, 1_700_000_000 + i * 60))
+    got = {}
+    for name, validate in (("one-by-one", validate_return), ("batch", None)):
+        with Ledger(tmp_path / name / "ledger.db", tmp_path / name / "originals") as ledger:
+            results = ledger.collect_many(PLAN, files, validate=validate)
+            got[name] = [(Path(r.path).name, r.outcome.value, r.replaced, r.record.state, r.record.superseded_by)
+                         for r in results]
+            originals = sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name / "originals").rglob("*.xlsx"))
+        got[name].append(_rows(tmp_path / name / "ledger.db"))
+        got[name].append(originals)
+    assert got["batch"] == got["one-by-one"]
+    assert [r[1] for r in got["batch"][:-2]] == ["new", "superseded", "new", "new", "already"]
+
+
+CHILD_BATCH = """
+import os, sys
+from pathlib import Path
+from fixtures.returns.builders import build_plan
+from reportkit.ledger import CHECKPOINTS, Ledger
+
+point, nth, db, *files = sys.argv[1:]
+seen = []
+
+def stop():
+    seen.append(1)
+    if len(seen) == int(nth):
+        os._exit(70)
+
+CHECKPOINTS[point] = stop
+with Ledger(Path(db)) as ledger:
+    ledger.collect_many(build_plan(), [Path(f) for f in files], received_at="2024-01-05")
+print("committed")
+"""
+
+
+@pytest.mark.parametrize(("point", "nth"), [("originals-synced", 1), ("contents-written", 2), ("before-commit", 1)])
+def test_a_batch_killed_half_way_records_none_of_it_and_the_next_collect_all(tmp_path: Path, point: str,
+                                                                            nth: int) -> None:
+    import subprocess
+
+    from test_ledger_support import dump
+
+    forms = tmp_path / "forms"
+    first, *batch = (fill(generate(PLAN, u, forms), tmp_path / f"{u}.xlsx") for u in DISTRICTS)
+    db = tmp_path / "state" / "ledger.db"
+    with Ledger(db) as ledger:
+        assert ledger.collect(PLAN, first, received_at="2024-01-04").outcome.value == "new"
+    before = dump(db)
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)])}
+    proc = subprocess.run([sys.executable, "-c", CHILD_BATCH, point, str(nth), str(db), *map(str, batch)],
+                          env=env, cwd=tests.parent, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 70, proc.stderr
+    assert "committed" not in proc.stdout
+    assert dump(db) == before  # none of the batch: no submission, value or finding
+    with Ledger(db) as ledger:
+        again = ledger.collect_many(PLAN, [first, *batch], received_at="2024-01-05")
+        assert [r.outcome.value for r in again] == ["already", "new", "new"]
+        assert [r.unit for r in ledger.latest(PLAN)] == list(DISTRICTS)
+        for src, res in zip(batch, again[1:], strict=True):
+            assert Path(res.record.original).read_bytes() == src.read_bytes()

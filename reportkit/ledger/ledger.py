@@ -1,7 +1,8 @@
 """The submission ledger: every return received, kept, with its findings and values.
 
 One SQLite file (``.reportkit/ledger.db``) plus the originals stored by content hash.
-Collecting one file is one transaction; the stored copy is written before the commit.
+Collecting one file is one transaction, a batch of files (``collect_many``) one transaction for
+the whole batch; the stored copies are synced to disk before the commit.
 A newer return of a unit for the same plan and period supersedes the older one for the
 figures; the older one stays, with its findings, in the unit's history.
 """
@@ -12,7 +13,7 @@ import datetime as dt
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from .. import __version__
 from ..definitions.dates import DateError, parse_datetime
 from ..definitions.model import Plan
 from ..errors import LedgerError, UsageError
-from ..fileio import remove_stale_temps
+from ..fileio import remove_stale_temps, sync_files
 from ..findings import Severity
 from ..intake.reader import link_sha256
 from ..intake.types import ReturnData
@@ -145,11 +146,7 @@ class Ledger:
     def _enter(self, plan: Plan, src: Path, data: bytes | None, sha: str, result: ReturnData,
                received_at: dt.datetime | dt.date | str | None) -> CollectResult:
         """Record the validated ``result`` of the file whose content was ``data``."""
-        if result.sha256 and result.sha256 != sha:
-            raise LedgerError(f"文件 {src} 在登记过程中被修改，请待文件保存完毕后重新登记。")
-        result.sha256 = sha
-        given = None if received_at is None else normalize_received(received_at)
-        return self._record(src, data, result, given or normalize_received(_saved_at(src)), plan.fingerprint())
+        return self._record(src, data, result, _claim(src, sha, result, received_at), plan.fingerprint())
 
     def collect_many(self, plan: Plan, paths: Iterable[Path], *, received_at: Any = None,
                      validate: Validator | None = None,
@@ -183,8 +180,9 @@ class Ledger:
     def _collect_parallel(self, plan: Plan, ordered: list[Path], given: dict[Path, Any],
                           on_result: Callable[[CollectResult], None] | None) -> list[CollectResult]:
         """:meth:`collect` of each file in ``ordered``, with the new files read and checked on
-        every core (:func:`~reportkit.checks.run.validate_many`) and recorded here, in order:
-        the same outcomes as one :meth:`collect` after another."""
+        every core (:func:`~reportkit.checks.run.validate_many`) and recorded here, in order,
+        as one batch: the same rows, outcomes and superseding as one :meth:`collect` after
+        another (see :meth:`_record_batch`)."""
         from ..checks.run import validate_many
 
         shas = {p: _content(p)[1] for p in ordered}
@@ -198,19 +196,68 @@ class Ledger:
                     new.append(p)
         fresh = set(new)
         checked = validate_many(plan, new)
-        results = []
-        for p in ordered:
-            if p in fresh:
-                result = next(checked)
-                data, sha = _content(p)
-                if sha != shas[p]:
-                    raise LedgerError(f"文件 {p} 在登记过程中被修改，请待文件保存完毕后重新登记。")
-                res = self._enter(plan, p, data, sha, result, given[p])
-            else:  # in the ledger before this batch, or the same content as a file just recorded
-                res = CollectResult(str(p), shas[p], Outcome.ALREADY, known[shas[p]] or self._require(shas[p]))
+        steps: list[tuple[Path, str, _Pending | None]] = []  # None: already in the ledger or the batch
+        try:
+            for p in ordered:
+                pending = None
+                if p in fresh:
+                    result = next(checked)
+                    data, sha = _content(p)
+                    if sha != shas[p]:
+                        raise LedgerError(f"文件 {p} 在登记过程中被修改，请待文件保存完毕后重新登记。")
+                    pending = self._prepare(p, data, sha, result, given[p])
+                steps.append((p, shas[p], pending))
+        finally:
+            # Whatever was ready is recorded, also when a later file stopped the batch with an
+            # error (as one collect after another kept the files before it). A killed process
+            # runs no ``finally``: its batch is not recorded at all.
+            results = self._record_batch(steps, known, plan.fingerprint())
             if on_result is not None:
-                on_result(res)
-            results.append(res)
+                for res in results:
+                    on_result(res)
+        return results
+
+    def _prepare(self, src: Path, data: bytes | None, sha: str, result: ReturnData,
+                 received_at: dt.datetime | dt.date | str | None) -> _Pending:
+        """What :meth:`_enter` records, with the original written (not yet synced)."""
+        received = _claim(src, sha, result, received_at)
+        original = None if data is None else self.store.put(sha, src.name, data, sync=False)
+        return _Pending(src, len(data or b""), result, received, original)
+
+    def _record_batch(self, steps: list[tuple[Path, str, _Pending | None]],
+                      known: dict[str, SubmissionRecord | None], checked_with: str) -> list[CollectResult]:
+        """Record the files of a batch in one transaction, in order; ``known``: the records of
+        the others, found before the batch. The originals are made durable together first (each
+        file, then each folder once), so every row committed names a synced copy; a kill at any
+        moment leaves the ledger as before the batch or with all of it, and the next collect
+        records what was lost. Each result holds its record as one collect after another would
+        have reported it (read inside the transaction, right after its file)."""
+        if all(b is None for _, _, b in steps):  # nothing new: nothing to write
+            return [CollectResult(str(src), sha, Outcome.ALREADY, known.get(sha) or self._require(sha))
+                    for src, sha, _ in steps]
+        sync_files([b.original for _, _, b in steps if b is not None and b.original is not None])
+        _checkpoint("originals-synced")
+        results, entered = [], []
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for src, sha, b in steps:
+                if b is None or self._submission_row(sha) is not None:  # (or collected meanwhile elsewhere)
+                    record = known.get(sha) if b is None else None
+                    results.append(CollectResult(str(src), sha, Outcome.ALREADY, record or self._require(sha)))
+                    continue
+                sid = self._insert_submission(src, b.size, b.result, b.received, checked_with)
+                codec.insert_contents(self.conn, sid, b.result)
+                _checkpoint("contents-written")
+                outcome, replaced = self._supersede(sid, b.result)
+                results.append(CollectResult(str(src), sha, outcome, self._require(sha), replaced))
+                entered.append(b.result)
+            _checkpoint("before-commit")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self._entered.update((r.sha256, r) for r in entered)
         return results
 
     def collect_dir(self, plan: Plan, directory: Path, *,
@@ -482,6 +529,27 @@ def _saved_at(src: Path) -> dt.datetime:
         return min(now, dt.datetime.fromtimestamp(src.stat().st_mtime))
     except (OSError, ValueError, OverflowError):
         return now
+
+
+def _claim(src: Path, sha: str, result: ReturnData, received_at: dt.datetime | dt.date | str | None) -> str:
+    """Give ``result`` the hash of the content being recorded (refusing a file changed since it
+    was read) and return its receipt time: ``received_at``, else when the file was saved."""
+    if result.sha256 and result.sha256 != sha:
+        raise LedgerError(f"文件 {src} 在登记过程中被修改，请待文件保存完毕后重新登记。")
+    result.sha256 = sha
+    given = None if received_at is None else normalize_received(received_at)
+    return given or normalize_received(_saved_at(src))
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A file of a batch, checked and its original stored, waiting for the batch's transaction."""
+
+    src: Path
+    size: int
+    result: ReturnData
+    received: str
+    original: Path | None
 
 
 def _save_order(path: Path) -> tuple[float, str]:

@@ -38,9 +38,12 @@ class OriginalStore:
             return None
         return next((p for p in sorted(folder.glob(f"{sha256}.*")) if not p.name.endswith(".tmp")), None)
 
-    def put(self, sha256: str, file_name: str, data: bytes) -> Path:
-        """Store ``data`` unless a complete copy is already there; return its path."""
+    def put(self, sha256: str, file_name: str, data: bytes, *, sync: bool = True) -> Path:
+        """Store ``data`` unless a complete copy is already there; return its path.
+
+        ``sync=False``: not yet flushed to disk; the caller syncs it (:func:`~reportkit.fileio.sync_files`)
+        before it commits a row naming it (a batch syncs all its originals at once)."""
         target = self.path_for(sha256, file_name)
         if target.exists() and target.stat().st_size == len(data):
             return target
-        return write_bytes(target, data)
+        return write_bytes(target, data, sync=sync)
