@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fixtures import plans
+
+from reportkit.definitions.model import Plan
 
 
 @pytest.fixture
@@ -18,3 +21,10 @@ def terminal_80() -> Iterator[None]:
     _common.console.width = 80
     yield
     _common.console._width = pinned
+
+
+@pytest.fixture
+def small_plan() -> Plan:
+    """The shared small test plan (``tests/fixtures/plans.py``). Tests that need another shape
+    derive it there with named changes: ``plans.small_plan(units=plans.only(plans.UNITS, "D01"))``."""
+    return plans.small_plan()

@@ -6,47 +6,44 @@ Baseline year 2020, target year 2025, cut-off 2023-12-31: 时间进度 = 3/5 = 6
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from fixtures.plans import INDICATORS, ITEMS, UNITS, changed, only, small_plan
 from openpyxl import load_workbook
 
 from reportkit.checks.run import validate_return
-from reportkit.definitions.model import Aggregation, DataItem, Indicator, Kind, Plan, PlanInfo, Unit
+from reportkit.definitions.model import Aggregation, Kind, Plan
 from reportkit.definitions.notation import parse_plan_value as v
 from reportkit.evaluation import Status, evaluate
 from reportkit.forms import layout as L
 from reportkit.forms.writer import write_form
 from reportkit.intake.types import ReturnData
 
-DISTRICTS = ("A", "B")
+DISTRICTS = ("D01", "D02")
 
 
 def build_plan() -> Plan:
-    info = PlanInfo(id="baseline-test", name="测试规划", baseline_year=2020, target_year=2025,
-                    cutoff=dt.date(2023, 12, 31))
-    indicators = (
-        Indicator("K1", "市场主体数量", "万户", baseline=v("10"), target=v("20"), kind=Kind.LEVEL,
-                  reporters=DISTRICTS, aggregation=Aggregation.SUM),
-        Indicator("K2", "食品抽检合格率", "%", baseline=v("98"), target=v("≥99"), kind=Kind.RATE,
-                  formula="I1 / I2 * 100", aggregation=Aggregation.FORMULA),
-    )
-    items = (DataItem("I1", "合格批次", "批次", integer=True, reporters=DISTRICTS),
-             DataItem("I2", "抽检批次", "批次", integer=True, reporters=DISTRICTS))
-    return Plan(info, indicators, items, (Unit("A", "甲区"), Unit("B", "乙区")))
+    """The shared small plan cut down to two districts and two indicators: A01 becomes a summed
+    level (10 → 20) so its target is shared out by baseline, A02 (a rate recomputed from the
+    summed items) gets baseline 98; both are reported by the two districts only."""
+    indicators = changed(only(INDICATORS, "A01", "A02"), "A01", baseline=v("10"), target=v("20"),
+                         kind=Kind.LEVEL, aggregation=Aggregation.SUM, reporters=DISTRICTS, lead_unit=None)
+    indicators = changed(indicators, "A02", baseline=v("98"), lead_unit=None)
+    items = changed(changed(ITEMS, "I01", reporters=DISTRICTS), "I02", reporters=DISTRICTS)
+    return small_plan(indicators=indicators, items=items, units=only(UNITS, *DISTRICTS), tasks=())
 
 
 PLAN = build_plan()
 VALUES: dict[str, dict[tuple[str, int], float]] = {
-    # K1: A 4 + B 6 = the city's 2020 baseline 10
-    "A": {("K1", 2020): 4, ("K1", 2021): 5, ("K1", 2022): 6, ("K1", 2023): 7,
-          ("I1", 2020): 980, ("I2", 2020): 1000, ("I1", 2021): 985, ("I2", 2021): 1000,
-          ("I1", 2022): 592, ("I2", 2022): 600, ("I1", 2023): 594, ("I2", 2023): 600},
-    "B": {("K1", 2020): 6, ("K1", 2021): 6.5, ("K1", 2022): 7.2, ("K1", 2023): 8,
-          ("I1", 2020): 1940, ("I2", 2020): 2000, ("I1", 2021): 1950, ("I2", 2021): 2000,
-          ("I1", 2022): 1955, ("I2", 2022): 2000, ("I1", 2023): 1960, ("I2", 2023): 2000},
+    # A01: D01 4 + D02 6 = the city's 2020 baseline 10
+    "D01": {("A01", 2020): 4, ("A01", 2021): 5, ("A01", 2022): 6, ("A01", 2023): 7,
+            ("I01", 2020): 980, ("I02", 2020): 1000, ("I01", 2021): 985, ("I02", 2021): 1000,
+            ("I01", 2022): 592, ("I02", 2022): 600, ("I01", 2023): 594, ("I02", 2023): 600},
+    "D02": {("A01", 2020): 6, ("A01", 2021): 6.5, ("A01", 2022): 7.2, ("A01", 2023): 8,
+            ("I01", 2020): 1940, ("I02", 2020): 2000, ("I01", 2021): 1950, ("I02", 2021): 2000,
+            ("I01", 2022): 1955, ("I02", 2022): 2000, ("I01", 2023): 1960, ("I02", 2023): 2000},
 }
 
 
@@ -75,19 +72,19 @@ def test_each_district_judged_from_its_own_baseline_and_share(tmp_path: Path) ->
     assert k1.progress == pytest.approx(50.0) and k1.status is Status.LAGGING
 
     # Summed count: the target is shared out by the unit's share of the baseline (unit_target).
-    # A: share 4/10 = 40% → target 20 × 40% = 8; (7 − 4) / (8 − 4) = 75% → 快于预期 (+15 points).
-    # B: share 6/10 = 60% → target 20 × 60% = 12; (8 − 6) / (12 − 6) = 33.3% → 滞后 (−26.7 points).
+    # D01: share 4/10 = 40% → target 20 × 40% = 8; (7 − 4) / (8 − 4) = 75% → 快于预期 (+15 points).
+    # D02: share 6/10 = 60% → target 20 × 60% = 12; (8 − 6) / (12 − 6) = 33.3% → 滞后 (−26.7 points).
     a, b = k1.units
-    assert (a.unit, a.baseline, a.target) == ("A", 4, pytest.approx(8.0))
+    assert (a.unit, a.baseline, a.target) == ("D01", 4, pytest.approx(8.0))
     assert a.progress == pytest.approx(75.0) and a.status is Status.AHEAD
     assert "目标按基期占比40%分解" in a.reason
-    assert (b.unit, b.baseline, b.target) == ("B", 6, pytest.approx(12.0))
+    assert (b.unit, b.baseline, b.target) == ("D02", 6, pytest.approx(12.0))
     assert b.progress == pytest.approx(100 / 3) and b.status is Status.LAGGING
     assert [y for y, _ in a.values] == [2021, 2022, 2023]  # the baseline is not a reported year
 
     # A rate: the plan target for every unit, from the unit's own 2020 rate.
-    # A: 980/1000 = 98% → 594/600 = 99% meets ≥99 → 提前实现.
-    # B: 1940/2000 = 97% → 1960/2000 = 98%; (98 − 97) / (99 − 97) = 50% → 滞后.
+    # D01: 980/1000 = 98% → 594/600 = 99% meets ≥99 → 提前实现.
+    # D02: 1940/2000 = 97% → 1960/2000 = 98%; (98 − 97) / (99 − 97) = 50% → 滞后.
     # City (recomputed from summed items, not averaged): 2554/2600 = 98.23%; (98.23 − 98)/(99 − 98) = 23%.
     ra, rb = k2.units
     assert ra.baseline == pytest.approx(98.0) and ra.status is Status.ACHIEVED
@@ -98,8 +95,8 @@ def test_each_district_judged_from_its_own_baseline_and_share(tmp_path: Path) ->
 
 
 def test_a_district_without_its_baseline_cannot_be_judged(tmp_path: Path) -> None:
-    b_values = {k: val for k, val in VALUES["B"].items() if k[1] != 2020}
-    returns = [filled_return("A", VALUES["A"], tmp_path), filled_return("B", b_values, tmp_path)]
+    b_values = {k: val for k, val in VALUES["D02"].items() if k[1] != 2020}
+    returns = [filled_return("D01", VALUES["D01"], tmp_path), filled_return("D02", b_values, tmp_path)]
     assert [f.code for f in returns[1].findings] == ["value.baseline-missing"]
     assert returns[1].state == "accepted"
     k1, k2 = evaluate(PLAN, returns).indicators

@@ -54,7 +54,7 @@ def _child(mode: str, db: Path, src: Path, marker: Path) -> subprocess.Popen[str
 def _ledger_with_one_return(tmp_path: Path) -> Path:
     db = tmp_path / "state" / "ledger.db"
     with Ledger(db) as led:
-        res = led.collect(PLAN, write_return(tmp_path / "甲区.xlsx", "d1", "甲区", GOOD_D1),
+        res = led.collect(PLAN, write_return(tmp_path / "鄂城区.xlsx", "D01", "鄂城区", GOOD_D1),
                           received_at="2024-01-10T09:00:00", validate=mini_validate)
         assert res.outcome is Outcome.NEW
     return db
@@ -64,17 +64,17 @@ def _assert_untouched_and_recoverable(tmp_path: Path, db: Path, before: list[str
     assert dump(db) == before  # exactly as before that file: no submission, value or finding
     with Ledger(db) as led:
         assert [u.reported for u in led.status(PLAN).units] == [True, False, False]
-        assert [r.unit for r in led.latest_accepted(PLAN)] == ["d1"]
+        assert [r.unit for r in led.latest_accepted(PLAN)] == ["D01"]
         again = led.collect(PLAN, src, received_at="2024-01-12T09:00:00", validate=mini_validate)
         assert again.outcome is Outcome.NEW  # not "already": the killed collect left no row
-        assert [r.unit for r in led.latest_accepted(PLAN)] == ["d1", "d2"]
+        assert [r.unit for r in led.latest_accepted(PLAN)] == ["D01", "D02"]
         assert Path(again.record.original).read_bytes() == src.read_bytes()
 
 
 def test_collect_exiting_before_commit_leaves_ledger_as_before(tmp_path: Path) -> None:
     db = _ledger_with_one_return(tmp_path)
     before = dump(db)
-    src = write_return(tmp_path / "乙区.xlsx", "d2", "乙区", GOOD_D2)
+    src = write_return(tmp_path / "华容区.xlsx", "D02", "华容区", GOOD_D2)
 
     proc = _child("exit", db, src, tmp_path / "marker")
     out, err = proc.communicate(timeout=60)
@@ -86,7 +86,7 @@ def test_collect_exiting_before_commit_leaves_ledger_as_before(tmp_path: Path) -
 def test_collect_killed_while_writing_values_leaves_ledger_as_before(tmp_path: Path) -> None:
     db = _ledger_with_one_return(tmp_path)
     before = dump(db)
-    src = write_return(tmp_path / "乙区.xlsx", "d2", "乙区", GOOD_D2)
+    src = write_return(tmp_path / "华容区.xlsx", "D02", "华容区", GOOD_D2)
     marker = tmp_path / "marker"
 
     proc = _child("hang", db, src, marker)

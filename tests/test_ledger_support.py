@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from fixtures.plans import DISTRICTS, INDICATORS, ITEMS, TASKS, UNITS, changed, only, small_plan, with_info
 
-from reportkit.definitions.model import DataItem, Indicator, Plan, PlanInfo, Task, Unit
+from reportkit.definitions.model import Plan
 from reportkit.findings import Location, Severity, make, register
 from reportkit.intake.types import Narrative, Observation, ReturnData, ReturnMeta, RowNote, TaskReport
 from reportkit.ledger import plan_period
@@ -29,38 +30,16 @@ BIG_VALUE = register("ledger-test.big-value", Severity.WARNING, "数值偏大",
                      "{code} {year}年的值 {value} 超过 100，请核实。", "如属实，请在说明栏写明原因。")
 
 DEADLINE = dt.date(2024, 1, 20)
-PLAN_YAML = """\
-plan:
-  id: test-plan
-  name: 测试规划
-  baseline_year: 2020
-  target_year: 2025
-  cutoff: "2023-12-31"
-  evaluation_kind: 中期评估
-  deadline: "2024-01-20"
-indicators:
-  - code: A01
-    name: 市场主体数量
-    unit: 万户
-    baseline: "10"
-    target: "20"
-    reporters: d1, d2, d3
-units:
-  - {code: d1, name: 甲区, type: 区县}
-  - {code: d2, name: 乙区, type: 区县}
-  - {code: d3, name: 丙区, type: 区县}
-"""
-
-
 def make_plan() -> Plan:
-    """The same plan as :data:`PLAN_YAML`, built directly."""
-    units = (Unit("d1", "甲区"), Unit("d2", "乙区"), Unit("d3", "丙区"))
-    return Plan(
-        info=PlanInfo(id="test-plan", name="测试规划", cutoff=dt.date(2023, 12, 31), deadline=DEADLINE),
-        indicators=(Indicator("A01", "市场主体数量", unit="万户", reporters=("d1", "d2", "d3")),),
-        items=(DataItem("I01", "抽检批次", reporters=("d1", "d2")),),
-        units=units,
-        tasks=(Task("T1", "（一）优化营商环境", "建立市场准入体系", reporters=("d1", "d2", "d3")),),
+    """The shared small plan (:mod:`fixtures.plans`) cut to what the ledger tests report: the
+    three districts, A01, I01 (reported by D01 and D02 only) and T01, with a deadline."""
+    return small_plan(
+        info=with_info(deadline=DEADLINE),
+        indicators=changed(only(INDICATORS, "A01"), "A01", lead_unit=None),
+        items=changed(only(ITEMS, "I01"), "I01", reporters=("D01", "D02")),
+        units=only(UNITS, *DISTRICTS),
+        tasks=changed(only(TASKS, "T01"), "T01", lead_unit=None),
+        rules=(),  # R01 compares I01 with I02, which this plan leaves out
     )
 
 
@@ -75,7 +54,7 @@ def write_return(path: Path, unit: str, unit_name: str, values: dict[tuple[str, 
     for (code, year), value in values.items():
         data.append([code, year, value, explanations.get(code, "")])
     tasks = wb.create_sheet("tasks")
-    tasks.append(["T1", progress, "按进度推进"])
+    tasks.append(["T01", progress, "按进度推进"])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

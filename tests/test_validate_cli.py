@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fixtures.returns.builders import GOOD_VALUES, address, build_plan, fill, generate
+from fixtures.returns.builders import GOOD_VALUES, address, fill, generate
 from openpyxl import load_workbook
 
 from reportkit.checks.feedback import FEEDBACK_SHEET
@@ -22,8 +22,8 @@ from reportkit.definitions.writer import write_plan_workbook
 from reportkit.forms import layout as L
 
 
-def make_project(root: Path) -> Plan:
-    write_plan_workbook(build_plan(), root / "inputs" / "plan.xlsx")
+def make_project(root: Path, plan: Plan) -> Plan:
+    write_plan_workbook(plan, root / "inputs" / "plan.xlsx")
     (root / "inputs" / "returns").mkdir(parents=True)
     return load_plan(root / "inputs" / "plan.xlsx")
 
@@ -38,8 +38,8 @@ def hashes(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, Plan]:
-    return tmp_path, make_project(tmp_path)
+def project(tmp_path: Path, small_plan: Plan) -> tuple[Path, Plan]:
+    return tmp_path, make_project(tmp_path, small_plan)
 
 
 def test_exit_0_when_only_explained_warnings(project: tuple[Path, Plan]) -> None:
