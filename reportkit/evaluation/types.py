@@ -144,7 +144,7 @@ class BaselineOrigin:
                 "coverage": self.coverage}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a number came from: reporting units, years and source file names."""
 
@@ -171,7 +171,7 @@ class Provenance:
         return {"units": list(self.units), "years": list(self.years), "files": list(self.files)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RollUp:
     """One indicator or item, one year, at plan level."""
 
@@ -262,7 +262,7 @@ class Explanation:
                 "text": self.text, "data_source": self.data_source, "years": list(self.years)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitIndicatorResult:
     """The same numbers as :class:`IndicatorResult` for one reporting unit."""
 
