@@ -245,10 +245,7 @@ class Ledger:
                     record = known.get(sha) if b is None else None
                     results.append(CollectResult(str(src), sha, Outcome.ALREADY, record or self._require(sha)))
                     continue
-                sid = self._insert_submission(src, b.size, b.result, b.received, checked_with)
-                codec.insert_contents(self.conn, sid, b.result)
-                _checkpoint("contents-written")
-                outcome, replaced = self._supersede(sid, b.result)
+                outcome, replaced = self._insert(src, b.size, b.result, b.received, checked_with)
                 results.append(CollectResult(str(src), sha, outcome, self._require(sha), replaced))
                 entered.append(b.result)
             _checkpoint("before-commit")
@@ -294,10 +291,7 @@ class Ledger:
                 return CollectResult(str(src), sha, Outcome.ALREADY, self._require(sha))
             if data is not None:
                 self.store.put(sha, src.name, data)
-            sid = self._insert_submission(src, len(data or b""), result, received, checked_with)
-            codec.insert_contents(self.conn, sid, result)
-            _checkpoint("contents-written")
-            outcome, replaced = self._supersede(sid, result)
+            outcome, replaced = self._insert(src, len(data or b""), result, received, checked_with)
             _checkpoint("before-commit")
             self.conn.execute("COMMIT")
         except BaseException:
@@ -306,6 +300,14 @@ class Ledger:
             raise
         self._entered[sha] = result
         return CollectResult(str(src), sha, outcome, self._require(sha), replaced)
+
+    def _insert(self, src: Path, size: int, result: ReturnData, received: str, checked_with: str
+                ) -> tuple[Outcome, tuple[str, ...]]:
+        """The rows of one return (inside the caller's transaction), superseding as it says."""
+        sid = self._insert_submission(src, size, result, received, checked_with)
+        codec.insert_contents(self.conn, sid, result)
+        _checkpoint("contents-written")
+        return self._supersede(sid, result)
 
     def _insert_submission(self, src: Path, size: int, result: ReturnData, received: str,
                            checked_with: str) -> int:
