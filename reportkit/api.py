@@ -83,6 +83,10 @@ def write_forms(project: ProjectLike, *, units: Sequence[str] | None = None, out
 
 def collect(project: ProjectLike, paths: Iterable[Path | str] | None = None, *,
             received_at: dt.datetime | dt.date | str | None = None,
-            on_result: Callable[[CollectResult], None] | None = None) -> CollectRun:
-    """Validate and record the returns under ``paths`` (default ``inputs/returns/``) in the ledger."""
-    return collect_project(as_project(project), paths, received_at=received_at, on_result=on_result)
+            on_result: Callable[[CollectResult], None] | None = None,
+            on_file: Callable[[Path], None] | None = None) -> CollectRun:
+    """Validate and record the returns under ``paths`` (default ``inputs/returns/``) in the ledger.
+    ``on_result`` gets each file's outcome once recorded; ``on_file`` each file as it has been
+    read and checked (for a progress display)."""
+    return collect_project(as_project(project), paths, received_at=received_at, on_result=on_result,
+                           on_file=on_file)

@@ -79,7 +79,7 @@ def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None, 
     files = collect_files([project.returns_dir]) if project.returns_dir.is_dir() else []
     step = stepper(progress, STAGE_READ, len(files))
     with (rehearsal(project) if rehearse else Ledger.for_project(project)) as ledger:
-        done = collect_returns(ledger, plan, files, on_result=lambda _r: step())
+        done = collect_returns(ledger, plan, files, on_file=lambda _p: step())
         results, revalidated = done.results, done.revalidated
         latest, included = ledger.current(plan)
         status = ledger.status(plan)

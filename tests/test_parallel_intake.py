@@ -267,3 +267,26 @@ def test_a_batch_killed_half_way_records_none_of_it_and_the_next_collect_all(tmp
         assert [r.unit for r in ledger.latest(PLAN)] == list(DISTRICTS)
         for src, res in zip(batch, again[1:], strict=True):
             assert Path(res.record.original).read_bytes() == src.read_bytes()
+
+
+def test_progress_follows_each_file_as_it_is_checked_not_the_batch_commit(returns: list[Path],
+                                                                           tmp_path: Path) -> None:
+    """A batch is recorded at its end; a progress display must still move file by file while
+    the files are read and checked. ``on_file`` comes per file, in receipt order, before
+    anything of the batch is in the ledger; ``on_result`` after it is."""
+    import sqlite3
+
+    db = tmp_path / "ledger.db"
+    events: list[tuple[str, str, int]] = []
+
+    def recorded() -> int:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT count(*) FROM submissions").fetchone()[0]
+
+    with Ledger(db) as ledger:
+        results = ledger.collect_many(PLAN, returns, received_at="2024-01-05",
+                                      on_file=lambda p: events.append(("file", Path(p).name, recorded())),
+                                      on_result=lambda r: events.append(("result", Path(r.path).name, recorded())))
+    names = [Path(r.path).name for r in results]
+    assert events[:len(names)] == [("file", n, 0) for n in names]
+    assert events[len(names):] == [("result", n, len(returns)) for n in names]

@@ -72,10 +72,10 @@ def collect_cmd(paths: tuple[Path, ...], received_at: str | None, project_dir: P
                   disable=as_json or not err_console.is_terminal) as progress:
         task = progress.add_task("", total=None)
 
-        def advance(result: CollectResult) -> None:
-            progress.update(task, advance=1, description=Path(result.path).name)
+        def advance(path: Path) -> None:
+            progress.update(task, advance=1, description=Path(path).name)
 
-        done = collect_project(project, paths, received_at=received_at, on_result=advance)
+        done = collect_project(project, paths, received_at=received_at, on_file=advance)
     if as_json:
         print_json(done.to_dict())
     else:

@@ -47,11 +47,13 @@ class CollectRun:
 def collect_returns(ledger: Ledger, plan: Plan, files: Iterable[Path], *,
                     received_at: dt.datetime | dt.date | str | None = None,
                     validate: Validator | None = None,
-                    on_result: Callable[[CollectResult], None] | None = None) -> CollectRun:
-    """Validate and record ``files`` (one transaction each, originals stored by content), then
-    re-check stored returns validated against an older version of the plan."""
+                    on_result: Callable[[CollectResult], None] | None = None,
+                    on_file: Callable[[Path], None] | None = None) -> CollectRun:
+    """Validate and record ``files`` (originals stored by content), then re-check stored returns
+    validated against an older version of the plan. ``on_result``/``on_file``: see
+    :meth:`Ledger.collect_many`."""
     results = ledger.collect_many(plan, list(files), received_at=received_at, validate=validate,
-                                  on_result=on_result)
+                                  on_result=on_result, on_file=on_file)
     # ``validate`` is for the files given here (the web intake narrows it to one unit); the
     # stored returns of every unit are checked again with the full validation.
     return CollectRun(ledger.refreshed(results), ledger.revalidate(plan))
@@ -59,11 +61,13 @@ def collect_returns(ledger: Ledger, plan: Plan, files: Iterable[Path], *,
 
 def collect_project(project: Project, paths: Iterable[Path | str] | None = None, *,
                     received_at: dt.datetime | dt.date | str | None = None,
-                    on_result: Callable[[CollectResult], None] | None = None) -> CollectRun:
+                    on_result: Callable[[CollectResult], None] | None = None,
+                    on_file: Callable[[Path], None] | None = None) -> CollectRun:
     """Collect the return files under ``paths`` (default ``inputs/returns/``) into the project's ledger."""
     plan = load_plan(project.plan_path)
     files = collect_files([project.returns_dir] if paths is None else paths)
     if not files:
         raise UsageError("没有找到要登记的填报表（.xlsx / .xls / .et 等）。")
     with Ledger.for_project(project) as ledger:
-        return collect_returns(ledger, plan, files, received_at=received_at, on_result=on_result)
+        return collect_returns(ledger, plan, files, received_at=received_at, on_result=on_result,
+                               on_file=on_file)

@@ -150,10 +150,15 @@ class Ledger:
 
     def collect_many(self, plan: Plan, paths: Iterable[Path], *, received_at: Any = None,
                      validate: Validator | None = None,
-                     on_result: Callable[[CollectResult], None] | None = None) -> list[CollectResult]:
+                     on_result: Callable[[CollectResult], None] | None = None,
+                     on_file: Callable[[Path], None] | None = None) -> list[CollectResult]:
         """Collect several files in order of receipt: ``received_at`` if given, else the time in
         the folder's 收件记录.csv, else when the file was saved. When two returns of one unit
-        get the same receipt time, the one saved later is the current one."""
+        get the same receipt time, the one saved later is the current one.
+
+        ``on_result`` gets each file's outcome once it is recorded (a batch is recorded at its
+        end); ``on_file`` is called as each file has been read and checked (or found already
+        recorded), in receipt order — what a progress display follows."""
         from .receipts import ReceiptLogs
 
         remove_stale_temps(self.store.root)  # copies a killed collect left half written
@@ -171,14 +176,17 @@ class Ledger:
             results = []
             for p in ordered:
                 res = self.collect(plan, p, received_at=given[p], validate=validate)
+                if on_file is not None:
+                    on_file(p)
                 if on_result is not None:
                     on_result(res)
                 results.append(res)
             return results
-        return self._collect_parallel(plan, ordered, given, on_result)
+        return self._collect_parallel(plan, ordered, given, on_result, on_file)
 
     def _collect_parallel(self, plan: Plan, ordered: list[Path], given: dict[Path, Any],
-                          on_result: Callable[[CollectResult], None] | None) -> list[CollectResult]:
+                          on_result: Callable[[CollectResult], None] | None,
+                          on_file: Callable[[Path], None] | None = None) -> list[CollectResult]:
         """:meth:`collect` of each file in ``ordered``, with the new files read and checked on
         every core (:func:`~reportkit.checks.run.validate_many`) and recorded here, in order,
         as one batch: the same rows, outcomes and superseding as one :meth:`collect` after
@@ -207,6 +215,8 @@ class Ledger:
                         raise LedgerError(f"文件 {p} 在登记过程中被修改，请待文件保存完毕后重新登记。")
                     pending = self._prepare(p, data, sha, result, given[p])
                 steps.append((p, shas[p], pending))
+                if on_file is not None:
+                    on_file(p)
         finally:
             # Whatever was ready is recorded, also when a later file stopped the batch with an
             # error (as one collect after another kept the files before it). A killed process
