@@ -29,6 +29,7 @@ from ..project import Project
 from . import codec, schema
 from .originals import OriginalStore, sha256_of
 from .records import REJECTED, CollectResult, Outcome, SubmissionRecord, state_has_errors
+from .schema import immediate
 
 if TYPE_CHECKING:
     from .status import StatusReport
@@ -248,8 +249,7 @@ class Ledger:
         sync_files([b.original for _, _, b in steps if b is not None and b.original is not None])
         _checkpoint("originals-synced")
         results, entered = [], []
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self.conn):
             for src, sha, b in steps:
                 if b is None or self._submission_row(sha) is not None:  # (or collected meanwhile elsewhere)
                     record = known.get(sha) if b is None else None
@@ -259,11 +259,6 @@ class Ledger:
                 results.append(CollectResult(str(src), sha, outcome, self._require(sha), replaced))
                 entered.append(b.result)
             _checkpoint("before-commit")
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
         self._entered.update((r.sha256, r) for r in entered)
         return results
 
@@ -294,20 +289,13 @@ class Ledger:
     def _record(self, src: Path, data: bytes | None, result: ReturnData, received: str, checked_with: str
                 ) -> CollectResult:
         sha = result.sha256
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self.conn):
             if self._submission_row(sha) is not None:  # collected meanwhile by another process
-                self.conn.execute("ROLLBACK")
-                return CollectResult(str(src), sha, Outcome.ALREADY, self._require(sha))
+                return CollectResult(str(src), sha, Outcome.ALREADY, self._require(sha))  # (nothing written)
             if data is not None:
                 self.store.put(sha, src.name, data)
             outcome, replaced = self._insert(src, len(data or b""), result, received, checked_with)
             _checkpoint("before-commit")
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
         self._entered[sha] = result
         return CollectResult(str(src), sha, outcome, self._require(sha), replaced)
 
@@ -355,18 +343,12 @@ class Ledger:
         for (row, original), fresh in zip(stored, checked, strict=True):
             result = _as_received(fresh, original, row)
             self._entered.pop(row["sha256"], None)
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.conn):
                 codec.delete_contents(self.conn, row["id"])
                 codec.insert_contents(self.conn, row["id"], result)
                 columns = _check_columns(result, fingerprint)
                 self.conn.execute(f"UPDATE submissions SET {', '.join(f'{k} = ?' for k in columns)} WHERE id = ?",
                                   (*columns.values(), row["id"]))
-                self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
             record = self._require(row["sha256"])
             done.append(record)
             if on_result is not None:

@@ -12,9 +12,10 @@ import datetime as dt
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+
+from .schema import immediate
 
 TOKEN_BYTES = 24  # 192 bits of randomness; the URL form is 32 characters
 
@@ -70,16 +71,8 @@ class LinkStore:
         with self._transaction():
             return self._revoke(unit)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+    def _transaction(self) -> AbstractContextManager[None]:
+        return immediate(self.conn)
 
     def resolve(self, token: str) -> str | None:
         """The unit whose active link carries ``token``, or None."""

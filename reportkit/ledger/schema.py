@@ -9,6 +9,8 @@ knows) is refused untouched, since this code cannot know what its tables mean.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import LedgerError
@@ -193,6 +195,21 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         )
     for target in range(version + 1, SCHEMA_VERSION + 1):
         _apply(conn, target, path)
+
+
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken at once (``BEGIN IMMEDIATE``: a second writer waits here,
+    not half-way): committed when the block ends, rolled back when anything leaves it early by
+    an exception (a kill leaves it uncommitted, which SQLite rolls back on the next open)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def _apply(conn: sqlite3.Connection, target: int, path: Path) -> None:
