@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .extent import MAX_COLS, MAX_ROWS
+from .legacy import XlsContainer, ods_positions, ods_tag
 
 # ODF "['file:///C:/a.xlsx'#$Sheet1.A1]" (a document IRI inside a reference), and DDE
 # "=cmd|' /C calc'!A0" / "=DDE(...)"
@@ -51,8 +52,6 @@ def ods_external(path: Path) -> ExternalLinks:
     IRI reference or DDE, sheets linked to another file (``table:table-source``), ranges linked
     to one (``table:cell-range-source``) and DDE links (``table:dde-source``)."""
     from defusedxml.ElementTree import iterparse
-
-    from .legacy import ods_positions, ods_tag
 
     out = ExternalLinks()
     formula, href = ods_tag("table", "formula"), ods_tag("xlink", "href")
@@ -117,26 +116,17 @@ class _Supbook:
     names: list[str] = field(default_factory=list)
 
 
-def xls_external(path: Path) -> ExternalLinks:
-    """External references in a BIFF8 workbook (``.xls``, WPS ``.et``)."""
+def xls_external(container: XlsContainer) -> ExternalLinks:
+    """External references in a BIFF8 workbook (``.xls``, WPS ``.et``), from the ``Workbook``
+    stream :func:`~reportkit.intake.legacy.xls_container` read."""
     out = ExternalLinks()
-    try:
-        stream = _workbook_stream(path)
-    except Exception as exc:  # noqa: BLE001 - olefile raises many kinds on a damaged container
-        out.unchecked = f"无法打开工作簿数据流：{type(exc).__name__}"
-        return out
-    if stream is None:
+    if container.problem:
+        out.unchecked = f"无法打开工作簿数据流：{container.problem}"
+    elif container.workbook is None:
         out.unchecked = "没有 Excel 97 及以后格式的工作簿数据流"
-        return out
-    _Parser(stream, out).run()
+    else:
+        _Parser(container.workbook, out).run()
     return out
-
-
-def _workbook_stream(path: Path) -> bytes | None:
-    import olefile
-
-    with olefile.OleFileIO(str(path)) as ole:
-        return ole.openstream("Workbook").read() if ole.exists("Workbook") else None
 
 
 class _Parser:

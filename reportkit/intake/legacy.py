@@ -13,6 +13,7 @@ from __future__ import annotations
 import struct
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,32 +47,49 @@ def xls_errors(path: Path) -> Errors:
     return out
 
 
-def xls_has_macros(path: Path) -> bool:
+@dataclass
+class XlsContainer:
+    """What the OLE container of an ``.xls``/``.et`` holds beyond calamine's values, read in one
+    opening: the user-defined properties, whether it carries macros, and the BIFF ``Workbook``
+    stream (for the external-reference scan)."""
+
+    properties: dict[str, str] = field(default_factory=dict)
+    macros: bool = False
+    workbook: bytes | None = None  # None: the container has no "Workbook" stream
+    problem: str = ""  # why the container or its Workbook stream could not be read ("" when it was)
+
+
+def xls_container(path: Path) -> XlsContainer:
     import olefile
 
+    out = XlsContainer()
     try:
-        with olefile.OleFileIO(str(path)) as ole:
-            return any(entry and entry[0] in ("_VBA_PROJECT_CUR", "Macros") for entry in ole.listdir(storages=True))
-    except Exception:  # noqa: BLE001
-        return False
+        ole = olefile.OleFileIO(str(path))
+    except Exception as exc:  # noqa: BLE001 - olefile raises many kinds on a damaged container
+        out.problem = type(exc).__name__
+        return out
+    with ole:
+        try:
+            out.macros = any(entry and entry[0] in ("_VBA_PROJECT_CUR", "Macros")
+                             for entry in ole.listdir(storages=True))
+        except Exception:  # noqa: BLE001 - a damaged directory: no macros seen
+            pass
+        try:  # the user-defined properties: second section of DocumentSummaryInformation
+            if ole.exists(SUMMARY_STREAM):
+                out.properties = _user_defined(ole.openstream(SUMMARY_STREAM).read())
+        except Exception:  # noqa: BLE001 - a damaged property set: no properties
+            pass
+        try:
+            if ole.exists("Workbook"):
+                out.workbook = ole.openstream("Workbook").read()
+        except Exception as exc:  # noqa: BLE001
+            out.problem = type(exc).__name__
+    return out
 
 
+SUMMARY_STREAM = "\x05DocumentSummaryInformation"
 _USER_DEFINED_FMTID = bytes.fromhex("05d5cdd59c2e1b10939708002b2cf9ae")
 VT_I2, VT_I4, VT_BOOL, VT_LPSTR, VT_LPWSTR = 2, 3, 11, 30, 31
-
-
-def xls_properties(path: Path) -> dict[str, str]:
-    """The user-defined properties (second section of ``\\x05DocumentSummaryInformation``)."""
-    import olefile
-
-    try:
-        with olefile.OleFileIO(str(path)) as ole:
-            if not ole.exists("\x05DocumentSummaryInformation"):
-                return {}
-            data = ole.openstream("\x05DocumentSummaryInformation").read()
-        return _user_defined(data)
-    except Exception:  # noqa: BLE001 - a damaged property set: no properties
-        return {}
 
 
 def _user_defined(data: bytes) -> dict[str, str]:

@@ -89,9 +89,10 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
             _percent_as_text(path, data)
     elif kind is FileKind.LEGACY:
         _put_errors(data, legacy.xls_errors(path))
-        data.doc_properties.update(legacy.xls_properties(path))
-        data.macros = legacy.xls_has_macros(path)
-        _put_links(data, external.xls_external(path), skip_formulas)
+        container = legacy.xls_container(path)
+        data.doc_properties.update(container.properties)
+        data.macros = container.macros
+        _put_links(data, external.xls_external(container), skip_formulas)
     elif kind is FileKind.ODS:
         _put_errors(data, legacy.ods_errors(path))
         data.doc_properties.update(legacy.ods_properties(path))
