@@ -497,3 +497,36 @@ def test_hostile_biff_streams_are_findings_never_tracebacks_or_hangs(filled: Pat
     assert unchecked and "0x18" in unchecked[0].message
     assert not any(f.code == "check.crashed" for r in run.returns for f in r.findings)
     assert run.returns[1].state == "accepted"  # the batch goes on
+
+
+def test_ods_linked_sheets_ranges_and_dde_links_are_found_in_the_same_pass_as_formulas(tmp_path: Path):
+    """A sheet linked to another file, a range linked to one and a DDE link (Calc writes its
+    source as <office:dde-source> in <table:dde-link>) are links even when no formula names
+    them; the formula pass over content.xml finds them too."""
+    import zipfile
+
+    from reportkit.intake.external import ods_external
+
+    content = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:xlink="http://www.w3.org/1999/xlink"
+ xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"><office:body><office:spreadsheet>
+<table:table table:name="指标数据">
+ <table:table-source xlink:href="file:///data/other.ods" table:table-name="Sheet1"/>
+ <table:table-row><table:table-cell table:formula="of:=['file:///data/b.ods'#$Sheet1.A1]"/>
+  <table:table-cell table:formula="of:=[.A1]+1"/></table:table-row>
+</table:table>
+<table:database-ranges/><table:cell-range-source xlink:href="file:///data/range.ods" table:name="R"/>
+<table:dde-links><table:dde-link><office:dde-source office:dde-application="soffice"
+ office:dde-topic="/data/dde.ods" office:dde-item="A1"/></table:dde-link></table:dde-links>
+</office:spreadsheet></office:body></office:document-content>"""
+    path = tmp_path / "linked.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    out = ods_external(path)
+    assert out.unchecked == ""
+    assert out.formulas == {("指标数据", 0, 0): "=['file:///data/b.ods'#$Sheet1.A1]"}
+    assert out.sources == {"file:///data/other.ods", "file:///data/range.ods", "file:///data/b.ods",
+                           "soffice|/data/dde.ods"}
+    assert out.dde

@@ -20,6 +20,7 @@ import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .extent import MAX_COLS, MAX_ROWS
 from .legacy import XlsContainer, ods_positions, ods_tag
@@ -51,30 +52,28 @@ def ods_external(path: Path) -> ExternalLinks:
     """External references in an OpenDocument spreadsheet's ``content.xml``: formulas with an
     IRI reference or DDE, sheets linked to another file (``table:table-source``), ranges linked
     to one (``table:cell-range-source``) and DDE links (``table:dde-source``)."""
-    from defusedxml.ElementTree import iterparse
-
     out = ExternalLinks()
     formula, href = ods_tag("table", "formula"), ods_tag("xlink", "href")
     sources = {ods_tag("table", "table-source"), ods_tag("table", "cell-range-source")}
-    dde = ods_tag("table", "dde-source")
+    # A DDE link's source: <office:dde-source> inside <table:dde-link> (what Calc writes).
+    dde = {ods_tag("office", "dde-source"), ods_tag("table", "dde-source")}
+
+    def linked(el: Any) -> None:  # a linked sheet or range, or a DDE link, wherever it stands
+        if el.tag in sources and el.get(href):
+            out.sources.add(el.get(href, ""))
+        elif el.tag in dde:
+            out.sources.add("|".join(filter(None, (el.get(ods_tag("office", "dde-application")),
+                                                   el.get(ods_tag("office", "dde-topic"))))) or "DDE")
+            out.dde = True
+
     try:
-        for sheet, r, c, cell in ods_positions(path, lambda cell: formula in cell.attrib):
+        for sheet, r, c, cell in ods_positions(path, lambda cell: formula in cell.attrib, on_start=linked):
             text = cell.get(formula, "")
             text = text.split(":", 1)[1] if text[:4].lower() in ("of:=", "oooc") else text
             if ODF_EXTERNAL_REFERENCE.search(text):
                 out.formulas[(sheet, r, c)] = text
                 out.sources.update(_IRI.findall(text) or ["DDE"])
                 out.dde = out.dde or bool(_DDE.search(text))
-        import zipfile
-
-        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
-            for _event, el in iterparse(fh, events=("start",)):
-                if el.tag in sources and el.get(href):
-                    out.sources.add(el.get(href, ""))
-                elif el.tag == dde:
-                    out.sources.add("|".join(filter(None, (el.get(ods_tag("office", "dde-application")),
-                                                           el.get(ods_tag("office", "dde-topic"))))) or "DDE")
-                    out.dde = True
     except Exception as exc:  # noqa: BLE001 - broken XML or an entity bomb: said, not raised
         out.unchecked = f"content.xml 无法解析：{type(exc).__name__}"
     return out

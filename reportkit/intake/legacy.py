@@ -200,10 +200,12 @@ def ods_errors(path: Path) -> Errors:
     return out
 
 
-def ods_positions(path: Path, wanted: Callable[[Any], bool]) -> Iterator[tuple[str, int, int, Any]]:
+def ods_positions(path: Path, wanted: Callable[[Any], bool],
+                  on_start: Callable[[Any], None] | None = None) -> Iterator[tuple[str, int, int, Any]]:
     """(sheet, row, col, cell element) for every grid position a ``wanted`` cell of
     ``content.xml`` covers: a cell repeated over columns, in a row repeated over rows, is at
-    each of those positions (within the read bounds)."""
+    each of those positions (within the read bounds). ``on_start`` sees every element as it
+    opens (its attributes are there, its children not yet), in the same single pass."""
     from defusedxml.ElementTree import iterparse
 
     table, row, cell_tags = ods_tag("table", "table"), ods_tag("table", "table-row"), (
@@ -212,6 +214,8 @@ def ods_positions(path: Path, wanted: Callable[[Any], bool]) -> Iterator[tuple[s
     with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
         sheet, r = "", 0
         for event, el in iterparse(fh, events=("start", "end")):
+            if event == "start" and on_start is not None:
+                on_start(el)
             if event == "start" and el.tag == table:
                 sheet, r = el.get(ods_tag("table", "name"), ""), 0
             elif event == "end" and el.tag == row:
