@@ -17,9 +17,10 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 MEMORY_LIMIT = 3 * 2**30  # bytes of address space added on top of the parent's
 TIME_LIMIT = 120.0  # seconds for one file (the machine may be busy; a normal return takes < 1 s)
@@ -156,6 +157,108 @@ def _death(status: int, memory: int) -> tuple[str, str]:
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV, signal.SIGKILL):
         return "too-large", f"读取时所需内存超过 {memory // 2**30} GB 上限，读取程序已中止"
     return "crashed", "读取程序意外退出"
+
+
+# one call prepared ahead ------------------------------------------------------------------
+
+class Prepared(Generic[A, T]):
+    """``work(arg)`` computed in a child forked now, which runs ``prepare()`` (imports, fonts) at
+    once while this process goes on; :meth:`send` hands it ``arg`` when it is known and
+    :meth:`result` waits for the value (an exception ``work`` raised is raised here).
+
+    The child runs under the same memory cap as :func:`run_isolated`, at a lower priority
+    (``nice``) so that it takes a core only when this process's own workers leave one free.
+    Where ``fork`` does not exist, or the child died, ran out of time or could not be sent its
+    input, :meth:`result` computes ``work(arg)`` in this process: the value is the same, only
+    later. Use it as a context manager, or call :meth:`close`, so that a child never sent
+    anything is stopped."""
+
+    def __init__(self, prepare: Callable[[], object], work: Callable[[A], T], *, nice: int = 5,
+                 memory: int = MEMORY_LIMIT) -> None:
+        self._work = work
+        self._arg: tuple[A] | None = None
+        self._pid: int | None = None
+        if not hasattr(os, "fork"):
+            return
+        in_r, in_w = os.pipe()
+        out_r, out_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child
+            os.close(in_w)
+            os.close(out_r)
+            _prepared_child(prepare, work, in_r, out_w, memory, nice)
+        os.close(in_r)
+        os.close(out_w)
+        self._pid, self._send, self._receive = pid, in_w, out_r
+
+    def send(self, arg: A) -> None:
+        self._arg = (arg,)
+        if self._pid is None:
+            return
+        try:
+            payload = pickle.dumps(arg, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_all(self._send, len(payload).to_bytes(8, "little") + payload)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            self.close()  # the child is gone or the input does not pickle: computed here
+
+    def result(self, seconds: float = TIME_LIMIT) -> T:
+        if self._arg is None:
+            raise RuntimeError("Prepared.result() before send()")
+        if self._pid is not None:
+            data = _read_all(self._receive, self._pid, seconds)
+            self.close()
+            if data:
+                ok, value = pickle.loads(data)
+                if ok:
+                    return value  # type: ignore[no-any-return]
+                raise value
+        return self._work(self._arg[0])
+
+    def close(self) -> None:
+        """Stop the child (if it is still running) and release it."""
+        if self._pid is None:
+            return
+        for fd in (self._send, self._receive):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _reap(self._pid)
+        self._pid = None
+
+    def __enter__(self) -> Prepared[A, T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _prepared_child(prepare: Callable[[], object], work: Callable[[Any], object], in_fd: int, out_fd: int,
+                    memory: int, nice: int) -> None:
+    code = 0
+    try:
+        _quiet()
+        _limit_memory(memory)
+        if nice:
+            os.nice(nice)
+        try:
+            prepare()
+            head = _read_exact(in_fd, 8)
+            if len(head) < 8:
+                os._exit(0)  # closed without an input: nothing to do
+            arg = pickle.loads(_read_exact(in_fd, int.from_bytes(head, "little")))
+            payload = pickle.dumps((True, work(arg)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+            payload = pickle.dumps((False, _picklable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(out_fd, payload)
+    except BaseException:  # noqa: BLE001
+        code = 1
+    finally:
+        os._exit(code)
 
 
 # many calls on several cores ------------------------------------------------------------

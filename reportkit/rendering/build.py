@@ -175,33 +175,36 @@ def report_appendix(appendix: dict[str, Any]) -> dict[str, Any]:
     return {**appendix, "district_values": totals, "values_note": note}
 
 
-def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
-                   progress: Progress | None) -> dict[Path, Content]:
-    """Every output, rendered in memory or as the function writing it (nothing written yet)."""
+def render_outputs(project: Project, result: BuildResult, now: dt.datetime, progress: Progress | None,
+                   drawer: charts.ChartDrawer | None = None) -> dict[Path, Content]:
+    """Every output, rendered in memory or as the function writing it (nothing written yet).
+
+    The charts are drawn by ``drawer`` (a child process, see :class:`charts.ChartDrawer`) while
+    this process renders the Excel summary; without one they are drawn here."""
     assert result.evaluation is not None and result.template is not None
     step = stepper(progress, STAGE_RENDER, 5)
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
                           [f for r in result.run.active for f in r.findings], submissions=result.submissions,
                           generated_at=now, fallbacks=result.fallbacks)
     base = fit_context(build_context(inputs), result.plan.info)
-    step()
-    images = {"status": charts.status_chart(base["counts"]["by_status"]),
-              "progress": charts.progress_chart(base["indicators"])}
-    ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
+    chart_inputs = charts.chart_inputs(base)
+    if drawer is not None:
+        drawer.send(chart_inputs)
     if result.supervision is not None:
         base = {**base, "bulletin": bulletin_context(result.plan, result.supervision, result.evaluation,
                                                       result.run.returns)}
-        ctx["bulletin"] = base["bulletin"]
     step()
     report_name, summary_name = report_names(result.plan)
     out = project.outputs
+    summary = summary_workbook(base)
+    step()
+    images = drawer.result() if drawer is not None else charts.draw_charts(chart_inputs)
+    ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
     report = ctx["report"]
     docx = render_docx(result.template, ctx, CoreProperties(
         title=report["title"], author=report["author"], created=now, subject=result.plan.info.name,
         keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}"))
-    files: dict[Path, Content] = {out / report_name: docx}
-    step()
-    files[out / summary_name] = summary_workbook(base)
+    files: dict[Path, Content] = {out / report_name: docx, out / summary_name: summary}
     step()
     # The figures are in the summary workbook and the ledger; this file is the findings.
     # Built and encoded while it is written, once this function's report context is gone.
@@ -218,6 +221,16 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
           template: Path | None = None, now: dt.datetime | None = None) -> BuildResult:
     """Validate, evaluate and (unless ``dry_run``) write the report and its companions."""
     plan = load_checked_plan(project)
+    if dry_run:
+        return _build(project, plan, strict=strict, dry_run=True, progress=progress, template=template, now=now)
+    # The charts' child process imports matplotlib while the returns are read and evaluated.
+    with charts.ChartDrawer() as drawer:
+        return _build(project, plan, strict=strict, dry_run=False, progress=progress, template=template, now=now,
+                      drawer=drawer)
+
+
+def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progress: Progress | None,
+           template: Path | None, now: dt.datetime | None, drawer: charts.ChartDrawer | None = None) -> BuildResult:
     gathered = None
     if strict and not dry_run:
         # --strict promises to write nothing when it refuses, so the decision is made first, on
@@ -240,7 +253,7 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     if dry_run:
         return result
     files: dict[Path, Content] = {
-        **render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)}
+        **render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress, drawer)}
     files[project.outputs / VALIDATION_DIR / SUMMARY_NAME] = lambda tmp: write_summary(result.run, tmp)
     finish_pending(project.outputs)
     remove_stale_temps(project.outputs)
