@@ -17,7 +17,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -230,7 +230,7 @@ class Prepared(Generic[A, T]):
         _reap(self._pid)
         self._pid = None
 
-    def __enter__(self) -> Prepared[A, T]:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
