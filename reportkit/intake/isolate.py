@@ -159,6 +159,22 @@ def _death(status: int, memory: int) -> tuple[str, str]:
     return "crashed", "读取程序意外退出"
 
 
+def _fork_with_pipes(child: Callable[[int, int], None]) -> tuple[int, int, int]:
+    """Fork a child running ``child(receive_fd, send_fd)`` (it must end with ``os._exit``):
+    (its pid, the fd this process sends to it through, the fd it answers on)."""
+    to_child_r, to_child_w = os.pipe()
+    to_parent_r, to_parent_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(to_child_w)
+        os.close(to_parent_r)
+        child(to_child_r, to_parent_w)
+        os._exit(1)  # not reached: the child function exits itself
+    os.close(to_child_r)
+    os.close(to_parent_w)
+    return pid, to_child_w, to_parent_r
+
+
 # one call prepared ahead ------------------------------------------------------------------
 
 class Prepared(Generic[A, T]):
@@ -180,16 +196,8 @@ class Prepared(Generic[A, T]):
         self._pid: int | None = None
         if not hasattr(os, "fork"):
             return
-        in_r, in_w = os.pipe()
-        out_r, out_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            os.close(in_w)
-            os.close(out_r)
-            _prepared_child(prepare, work, in_r, out_w, memory, nice)
-        os.close(in_r)
-        os.close(out_w)
-        self._pid, self._send, self._receive = pid, in_w, out_r
+        self._pid, self._send, self._receive = _fork_with_pipes(
+            lambda receive, send: _prepared_child(prepare, work, receive, send, memory, nice))
 
     def send(self, arg: A) -> None:
         self._arg = (arg,)
@@ -314,16 +322,7 @@ class _Worker:
 
     @classmethod
     def start(cls, tasks: Sequence[Callable[[], object]], memory: int) -> _Worker:
-        task_r, task_w = os.pipe()
-        result_r, result_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            os.close(task_w)
-            os.close(result_r)
-            _serve(tasks, task_r, result_w, memory)
-        os.close(task_r)
-        os.close(result_w)
-        return cls(pid, task_w, result_r)
+        return cls(*_fork_with_pipes(lambda receive, send: _serve(tasks, receive, send, memory)))
 
     def assign(self, index: int, seconds: float) -> None:
         self.task, self.deadline = index, time.monotonic() + seconds
