@@ -15,8 +15,9 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
+from reportkit.rendering.cleaning import clean_context
 from reportkit.rendering.docx_report import make_env
-from reportkit.rendering.row_loops import RowLoopTemplate, clean_context, row_loops
+from reportkit.rendering.row_loops import RowLoopTemplate, row_loops
 
 ROWS = [{"name": "甲区", "cells": ["1", "2", "3"], "note": "第一行\n第二行"},
         {"name": "A<&>\"'B {{x}}", "cells": ["4", "5", "6"], "note": "制表\t后"},

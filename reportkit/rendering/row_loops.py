@@ -20,18 +20,17 @@ document as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from os import PathLike
 from typing import IO, Any
 
 import jinja2
 from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
-from jinja2 import nodes
 from lxml import etree
 
-from ..formatting import clean_text
 from . import fast_rows
+from .cleaning import clean_context, clean_read, read_paths
 from .fast_rows import LISTING_CHARS
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -100,8 +99,7 @@ class RowLoopTemplate(DocxTemplate):
             body, written = self._write_plain_loops(body, context, jinja_env)
         self._body = body
         self.plain_loops = written
-        skip = self._unread_elsewhere(written, body, jinja_env) if self.clean and written else []
-        super().render(self._cleaned(context, skip), jinja_env, autoescape)
+        super().render(self._cleaned(context, body, jinja_env), jinja_env, autoescape)
 
     def build_xml(self, context: Mapping[str, Any], jinja_env: jinja2.Environment | None = None) -> str:
         xml = self._body if self._body is not None else self.patch_xml(self.get_xml())
@@ -163,20 +161,18 @@ class RowLoopTemplate(DocxTemplate):
         return _post_processed(self, rows, braces="{_" in rows or "_}" in rows,
                                listing=any(ch in rows for ch in LISTING_CHARS))
 
-    def _unread_elsewhere(self, paths: list[tuple[str, ...]], body: str,
-                          env: jinja2.Environment | None) -> list[tuple[str, ...]]:
-        """Of the paths of the lists written by ``fast_rows``, those nothing else in the template
-        reads (so they need not be cleaned): the rest of the body reads no prefix or extension of
-        the path, and headers, footers, footnotes and properties do not name its first key."""
-        assert env is not None
-        try:
-            read = list(_references(env.parse(body)))
-        except jinja2.TemplateSyntaxError:
-            return []
-        other = " ".join(self._other_sources())
-        return [path for path in paths
-                if not re.search(rf"(?<!\w){re.escape(path[0])}(?!\w)", other)
-                and all(_diverge(path, ref) for ref in read)]
+    def _cleaned(self, context: Mapping[str, Any], body: str, env: jinja2.Environment | None) -> Mapping[str, Any]:
+        """The context jinja renders: with ``clean``, cleaned wherever what is left of the template
+        (``body`` without the loops written already, headers, footers…) can read it."""
+        if not self.clean:
+            return context
+        paths = None
+        if env is not None:
+            try:
+                paths = read_paths([env.parse(source) for source in (body, *self._other_sources())])
+            except jinja2.TemplateSyntaxError:  # rendering will say where
+                paths = None
+        return clean_context(context) if paths is None else clean_read(context, paths)
 
     def _other_sources(self) -> list[str]:
         """What docxtpl renders besides the body: headers, footers, footnotes, core properties."""
@@ -186,22 +182,11 @@ class RowLoopTemplate(DocxTemplate):
                 texts.append(self.patch_xml(self.get_part_xml(rel.target_part)))
         for part in self.docx.part.package.parts:
             if part.content_type.endswith(".footnotes+xml"):
-                texts.append(part.blob.decode("utf-8", "replace"))
+                texts.append(self.patch_xml(part.blob.decode("utf-8")))
         props = self.docx.core_properties
         texts.extend(str(getattr(props, name) or "")
                      for name in ("author", "comments", "identifier", "language", "subject", "title"))
         return texts
-
-    def _cleaned(self, context: Mapping[str, Any], skip: list[tuple[str, ...]]) -> Mapping[str, Any]:
-        if not self.clean:
-            return context
-        held = context
-        for path in skip:
-            held = _replaced(held, path, [])
-        cleaned = clean_context(held)
-        for path in skip:
-            cleaned = _replaced(cleaned, path, _at(context, path))
-        return cleaned
 
     def fix_tables(self, xml: str) -> Any:
         """docxtpl's grid fitting, then each stand-in row becomes the bare marker comment."""
@@ -271,63 +256,6 @@ def _rows_of(rows: str) -> list[str]:
 def _namespaces(xml: str) -> str:
     """The body element's namespace declarations."""
     return xml[len("<w:body"):xml.index(">")]
-
-
-def _references(node: nodes.Node) -> Iterator[tuple[str, ...]]:
-    """Each place the template reads a variable, as the longest path of constant keys
-    (``appendix.values_note`` → ``("appendix", "values_note")``)."""
-    path = _path(node)
-    if path is not None:
-        yield path
-        return
-    for child in node.iter_child_nodes():
-        yield from _references(child)
-
-
-def _path(node: nodes.Node) -> tuple[str, ...] | None:
-    if isinstance(node, nodes.Name):
-        return (node.name,)
-    if isinstance(node, nodes.Getattr):
-        key = node.attr
-    elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-        key = node.arg.value
-    else:
-        return None
-    inner = _path(node.node)
-    return None if inner is None else (*inner, key)
-
-
-def _diverge(path: tuple[str, ...], read: tuple[str, ...]) -> bool:
-    """A read of ``read`` cannot reach the value at ``path`` (nor a value holding it)."""
-    return any(a != b for a, b in zip(path, read, strict=False))
-
-
-def _replaced(mapping: Mapping[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
-    """A copy of ``mapping`` (and of the dicts along ``path``) with ``value`` at ``path``."""
-    out = dict(mapping)
-    out[path[0]] = value if len(path) == 1 else _replaced(mapping[path[0]], path[1:], value)
-    return out
-
-
-def _at(mapping: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-    for key in path:
-        mapping = mapping[key]
-    return mapping
-
-
-def clean_context(value: Any) -> Any:
-    """Recursively: strings without control characters, ``None`` as empty text."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if value is None:
-        return ""
-    if isinstance(value, int | float):  # most of a large context: answered before the slower checks
-        return value
-    if isinstance(value, dict | Mapping):
-        return {k: clean_context(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean_context(v) for v in value]
-    return value
 
 
 def _checked_width(rows: bytes, namespaces: bytes) -> tuple[int, int] | None:
