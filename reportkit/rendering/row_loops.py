@@ -38,6 +38,7 @@ _TR, _TC, _TCPR, _SPAN, _VAL = (f"{{{W_NS}}}{t}" for t in ("tr", "tc", "tcPr", "
 _BLOCK_TAG = re.compile(r"\{%-?\s*(for|endfor)\b.*?-?%\}", re.DOTALL)
 # Tags whose scoping a loop rendered apart could not see: such templates render as docxtpl does.
 _SCOPING_TAG = re.compile(r"\{%-?\s*(set|with|macro|call|raw|include|import|from|extends|block|filter)\b")
+_LISTING_BYTES = [ch.encode() for ch in LISTING_CHARS]
 _MARKER = "reportkit-rows-{}"  # an XML comment: autoescaped data can never produce one
 
 
@@ -122,8 +123,8 @@ class RowLoopTemplate(DocxTemplate):
             if program is None or rows is None:
                 continue
             pieces.append(xml[done:start])
-            text = _post_processed(self, rows.text, braces=rows.braces, listing=rows.listing)
-            pieces.append(self._stand_in(text, rows.cells, rows.width))
+            data = _post_processed(self, rows.data, braces=rows.braces, listing=rows.listing)
+            pieces.append(self._stand_in(data, rows.cells, rows.width))
             written.append(program.path)
             done = end
         return "".join([*pieces, xml[done:]]), written
@@ -134,7 +135,7 @@ class RowLoopTemplate(DocxTemplate):
         done = 0
         for start, end in row_loops(xml):
             rows = self._render_rows(xml[start:end], context, env)
-            counted = _checked_width(rows.encode("utf-8"), namespaces)
+            counted = _checked_width(rows, namespaces)
             if counted is None:
                 continue
             pieces.append(xml[done:start])
@@ -142,23 +143,23 @@ class RowLoopTemplate(DocxTemplate):
             done = end
         return "".join([*pieces, xml[done:]])
 
-    def _stand_in(self, rows: str, cells: int, width: int) -> str:
+    def _stand_in(self, rows: bytes, cells: int, width: int) -> str:
         """A row as wide as the widest of ``rows`` (for docxtpl's grid fitting) marking where they
         go; nothing when there are no rows."""
         if not rows:
             return ""
         marker = _MARKER.format(len(self._rows))
-        self._rows[marker] = rows.encode("utf-8")
+        self._rows[marker] = rows
         if width > cells > 0:  # the same number of cells, one of them spanning the extra columns
             tcs = "<w:tc/>" * (cells - 1) + f'<w:tc><w:tcPr><w:gridSpan w:val="{width - cells + 1}"/></w:tcPr></w:tc>'
         else:
             tcs = "<w:tc/>" * cells
         return f"<w:tr><!--{marker}-->{tcs}</w:tr>"
 
-    def _render_rows(self, source: str, context: Mapping[str, Any], env: jinja2.Environment) -> str:
-        """The loop's rows as docxtpl's ``render_xml_part`` would leave them."""
+    def _render_rows(self, source: str, context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
+        """The loop's rows as docxtpl's ``render_xml_part`` would leave them, UTF-8."""
         rows = env.from_string(source).render(context)
-        return _post_processed(self, rows, braces="{_" in rows or "_}" in rows,
+        return _post_processed(self, rows.encode("utf-8"), braces="{_" in rows or "_}" in rows,
                                listing=any(ch in rows for ch in LISTING_CHARS))
 
     def _cleaned(self, context: Mapping[str, Any], body: str, env: jinja2.Environment | None) -> Mapping[str, Any]:
@@ -236,21 +237,21 @@ class _Written:
         self.partname, self.content_type, self.rels, self.blob = part.partname, part.content_type, part.rels, blob
 
 
-def _post_processed(tpl: DocxTemplate, rows: str, *, braces: bool, listing: bool) -> str:
+def _post_processed(tpl: DocxTemplate, rows: bytes, *, braces: bool, listing: bool) -> bytes:
     """What docxtpl's ``render_xml_part`` does to rendered text (``braces``/``listing``: the text
     may need it): escaped braces back, tabs and line breaks as Word runs (in the rows holding one)."""
     if braces:
-        rows = rows.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        rows = rows.replace(b"{_{", b"{{").replace(b"}_}", b"}}").replace(b"{_%", b"{%").replace(b"%_}", b"%}")
     if listing:
-        rows = "".join(str(tpl.resolve_listing(row)) if any(ch in row for ch in LISTING_CHARS) else row
-                       for row in _rows_of(rows))
+        rows = b"".join(str(tpl.resolve_listing(row.decode("utf-8"))).encode("utf-8")
+                        if any(ch in row for ch in _LISTING_BYTES) else row for row in _rows_of(rows))
     return rows
 
 
-def _rows_of(rows: str) -> list[str]:
+def _rows_of(rows: bytes) -> list[bytes]:
     """``rows`` cut after each ``</w:tr>`` (a paragraph never crosses a row)."""
-    parts = rows.split("</w:tr>")
-    return [p + "</w:tr>" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    parts = rows.split(b"</w:tr>")
+    return [p + b"</w:tr>" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _namespaces(xml: str) -> str:
