@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from jinja2 import meta
 
 from reportkit.rendering.cleaning import clean_context, clean_read, read_paths
-from reportkit.rendering.docx_report import make_env
+from reportkit.rendering.docx_report import _undeclared, make_env
 
 CONTEXT = {
     "title": "标\x0b题",
@@ -71,3 +72,13 @@ def test_only_the_paths_read_are_cleaned_and_the_rest_is_shared() -> None:
     assert cleaned["items"][0]["kids"] is CONTEXT["items"][0]["kids"]
     assert cleaned["a"] == {**CONTEXT["a"], "b": "甲乙"}
     assert cleaned["d"] is CONTEXT["d"] and cleaned["title"] == "标\x0b题"
+
+
+@pytest.mark.parametrize("source", [*FOLLOWED, "{{ range(3)|join }}{{ cycler }}{{ loop.index }}",
+                                    "{% for x in items %}{{ x }}{% else %}{{ x }}{% endfor %}{{ x }}",
+                                    "{% for k, v in pairs %}{{ k }}{{ v.name }}{% endfor %}{{ v }}"])
+def test_the_names_a_template_reads_are_jinjas_undeclared_variables(source: str) -> None:
+    env = make_env()
+    parsed = env.parse(source)
+    assert read_paths([parsed]) is not None
+    assert _undeclared([parsed], env) == meta.find_undeclared_variables(parsed)

@@ -87,6 +87,15 @@ class RowLoopTemplate(DocxTemplate):
         self.clean = clean
         self._body: str | None = None
         self.plain_loops: list[tuple[str, ...]] = []  # context paths of the loops fast_rows wrote
+        self._patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        """docxtpl's clean-up of a part's XML for jinja, done once per part (the checks, the
+        rendering and the reading of the context all ask for it)."""
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            patched = self._patched[src_xml] = str(super().patch_xml(src_xml))
+        return patched
 
     def render(self, context: Mapping[str, Any], jinja_env: jinja2.Environment | None = None,
                autoescape: bool = False) -> None:
