@@ -75,10 +75,10 @@ def grid_width(rows: etree._Element) -> tuple[int, int]:
 class RowLoopTemplate(DocxTemplate):
     """A :class:`DocxTemplate` whose top-level table-row loops are rendered apart (see module doc).
 
-    ``clean``: every string of the context loses the control characters XML cannot hold and
-    ``None`` becomes empty text (:func:`clean_context`) before it reaches the template; rows
-    written without jinja (``fast_rows``) clean their values as they write them, so the lists
-    only they read are not copied."""
+    ``clean``: every string the template reads loses the control characters XML cannot hold and
+    ``None`` becomes empty text (``cleaning.clean_context``); rows written without jinja
+    (``fast_rows``) clean their values as they write them, and the rest of the context is
+    cleaned only where the rest of the template can read it (``cleaning.clean_read``)."""
 
     _rows: dict[str, bytes]  # marker -> the loop's rendered rows, UTF-8
 
