@@ -10,6 +10,7 @@ in-process.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -376,6 +377,7 @@ def _serve(tasks: Sequence[Callable[[], object]], task_fd: int, result_fd: int, 
     try:
         _quiet()
         _limit_memory(memory)
+        gc.freeze()  # what the worker inherited (modules, the plan) is never collected here: not scanned
         while True:
             head = _read_exact(task_fd, 4)
             if len(head) < 4:
