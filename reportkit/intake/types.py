@@ -8,7 +8,7 @@ The ledger stores and restores these values; evaluation consumes a list of accep
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..findings import Finding, Severity
@@ -161,7 +161,8 @@ class ReturnData:
         d: dict[str, Any] = {
             "path": self.path,
             "sha256": self.sha256,
-            "meta": None if self.meta is None else asdict(self.meta),
+            # (not asdict: it copies the fingerprint's hundred-odd pairs of every return, one by one)
+            "meta": None if self.meta is None else {name: getattr(self.meta, name) for name in _META_FIELDS},
         }
         if values:
             d.update(observations=[_plain(o) for o in self.observations],
@@ -179,6 +180,7 @@ def _plain(x: Observation | RowNote | TaskReport) -> dict[str, Any]:
 
 
 _FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (Observation, RowNote, TaskReport)}
+_META_FIELDS = tuple(f.name for f in fields(ReturnMeta))
 
 STATE_LABELS = {
     "accepted": "通过",
