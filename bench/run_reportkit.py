@@ -3,7 +3,8 @@
     python bench/run_reportkit.py build|rebuild|dry-run|read-check|phases PROJECT
 
 * ``build``: ``build()`` of the project (the first one when the ledger is empty; ``rebuild``
-  is the same call once the ledger holds every return). Asserts that every return was
+  is the same call once the ledger holds every return and the outputs are up to date;
+  ``rerender`` is ``build(force=True)`` then: every output rendered again). Asserts that every return was
   accepted clean: no error or warning, no unit left out.
 * ``dry-run``: ``build(dry_run=True)``: read, check and evaluate, nothing written.
 * ``read-check``: ``validate_paths`` over the returns (reading and checking only).
@@ -46,14 +47,15 @@ def assert_clean(result: Any, expected: int) -> None:
                          f"{len(result.excluded)} excluded, findings {bad[:5]}")
 
 
-def run_build(project: Path, *, dry_run: bool = False) -> dict[str, Any]:
+def run_build(project: Path, *, dry_run: bool = False, force: bool = False) -> dict[str, Any]:
     from reportkit.project import Project
     from reportkit.rendering.build import build
 
     n = len(list((project / "inputs" / "returns").glob("*.xlsx")))
-    result = build(Project(project), dry_run=dry_run)
+    result = build(Project(project), dry_run=dry_run, force=force)
     assert_clean(result, n)
-    return {"reported": result.evaluation.coverage.label if result.evaluation else None}
+    return {"reported": result.evaluation.coverage.label if result.evaluation else None,
+            "up_to_date": result.up_to_date}
 
 
 def read_check(project: Path) -> dict[str, Any]:
@@ -129,8 +131,7 @@ def phases(project: Path) -> dict[str, Any]:
         (pipeline, "evaluate", "evaluate"),
         (rbuild, "build_context", "report context"),
         (context, "build_context", "report context"),
-        (charts, "status_chart", "render charts"),
-        (charts, "progress_chart", "render charts"),
+        (charts.ChartDrawer, "result", "render charts (waiting for their process)"),
         (rbuild, "render_docx", "render word"),
         (rbuild, "summary_workbook", "render excel summary"),
         (check_report, "write_summary", "render validation workbook"),
@@ -149,6 +150,7 @@ def phases(project: Path) -> dict[str, Any]:
 MODES: dict[str, Callable[[Path], dict[str, Any]]] = {
     "build": run_build,
     "rebuild": run_build,
+    "rerender": lambda p: run_build(p, force=True),
     "dry-run": lambda p: run_build(p, dry_run=True),
     "read-check": read_check,
     "phases": phases,

@@ -68,11 +68,14 @@ def evaluate(project: ProjectLike, *, tolerance: float | None = None,
 
 
 def build(project: ProjectLike, *, strict: bool = False, dry_run: bool = False, template: Path | None = None,
-          progress: Progress | None = None, now: dt.datetime | None = None) -> BuildResult:
+          progress: Progress | None = None, now: dt.datetime | None = None, force: bool = False) -> BuildResult:
     """Collect new returns into the ledger, evaluate, and write the report, the summary workbook,
-    审核结果.xlsx and manifest.json into ``outputs/`` (``dry_run``: nothing recorded or written)."""
+    审核结果.xlsx and manifest.json into ``outputs/`` (``dry_run``: nothing recorded or written).
+    When nothing they are made from changed since the last build (same plan, template, returns
+    and report date) and they are on disk as written, the outputs are left as they are
+    (``result.up_to_date``, ``result.kept``); ``force`` writes them anyway."""
     return build_project(as_project(project), strict=strict, dry_run=dry_run, progress=progress,
-                         template=template, now=now)
+                         template=template, now=now, force=force)
 
 
 def write_forms(project: ProjectLike, *, units: Sequence[str] | None = None, out_dir: Path | None = None,

@@ -297,3 +297,17 @@ def test_strict_build_decides_on_the_ledger_before_writing_it(tmp_path: Path) ->
         assert all("修改" not in s.file_name for s in ledger.submissions())
     assert runner.invoke(main, ["build", "-p", str(root)]).exit_code == 0  # without --strict it collects
     assert digest() != before
+
+
+def test_control_characters_removed_are_those_openpyxl_refuses():
+    """sheettext keeps its own copy of openpyxl's pattern, so that writing with xlsxwriter does not
+    import openpyxl: the two must stay the same."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from reportkit.sheettext import ILLEGAL_CHARACTERS_RE as ours
+    from reportkit.sheettext import clean
+
+    assert ours.pattern == ILLEGAL_CHARACTERS_RE.pattern
+    every = "".join(map(chr, range(0x80)))
+    assert clean(every) == ILLEGAL_CHARACTERS_RE.sub("", every) == "\t\n\r" + "".join(map(chr, range(0x20, 0x80)))
+

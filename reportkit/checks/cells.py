@@ -77,10 +77,11 @@ def check_cells(ctx: CheckContext) -> None:
         ctx.notes[row.code] = RowNote(ctx.unit or "", row.code, row.data_source, row.explanation,
                                       row.explanation_address)
         previous: float | None = spec.baseline if spec.sole_reporter else None
+        base_year = _base_year(ctx, row.code)
         for year in years:
             cell = row.cells.get(year)
-            if year <= _base_year(ctx, row.code) and _optional_blank(cell, (row.code, year) in prefilled):
-                if year == _base_year(ctx, row.code):
+            if year <= base_year and _optional_blank(cell, (row.code, year) in prefilled):
+                if year == base_year:
                     no_baseline.append(row.code)
                 ctx.observations.append(_blank(ctx, spec, cell, year))
                 continue
@@ -122,9 +123,11 @@ def _optional_blank(cell: InputCell | None, prefilled: bool) -> bool:
 
 
 def _blank(ctx: CheckContext, spec: RowSpec, cell: InputCell | None, year: int) -> Observation:
-    raw = parse_input(cell.raw).raw if cell is not None else ""
-    no_data = cell is not None and parse_input(cell.raw).kind is ValueKind.NO_DATA
-    return Observation(ctx.unit or "", spec.code, year, None, raw, cell.address if cell else "", no_data)
+    if cell is None:
+        return Observation(ctx.unit or "", spec.code, year, None, "", "", False)
+    parsed = parse_input(cell.raw)
+    return Observation(ctx.unit or "", spec.code, year, None, parsed.raw, cell.address,
+                       parsed.kind is ValueKind.NO_DATA)
 
 
 def _baseline_note(ctx: CheckContext, codes: list[str]) -> None:
@@ -142,8 +145,12 @@ def _check_cell(ctx: CheckContext, spec: RowSpec, row: IndicatorRow, cell: Input
     unit = ctx.unit or ""
     if cell is None:
         return Observation(unit, spec.code, year, None, prefilled=prefilled)
-    loc = ctx.cell_loc(cell.address, spec.code, year)
     parsed = parse_input(cell.raw)
+    if parsed.kind is ValueKind.NUMBER and not (parsed.as_text or cell.merged or cell.formula or parsed.unit
+                                                  or parsed.percent_sign or spec.percent):
+        # the usual cell (a number typed as a number into a plain row): nothing to say about it
+        return Observation(unit, spec.code, year, parsed.value, parsed.raw, cell.address, False, prefilled)
+    loc = ctx.cell_loc(cell.address, spec.code, year)
     if cell.merged:
         _merged(ctx, loc, cell)
         if not cell.merged.startswith(cell.address + ":"):
@@ -212,13 +219,15 @@ def _number(ctx: CheckContext, loc, spec: RowSpec, parsed: ParsedValue,  # noqa:
 
 
 def _notes(ctx: CheckContext, loc, spec: RowSpec, parsed: ParsedValue) -> None:  # noqa: ANN001
+    if not (parsed.unit or parsed.fullwidth or parsed.as_text):
+        return
     number = format_number(parsed.value or 0.0)
     text = parsed.raw.strip()
     if parsed.unit:
         ctx.add("value.with-unit", loc, value=text, typed=parsed.unit, unit=spec.unit, number=number)
     elif parsed.fullwidth:
         ctx.add("value.fullwidth", loc, value=text, number=number)
-    elif parsed.as_text:
+    else:
         ctx.add("value.text-number", loc, value=parsed.raw, number=number, how=_how(parsed))
 
 

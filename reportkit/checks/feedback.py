@@ -10,26 +10,34 @@ Files openpyxl cannot open (legacy .xls, damaged files) get a workbook with the 
 from __future__ import annotations
 
 import shutil
+from functools import cache
 from pathlib import Path
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.cell import coordinate_from_string
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from ..fileio import safe_file_name, write_via_temp
 from ..findings import Finding, Severity
 from ..intake.types import ReturnData
 from ..sheettext import append_text_row, clean
 
+if TYPE_CHECKING:  # openpyxl is imported where a copy is annotated: a build never loads it
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
+
 FEEDBACK_SHEET = "审核意见"
 AUTHOR = "审核意见"
-FILLS = {
-    Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),  # red: must be fixed
-    Severity.WARNING: PatternFill("solid", fgColor="FFD8A8"),  # orange: explain or fix
+FILL_COLORS = {
+    Severity.ERROR: "FFC7CE",  # red: must be fixed
+    Severity.WARNING: "FFD8A8",  # orange: explain or fix
 }
-EXPLAINED_FILL = PatternFill("solid", fgColor="E2EFDA")  # green: explained, accepted
+EXPLAINED_COLOR = "E2EFDA"  # green: explained, accepted
+
+
+@cache
+def _fill(color: str) -> PatternFill:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", fgColor=color)
 HEADERS = ("序号", "审核类别", "状态", "工作表", "单元格", "指标/任务", "年份", "问题", "修改建议")
 WIDTHS = (6, 10, 10, 12, 9, 12, 8, 60, 50)
 
@@ -56,6 +64,8 @@ def write_feedback(data: ReturnData, out_dir: Path, name: str | None = None) -> 
 
 
 def _annotate_copy(data: ReturnData, source: Path, tmp: Path) -> None:
+    from openpyxl import Workbook, load_workbook
+
     wb = None
     if _is_ooxml(source):
         try:
@@ -92,6 +102,8 @@ def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
 
 
 def _is_a1(cell: str) -> bool:
+    from openpyxl.utils.cell import coordinate_from_string
+
     try:
         coordinate_from_string(cell)
     except ValueError:
@@ -104,12 +116,15 @@ def _mark_one(ws: Worksheet, address: str, group: list[Finding]) -> None:
     target = ws[address]
     if type(target).__name__ == "MergedCell":
         return
-    if worst.severity in FILLS:
-        target.fill = EXPLAINED_FILL if worst.explained and worst.severity is Severity.WARNING else FILLS[worst.severity]
+    if worst.severity in FILL_COLORS:
+        explained = worst.explained and worst.severity is Severity.WARNING
+        target.fill = _fill(EXPLAINED_COLOR if explained else FILL_COLORS[worst.severity])
     lines = [f"【{f.severity.label}·{status_label(f)}】{f.message}" + (f"\n修改建议：{f.hint}" if f.hint else "")
              for f in group]
     old = target.comment.text + "\n" if target.comment else ""
     text = clean(old + "\n".join(lines))[:3000]
+    from openpyxl.comments import Comment
+
     comment = Comment(text, AUTHOR)
     comment.width, comment.height = 320, min(60 + 18 * text.count("\n") + len(text) // 2, 400)
     target.comment = comment
@@ -144,6 +159,8 @@ def _summary_line(data: ReturnData) -> str:
 
 
 def _style_findings_sheet(ws: Worksheet, n: int) -> None:
+    from openpyxl.styles import Alignment, Font
+
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADERS))
@@ -151,14 +168,14 @@ def _style_findings_sheet(ws: Worksheet, n: int) -> None:
     for i, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[chr(64 + i)].width = width
         ws.cell(3, i).font = Font(bold=True)
-        ws.cell(3, i).fill = PatternFill("solid", fgColor="D9E1F2")
+        ws.cell(3, i).fill = _fill("D9E1F2")
     for r in range(4, 4 + n):
         for c in (8, 9):
             ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
         sev = ws.cell(r, 2).value
-        fill = {"强制性": FILLS[Severity.ERROR], "核实性": FILLS[Severity.WARNING]}.get(str(sev))
-        if fill is not None:
-            ws.cell(r, 2).fill = fill
+        color = {"强制性": FILL_COLORS[Severity.ERROR], "核实性": FILL_COLORS[Severity.WARNING]}.get(str(sev))
+        if color is not None:
+            ws.cell(r, 2).fill = _fill(color)
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"

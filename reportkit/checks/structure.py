@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left
+from functools import lru_cache
 
 from ..findings import Severity, register
 from ..forms import layout as L
@@ -64,8 +65,10 @@ def check_rows(ctx: CheckContext) -> None:
     _inserted(ctx, table.uncoded_with_data, table.empty_inside)
 
 
+@lru_cache(maxsize=1 << 14)
 def code_key(code: str) -> str:
-    """The form a code is compared in: full-width folded, spaces dropped, upper case."""
+    """The form a code is compared in: full-width folded, spaces dropped, upper case (the same
+    codes recur in every return: remembered)."""
     return "".join(unicodedata.normalize("NFKC", code).split()).upper()
 
 

@@ -82,11 +82,13 @@ def _summary(result: BuildResult) -> None:
 @click.command("build")
 @click.option("--strict", is_flag=True, help="任何填报表有强制性问题时不生成报告，退出码 1。")
 @click.option("--dry-run", is_flag=True, help="只审核和评估，打印评估结果，不写任何文件。")
+@click.option("--force", is_flag=True, help="即使自上次生成以来没有任何变化，也重新生成全部输出文件。")
 @click.option("--template", "template", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="使用指定的报告模板（默认：templates/中期评估报告模板.docx）。")
 @project_option
 @json_option
-def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: Path | None, as_json: bool) -> None:
+def build_cmd(strict: bool, dry_run: bool, force: bool, template: Path | None, project_dir: Path | None,
+              as_json: bool) -> None:
     """审核 inputs/returns/ 中的填报表，评估指标进度，生成中期评估报告。
 
     \b
@@ -103,6 +105,8 @@ def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: P
     有强制性问题的填报表不纳入汇总，并在报告附件中列出；报告仍会生成（退出码 0）。
     尚未收到任何单位的填报表时，报告仍会生成（文中注明尚未收到数据，可预览版式），退出码 1。
     --dry-run 只审核 inputs/returns/ 中的文件，不登记、不写任何文件。
+    自上次生成以来规划、模板和各单位报送均无变化、输出文件也未被改动时，不重新生成
+    （输出内容相同）；--force 强制重新生成。
 
     \b
     示例：
@@ -113,7 +117,8 @@ def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: P
     project = get_project(project_dir)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True, disable=as_json or not err_console.is_terminal) as progress:
-        result = build(project, strict=strict, dry_run=dry_run, progress=_Bars(progress), template=template)
+        result = build(project, strict=strict, dry_run=dry_run, progress=_Bars(progress), template=template,
+                       force=force)
     if as_json:
         print_json(result.to_dict())
         raise SystemExit(result.exit_code)
@@ -125,6 +130,11 @@ def build_cmd(strict: bool, dry_run: bool, template: Path | None, project_dir: P
     _summary(result)
     for path in result.written:
         console.print(line(("已生成", "green"), f" {path}"))
+    if result.up_to_date:
+        console.print("自上次生成以来，规划、报告模板和各单位报送均无变化，输出文件也未被改动，"
+                      "未重新生成（如需重新生成，请加 --force）：")
+        for path in result.kept:
+            console.print(line(("无变化", "cyan"), f" {path}"))
     if dry_run:
         console.print("（--dry-run：未写入任何文件）")
     if result.received_nothing:

@@ -10,14 +10,16 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-from xlsxwriter.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..definitions.model import Plan
 from .layout import DOC_PROPERTIES, DOC_PROPERTY_PREFIX, FORM_VERSION, META_KEYS, SHEET_META
 from .rows import FormRow
 from .sheetsetup import protect
+
+if TYPE_CHECKING:  # the checks read period_of from here, and need no xlsxwriter
+    from xlsxwriter.workbook import Workbook
 
 
 @dataclass(frozen=True)

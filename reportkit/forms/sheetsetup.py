@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from .layout import SHEET_PASSWORD
 from .styles import FONT
 from .text import header_footer_text, truncate
+
+if TYPE_CHECKING:  # reached from the checks (through forms.meta), which write no workbook
+    from xlsxwriter.worksheet import Worksheet
 
 A4 = 9
 TITLE_LIMIT = 32  # Excel's limits on validation titles and messages (xlsxwriter returns -2 beyond)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from xlsxwriter.format import Format
-from xlsxwriter.workbook import Workbook
+if TYPE_CHECKING:  # reached from the checks (through forms.meta), which write no workbook
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
 
 FONT = "宋体"
 FONT_SIZE = 11

@@ -155,28 +155,53 @@ def scan_sheets(path: Path) -> SheetScan:
     formula search and the error-cell search). Empty when the file cannot be read as a zip."""
     try:
         with zipfile.ZipFile(path) as zf:
-            sheets = _sheet_parts(zf)
-            listed = {part: name for name, part in sheets}
-            parts = sorted({*listed, *(n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))})
-            oversized, formulas, errors = [], False, False
-            for part in parts:
-                far, f, e = _search(zf, part)
-                formulas, errors = formulas or f, errors or e
-                if far and part in listed:
-                    measured = _measure(zf, listed[part], part)
-                    if measured.oversized:
-                        oversized.append(measured)
-            order = {name: i for i, (name, _part) in enumerate(sheets)}
+            return scan_zip(zf)
+    # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
+        return SheetScan()
+
+
+def scan_zip(zf: zipfile.ZipFile) -> SheetScan:
+    """:func:`scan_sheets` of an opened workbook (empty when it cannot be read to the end)."""
+    try:
+        sheets = _sheet_parts(zf)
+        listed = {part: name for name, part in sheets}
+        parts = sorted({*listed, *(n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))})
+        oversized, formulas, errors = [], False, False
+        for part in parts:
+            far, f, e = _search(zf, part)
+            formulas, errors = formulas or f, errors or e
+            if far and part in listed:
+                measured = _measure(zf, listed[part], part)
+                if measured.oversized:
+                    oversized.append(measured)
+        order = {name: i for i, (name, _part) in enumerate(sheets)}
     # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
         return SheetScan()
     return SheetScan(tuple(sorted(oversized, key=lambda x: order.get(x.sheet, 0))), formulas, errors)
 
 
+_SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
+
+
+def cells_part(data: bytes) -> bytes:
+    """The part of a worksheet's XML that can hold cells: up to the closing tag of its
+    ``<sheetData>``. What follows it (a form's data validations with their prompts, page setup,
+    merged ranges) is most of a generated form's bytes and is no cell to any reader; a part whose
+    last mention of ``sheetData`` is not that closing tag (unclosed, or none) is kept whole."""
+    end = data.rfind(b"sheetData")
+    start = data.rfind(b"<", 0, end) if end >= 0 else -1
+    if start < 0:
+        return data
+    m = _SHEET_DATA_END.match(data, start)
+    return data[:start] if m is not None and m.end() > end else data
+
+
 def _search(zf: zipfile.ZipFile, part: str) -> tuple[bool, bool, bool]:
     """(a reference that may be far, a formula, an error cell) in one worksheet part."""
     if zf.getinfo(part).file_size <= _WHOLE:
-        data = zf.read(part)
+        data = cells_part(zf.read(part))
         return _FAR_CANDIDATE.search(data) is not None, _has_formula(data), _has_error_cell(data)
     far = formulas = errors = False
     tail = b""

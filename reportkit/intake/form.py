@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ..forms import layout as L
@@ -29,19 +29,22 @@ class FormMeta:
     values: dict[str, str]
     source: str  # "sheet" | "properties"
 
+    # The parts below are JSON texts the checks ask for several times per return: parsed once
+    # (the metadata does not change once read).
+
     def get(self, key: str) -> str:
         return self.values.get(key, "").strip()
 
-    @property
+    @cached_property
     def years(self) -> tuple[int, ...]:
         return tuple(int(y) for y in re.findall(r"\d{4}", self.get("years")))
 
-    @property
+    @cached_property
     def rows(self) -> list[str]:
         data = _json(self.get("rows"), [])
         return [str(x) for x in data] if isinstance(data, list) else []
 
-    @property
+    @cached_property
     def locked(self) -> dict[str, dict[str, str]]:
         data = _json(self.get("locked"), {})
         if not isinstance(data, dict):
@@ -49,7 +52,7 @@ class FormMeta:
         return {str(k): {str(f): display(v) for f, v in (d or {}).items()} for k, d in data.items()
                 if isinstance(d, dict)}
 
-    @property
+    @cached_property
     def prefilled(self) -> dict[tuple[str, int], Any]:
         data = _json(self.get("prefilled"), {})
         out: dict[tuple[str, int], Any] = {}
@@ -60,7 +63,7 @@ class FormMeta:
                     out[(code, int(year))] = v
         return out
 
-    @property
+    @cached_property
     def fingerprint_parts(self) -> dict[str, str]:
         data = _json(self.get("fingerprint_parts"), {})
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

@@ -10,6 +10,7 @@ in-process.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -17,9 +18,10 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 MEMORY_LIMIT = 3 * 2**30  # bytes of address space added on top of the parent's
 TIME_LIMIT = 120.0  # seconds for one file (the machine may be busy; a normal return takes < 1 s)
@@ -158,6 +160,116 @@ def _death(status: int, memory: int) -> tuple[str, str]:
     return "crashed", "读取程序意外退出"
 
 
+def _fork_with_pipes(child: Callable[[int, int], None]) -> tuple[int, int, int]:
+    """Fork a child running ``child(receive_fd, send_fd)`` (it must end with ``os._exit``):
+    (its pid, the fd this process sends to it through, the fd it answers on)."""
+    to_child_r, to_child_w = os.pipe()
+    to_parent_r, to_parent_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(to_child_w)
+        os.close(to_parent_r)
+        child(to_child_r, to_parent_w)
+        os._exit(1)  # not reached: the child function exits itself
+    os.close(to_child_r)
+    os.close(to_parent_w)
+    return pid, to_child_w, to_parent_r
+
+
+# one call prepared ahead ------------------------------------------------------------------
+
+class Prepared(Generic[A, T]):
+    """``work(arg)`` computed in a child forked now, which runs ``prepare()`` (imports, fonts) at
+    once while this process goes on; :meth:`send` hands it ``arg`` when it is known and
+    :meth:`result` waits for the value (an exception ``work`` raised is raised here).
+
+    The child runs under the same memory cap as :func:`run_isolated`, at a lower priority
+    (``nice``) so that it takes a core only when this process's own workers leave one free.
+    Where ``fork`` does not exist, or the child died, ran out of time or could not be sent its
+    input, :meth:`result` computes ``work(arg)`` in this process: the value is the same, only
+    later. Use it as a context manager, or call :meth:`close`, so that a child never sent
+    anything is stopped."""
+
+    def __init__(self, prepare: Callable[[], object], work: Callable[[A], T], *, nice: int = 5,
+                 memory: int = MEMORY_LIMIT) -> None:
+        self._work = work
+        self._arg: tuple[A] | None = None
+        self._pid: int | None = None
+        if not hasattr(os, "fork"):
+            return
+        self._pid, self._send, self._receive = _fork_with_pipes(
+            lambda receive, send: _prepared_child(prepare, work, receive, send, memory, nice))
+
+    def send(self, arg: A) -> None:
+        self._arg = (arg,)
+        if self._pid is None:
+            return
+        try:
+            payload = pickle.dumps(arg, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_all(self._send, len(payload).to_bytes(8, "little") + payload)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            self.close()  # the child is gone or the input does not pickle: computed here
+
+    def result(self, seconds: float = TIME_LIMIT) -> T:
+        if self._arg is None:
+            raise RuntimeError("Prepared.result() before send()")
+        if self._pid is not None:
+            data = _read_all(self._receive, self._pid, seconds)
+            self.close()
+            if data:
+                ok, value = pickle.loads(data)
+                if ok:
+                    return value  # type: ignore[no-any-return]
+                raise value
+        return self._work(self._arg[0])
+
+    def close(self) -> None:
+        """Stop the child (if it is still running) and release it."""
+        if self._pid is None:
+            return
+        for fd in (self._send, self._receive):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _reap(self._pid)
+        self._pid = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _prepared_child(prepare: Callable[[], object], work: Callable[[Any], object], in_fd: int, out_fd: int,
+                    memory: int, nice: int) -> None:
+    code = 0
+    try:
+        _quiet()
+        _limit_memory(memory)
+        if nice:
+            os.nice(nice)
+        try:
+            prepare()
+            head = _read_exact(in_fd, 8)
+            if len(head) < 8:
+                os._exit(0)  # closed without an input: nothing to do
+            arg = pickle.loads(_read_exact(in_fd, int.from_bytes(head, "little")))
+            payload = pickle.dumps((True, work(arg)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+            payload = pickle.dumps((False, _picklable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(out_fd, payload)
+    except BaseException:  # noqa: BLE001
+        code = 1
+    finally:
+        os._exit(code)
+
+
 # many calls on several cores ------------------------------------------------------------
 
 def default_jobs() -> int:
@@ -211,16 +323,7 @@ class _Worker:
 
     @classmethod
     def start(cls, tasks: Sequence[Callable[[], object]], memory: int) -> _Worker:
-        task_r, task_w = os.pipe()
-        result_r, result_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            os.close(task_w)
-            os.close(result_r)
-            _serve(tasks, task_r, result_w, memory)
-        os.close(task_r)
-        os.close(result_w)
-        return cls(pid, task_w, result_r)
+        return cls(*_fork_with_pipes(lambda receive, send: _serve(tasks, receive, send, memory)))
 
     def assign(self, index: int, seconds: float) -> None:
         self.task, self.deadline = index, time.monotonic() + seconds
@@ -259,6 +362,7 @@ def _serve(tasks: Sequence[Callable[[], object]], task_fd: int, result_fd: int, 
     try:
         _quiet()
         _limit_memory(memory)
+        gc.freeze()  # what the worker inherited (modules, the plan) is never collected here: not scanned
         while True:
             head = _read_exact(task_fd, 4)
             if len(head) < 4:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..forms import layout as L
 from .form import Table, norm
@@ -13,12 +14,18 @@ from .workbook import Cell, SheetData, WorkbookData
 
 def a1(row0: int, col0: int) -> str:
     """0-based row/column → A1 address."""
+    return f"{_letters(col0)}{row0 + 1}"
+
+
+@lru_cache(maxsize=1 << 10)
+def _letters(col0: int) -> str:
+    """The column letters of a 0-based column (asked for every input cell: remembered)."""
     col = col0 + 1
     letters = ""
     while col:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
-    return f"{letters}{row0 + 1}"
+    return letters
 
 
 @dataclass
@@ -39,7 +46,7 @@ class InputCell:
 class IndicatorRow:
     code: str
     row: int  # 0-based
-    fixed: dict[str, str]  # fixed header -> text as shown
+    fixed: dict[str, str]  # header -> text as shown, for the LOCKED_TEXT_HEADERS
     cells: dict[int, InputCell]
     data_source: str = ""
     explanation: str = ""
@@ -69,14 +76,20 @@ def read_indicator_table(table: Table, wb: WorkbookData) -> IndicatorTable:
     if code_col is None:
         return out
     merged = _merged_lookup(sheet)
-    for r in range(table.header_row + 1, len(sheet.grid)):
-        code = code_text(sheet.cell(r, code_col))
-        cells = {y: _input_cell(sheet, wb, r, c, y, merged) for y, c in table.year_columns.items()}
+    formulas = {(r, c): text for (name, r, c), text in wb.formulas.items() if name == sheet.name}
+    year_columns = list(table.year_columns.items())
+    texts = _TextColumns(table)
+    grid = sheet.grid
+    for r in range(table.header_row + 1, len(grid)):
+        row = grid[r]
+        code = code_text(_at(row, code_col))
+        cells = {y: InputCell(y, r, c, _at(row, c), formulas.get((r, c)), merged.get((r, c)))
+                 for y, c in year_columns}
         if code:
-            out.rows.append(_indicator_row(table, r, code, cells))
-        elif any(str(sheet.cell(r, c)).strip() for c in table.year_columns.values()):
+            out.rows.append(texts.row(r, row, code, cells))
+        elif any(str(_at(row, c)).strip() for _y, c in year_columns):
             out.uncoded_with_data.append(r)
-        elif not any(str(v).strip() for v in sheet.grid[r]):
+        elif not any(str(v).strip() for v in row):
             out.empty_inside.append(r)
     if out.rows:
         first, last = out.rows[0].row, max(x.row for x in out.rows)
@@ -86,24 +99,36 @@ def read_indicator_table(table: Table, wb: WorkbookData) -> IndicatorTable:
     return out
 
 
-def _indicator_row(table: Table, r: int, code: str, cells: dict[int, InputCell]) -> IndicatorRow:
-    sheet = table.sheet
-    fixed = {}
-    for h in L.FIXED_HEADERS:
-        c = table.col(h)
-        fixed[h] = display(sheet.cell(r, c)).strip() if c is not None else ""
-    src_col, exp_col = table.col(L.SOURCE_HEADER), table.col(L.EXPLANATION_HEADER)
-    return IndicatorRow(
-        code=code, row=r, fixed=fixed, cells=cells,
-        data_source=display(sheet.cell(r, src_col)).strip() if src_col is not None else "",
-        explanation=display(sheet.cell(r, exp_col)).strip() if exp_col is not None else "",
-        explanation_address=a1(r, exp_col) if exp_col is not None else "",
-    )
+def _at(row: list[Cell], c: int) -> Cell:
+    """``row[c]``, '' beyond the row's end (as :meth:`SheetData.cell`)."""
+    return row[c] if 0 <= c < len(row) else ""
 
 
-def _input_cell(sheet: SheetData, wb: WorkbookData, r: int, c: int, year: int,
-                merged: dict[tuple[int, int], str]) -> InputCell:
-    return InputCell(year, r, c, sheet.cell(r, c), wb.formulas.get((sheet.name, r, c)), merged.get((r, c)))
+def _text(v: Cell) -> str:
+    return (v if type(v) is str else display(v)).strip()
+
+
+# The fixed cells whose text each row keeps: the ones the checks compare with the form as it was
+# generated (the name also says which row moved). The other fixed columns are not read per row.
+LOCKED_TEXT_HEADERS = (L.NAME_HEADER, L.BASELINE_HEADER, L.TARGET_HEADER)
+
+
+class _TextColumns:
+    """The locked, 数据来源 and 说明 columns of an indicator table, found once per table."""
+
+    def __init__(self, table: Table) -> None:
+        self.fixed = [(h, table.col(h)) for h in LOCKED_TEXT_HEADERS]
+        self.source, self.explanation = table.col(L.SOURCE_HEADER), table.col(L.EXPLANATION_HEADER)
+
+    def row(self, r: int, row: list[Cell], code: str, cells: dict[int, InputCell]) -> IndicatorRow:
+        fixed = {h: _text(_at(row, c)) if c is not None else "" for h, c in self.fixed}
+        src, exp = self.source, self.explanation
+        return IndicatorRow(
+            code=code, row=r, fixed=fixed, cells=cells,
+            data_source=_text(_at(row, src)) if src is not None else "",
+            explanation=_text(_at(row, exp)) if exp is not None else "",
+            explanation_address=a1(r, exp) if exp is not None else "",
+        )
 
 
 def _merged_lookup(sheet: SheetData) -> dict[tuple[int, int], str]:

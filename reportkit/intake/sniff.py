@@ -11,8 +11,6 @@ import zipfile
 from enum import StrEnum
 from pathlib import Path
 
-import msoffcrypto
-
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # A filled return is well under 1 MB. These limits stop a huge file or a zip that inflates
 # to gigabytes (a "zip bomb") before any reader loads it into memory.
@@ -53,6 +51,8 @@ def sniff(path: Path) -> FileKind:
 
 
 def _sniff_ole2(path: Path) -> FileKind:
+    import msoffcrypto  # only for OLE2 files (.xls, .et, encrypted workbooks)
+
     try:
         with path.open("rb") as fh:
             office = msoffcrypto.OfficeFile(fh)

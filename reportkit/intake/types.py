@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 from ..findings import Finding, Severity
@@ -129,6 +130,15 @@ class ReturnData:
     # period), never used. ``meta`` stays None, so nothing counts it as the unit's return.
     identity: ReturnMeta | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent back from the reader processes: the observations, notes and tasks go as plain
+        # tuples and are rebuilt by one call in the receiving process (a call per record,
+        # through each one's own ``__reduce__``, was most of the cost of receiving a return).
+        state = dict(vars(self))
+        observations, notes, tasks = state.pop("observations"), state.pop("notes"), state.pop("tasks")
+        return (_return_data, (state, [_row(o) for o in observations],
+                               [(code, _row(n)) for code, n in notes.items()], [_row(t) for t in tasks]))
+
     @property
     def unit(self) -> str | None:
         return self.meta.unit if self.meta else None
@@ -174,12 +184,38 @@ class ReturnData:
         return d
 
 
+def _row(x: Observation | RowNote | TaskReport) -> tuple[Any, ...]:
+    return _ROWS[type(x)](x)  # type: ignore[no-any-return]
+
+
+def _return_data(state: dict[str, Any], observations: list[tuple[Any, ...]],
+                 notes: list[tuple[str, tuple[Any, ...]]], tasks: list[tuple[Any, ...]]) -> ReturnData:
+    """A :class:`ReturnData` as :meth:`ReturnData.__reduce__` sent it, its records' codes and
+    cell addresses shared as :func:`observation` shares them."""
+    data = ReturnData.__new__(ReturnData)
+    vars(data).update(state)
+    try:
+        intern = sys.intern
+        data.observations = [Observation(intern(u), intern(c), y, v, raw, intern(cell), nd, p)
+                             for u, c, y, v, raw, cell, nd, p in observations]
+        data.notes = {code: RowNote(intern(u), intern(c), src, exp, intern(cell))
+                      for code, (u, c, src, exp, cell) in notes}
+        data.tasks = [TaskReport(intern(u), intern(c), progress, intern(status), problems, steps, row)
+                      for u, c, progress, status, problems, steps, row in tasks]
+    except TypeError:  # a text that is not a plain str (none is, as read): shared where it can be
+        data.observations = [observation(*o) for o in observations]
+        data.notes = {code: _row_note(*n) for code, n in notes}
+        data.tasks = [_task_report(*t) for t in tasks]
+    return data
+
+
 def _plain(x: Observation | RowNote | TaskReport) -> dict[str, Any]:
     """A slotted record as a dict of its fields (``vars`` needs a ``__dict__``)."""
     return {name: getattr(x, name) for name in _FIELDS[type(x)]}
 
 
 _FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (Observation, RowNote, TaskReport)}
+_ROWS = {cls: attrgetter(*names) for cls, names in _FIELDS.items()}  # a record's fields as a tuple
 _META_FIELDS = tuple(f.name for f in fields(ReturnMeta))
 
 STATE_LABELS = {

@@ -21,7 +21,7 @@ from typing import Any
 import python_calamine as pc
 
 from . import external, legacy
-from .extent import MAX_COLS, MAX_ROWS, SheetExtent, SheetScan, scan_sheets
+from .extent import MAX_COLS, MAX_ROWS, SheetExtent, SheetScan, scan_zip
 from .sniff import FileKind
 
 Cell = Any  # str ('' when empty) | float | int | bool | date | datetime | time | timedelta
@@ -79,15 +79,10 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
     """Read all sheets; for OOXML also the formulas (except on ``skip_formulas`` sheets) and
     the custom document properties. ``percent_text``: a number shown with a percent format
     (a typed "98%", stored as 0.98) comes back as the text the person sees ("98%")."""
-    scan = scan_sheets(path) if kind is FileKind.XLSX else SheetScan()
-    clipped = list(scan.oversized)
-    sheets = _read_calamine(path, kind, {e.sheet for e in clipped})
-    data = WorkbookData(kind, sheets, clipped=clipped)
     if kind is FileKind.XLSX:
-        _read_openpyxl_extras(path, data, skip_formulas, scan)
-        if percent_text:
-            _percent_as_text(path, data)
-    elif kind is FileKind.LEGACY:
+        return _read_xlsx(path, skip_formulas, percent_text=percent_text)
+    data = WorkbookData(kind, _read_calamine(path, kind, set()))
+    if kind is FileKind.LEGACY:
         _put_errors(data, legacy.xls_errors(path))
         container = legacy.xls_container(path)
         data.doc_properties.update(container.properties)
@@ -98,6 +93,29 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
         data.doc_properties.update(legacy.ods_properties(path))
         data.macros = legacy.ods_has_macros(path)
         _put_links(data, external.ods_external(path), skip_formulas)
+    return data
+
+
+def _read_xlsx(path: Path, skip_formulas: tuple[str, ...], *, percent_text: bool) -> WorkbookData:
+    """An OOXML workbook: its zip directory is read once for the scan of its worksheets (before
+    calamine sees them) and for the parts read besides the cells."""
+    try:
+        zf: zipfile.ZipFile | None = zipfile.ZipFile(path)
+    # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
+        zf = None
+    try:
+        scan = scan_zip(zf) if zf is not None else SheetScan()
+        clipped = list(scan.oversized)
+        data = WorkbookData(FileKind.XLSX, _read_calamine(path, FileKind.XLSX, {e.sheet for e in clipped}),
+                            clipped=clipped)
+        if zf is not None:
+            _read_openpyxl_extras(path, zf, data, skip_formulas, scan)
+    finally:
+        if zf is not None:
+            zf.close()
+    if percent_text:
+        _percent_as_text(path, data)
     return data
 
 
@@ -236,21 +254,21 @@ def _visibility(v: object) -> str:
 _RECALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\s[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
 
 
-def _read_openpyxl_extras(path: Path, data: WorkbookData, skip_formulas: tuple[str, ...], scan: SheetScan) -> None:
+def _read_openpyxl_extras(path: Path, zf: zipfile.ZipFile, data: WorkbookData, skip_formulas: tuple[str, ...],
+                          scan: SheetScan) -> None:
     """Document properties straight from ``docProps/custom.xml``; formulas through openpyxl, but
     only when a worksheet has any (parsing every cell with openpyxl is what made intake slow, and
     forms as generated have no formulas). ``scan`` says whether any has formulas or error cells."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "docProps/custom.xml" in names:
-                data.doc_properties.update(_custom_properties(zf.read("docProps/custom.xml")))
-            if "xl/workbook.xml" in names:
-                data.computed = not _RECALC_ON_LOAD.search(zf.read("xl/workbook.xml"))
-            data.macros = any(n.lower().endswith("vbaproject.bin") for n in names)
-            links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
-            data.external_links = len(links)
-            data.dde = any(b"ddeLink" in zf.read(n) for n in links)
+        names = set(zf.namelist())
+        if "docProps/custom.xml" in names:
+            data.doc_properties.update(_custom_properties(zf.read("docProps/custom.xml")))
+        if "xl/workbook.xml" in names:
+            data.computed = not _RECALC_ON_LOAD.search(zf.read("xl/workbook.xml"))
+        data.macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+        links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
+        data.external_links = len(links)
+        data.dde = any(b"ddeLink" in zf.read(n) for n in links)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return
     if scan.formulas:

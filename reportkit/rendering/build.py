@@ -36,7 +36,7 @@ from ..ledger import Ledger
 from ..ledger.rounds import previous_round, record_round
 from ..pipeline import Progress, gather_from_files, gather_from_ledger, stepper
 from ..project import Project
-from . import charts
+from . import charts, stamp
 from .bulletin import bulletin_context
 from .context import Fallback, ReportInputs, Submission, build_context
 from .docprops import CoreProperties
@@ -66,6 +66,8 @@ class BuildResult:
     revalidated: int = 0  # stored returns checked again because the plan changed since
     fallbacks: list[Fallback] = field(default_factory=list)  # newest return rejected, an older one used
     supervision: Supervision | None = None  # a work plan's round: the 督办台账
+    up_to_date: bool = False  # nothing the outputs are made from changed: they were left as they are
+    kept: list[Path] = field(default_factory=list)  # those outputs (when up_to_date)
 
     @property
     def received_nothing(self) -> bool:
@@ -90,6 +92,8 @@ class BuildResult:
             "dry_run": self.dry_run,
             "template": str(self.template) if self.template else None,
             "written": [str(p) for p in self.written],
+            "up_to_date": self.up_to_date,
+            "kept": [str(p) for p in self.kept],
             "counts": {s.value: n for s, n in ev.counts.items()} if ev else {},
             "alerts": [r.code for r in ev.alerts] if ev else [],
             "reported": ev.coverage.label if ev else None,
@@ -175,33 +179,36 @@ def report_appendix(appendix: dict[str, Any]) -> dict[str, Any]:
     return {**appendix, "district_values": totals, "values_note": note}
 
 
-def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
-                   progress: Progress | None) -> dict[Path, Content]:
-    """Every output, rendered in memory or as the function writing it (nothing written yet)."""
+def render_outputs(project: Project, result: BuildResult, now: dt.datetime, progress: Progress | None,
+                   drawer: charts.ChartDrawer | None = None) -> dict[Path, Content]:
+    """Every output, rendered in memory or as the function writing it (nothing written yet).
+
+    The charts are drawn by ``drawer`` (a child process, see :class:`charts.ChartDrawer`) while
+    this process renders the Excel summary; without one they are drawn here."""
     assert result.evaluation is not None and result.template is not None
     step = stepper(progress, STAGE_RENDER, 5)
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
                           [f for r in result.run.active for f in r.findings], submissions=result.submissions,
                           generated_at=now, fallbacks=result.fallbacks)
     base = fit_context(build_context(inputs), result.plan.info)
-    step()
-    images = {"status": charts.status_chart(base["counts"]["by_status"]),
-              "progress": charts.progress_chart(base["indicators"])}
-    ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
+    chart_inputs = charts.chart_inputs(base)
+    if drawer is not None:
+        drawer.send(chart_inputs)
     if result.supervision is not None:
         base = {**base, "bulletin": bulletin_context(result.plan, result.supervision, result.evaluation,
                                                       result.run.returns)}
-        ctx["bulletin"] = base["bulletin"]
     step()
     report_name, summary_name = report_names(result.plan)
     out = project.outputs
+    summary = summary_workbook(base)
+    step()
+    images = drawer.result() if drawer is not None else charts.draw_charts(chart_inputs)
+    ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
     report = ctx["report"]
     docx = render_docx(result.template, ctx, CoreProperties(
         title=report["title"], author=report["author"], created=now, subject=result.plan.info.name,
         keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}"))
-    files: dict[Path, Content] = {out / report_name: docx}
-    step()
-    files[out / summary_name] = summary_workbook(base)
+    files: dict[Path, Content] = {out / report_name: docx, out / summary_name: summary}
     step()
     # The figures are in the summary workbook and the ledger; this file is the findings.
     # Built and encoded while it is written, once this function's report context is gone.
@@ -215,9 +222,24 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
 
 
 def build(project: Project, *, strict: bool = False, dry_run: bool = False, progress: Progress | None = None,
-          template: Path | None = None, now: dt.datetime | None = None) -> BuildResult:
-    """Validate, evaluate and (unless ``dry_run``) write the report and its companions."""
+          template: Path | None = None, now: dt.datetime | None = None, force: bool = False) -> BuildResult:
+    """Validate, evaluate and (unless ``dry_run``) write the report and its companions.
+
+    When nothing the outputs are made from has changed since the last build and they are on disk
+    as it wrote them, they are left as they are (``result.up_to_date``); ``force`` renders anyway."""
     plan = load_checked_plan(project)
+    now = now or dt.datetime.now().replace(microsecond=0)
+    if dry_run:
+        return _build(project, plan, strict=strict, dry_run=True, progress=progress, template=template, now=now)
+    # The charts' child process imports matplotlib while the returns are read and evaluated.
+    with charts.ChartDrawer() as drawer:
+        return _build(project, plan, strict=strict, dry_run=False, progress=progress, template=template, now=now,
+                      drawer=drawer, force=force)
+
+
+def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progress: Progress | None,
+           template: Path | None, now: dt.datetime, drawer: charts.ChartDrawer | None = None,
+           force: bool = False) -> BuildResult:
     gathered = None
     if strict and not dry_run:
         # --strict promises to write nothing when it refuses, so the decision is made first, on
@@ -239,12 +261,18 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
         result.supervision = supervise_round(project, plan, included, record=not dry_run)
     if dry_run:
         return result
-    files: dict[Path, Content] = {
-        **render_outputs(project, result, now or dt.datetime.now().replace(microsecond=0), progress)}
-    files[project.outputs / VALIDATION_DIR / SUMMARY_NAME] = lambda tmp: write_summary(result.run, tmp)
     finish_pending(project.outputs)
+    key = stamp.build_key(project, result, now.date())
+    kept = None if force else stamp.unchanged_outputs(project, key)
+    if kept is not None:
+        result.up_to_date, result.kept = True, kept
+        return result
+    files: dict[Path, Content] = {**render_outputs(project, result, now, progress, drawer)}
+    files[project.outputs / VALIDATION_DIR / SUMMARY_NAME] = lambda tmp: write_summary(result.run, tmp)
     remove_stale_temps(project.outputs)
+    stamp.forget(project)
     result.written = replace_as_set(project.outputs, files)
+    stamp.record(project, key, result.written)
     return result
 
 

@@ -6,20 +6,24 @@ A character outside it (a rare character in a name) is drawn from an installed N
 when there is one. The font is registered with matplotlib's font manager once; every rcParam is set inside an
 ``rc_context`` and figures are drawn on an Agg canvas without pyplot, so importing or
 calling this module changes no global backend or state.
+
+matplotlib is imported when a chart is drawn, not with this module. A build draws its charts in
+a child process (:class:`ChartDrawer`) that imports matplotlib and loads the font while the
+returns are read and evaluated, and draws once the figures are known.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from ..intake.isolate import Prepared
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CJK_FAMILY = "Reportkit Chart Sans SC"
 FONT_PATH = Path(__file__).resolve().parents[1] / "data" / "fonts" / "ReportkitChartSansSC-Regular.otf"
@@ -32,6 +36,8 @@ def cjk_font_registered() -> bool:
     """Register the shipped chart font with matplotlib (once)."""
     if not FONT_PATH.is_file():
         return False
+    from matplotlib import font_manager
+
     font_manager.fontManager.addfont(str(FONT_PATH))
     return True
 
@@ -49,6 +55,9 @@ def _rc() -> dict[Any, Any]:  # matplotlib types the keys as a Literal of every 
 
 
 def _figure(width: float, height: float) -> tuple[Figure, Any]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
@@ -62,6 +71,8 @@ def _png(fig: Figure) -> bytes:
 
 def status_chart(by_status: Sequence[dict[str, Any]]) -> bytes:
     """Bar chart of indicator counts per status; ``by_status`` as in ``context['counts']['by_status']``."""
+    import matplotlib
+
     with matplotlib.rc_context(_rc()):
         fig, ax = _figure(6.0, 2.8)
         labels = [s["status"] for s in by_status]
@@ -91,6 +102,8 @@ def progress_chart(rows: Sequence[dict[str, Any]]) -> bytes:
     if len(usable) > MAX_BARS:
         usable = sorted(usable, key=lambda r: float(r["progress_value"]) - float(r["time_progress_value"]))[:MAX_BARS]
         title += f"（滞后最多的{MAX_BARS}项）"
+    import matplotlib
+
     with matplotlib.rc_context(_rc()):
         height = min(max(2.4, 0.3 * len(usable) + 1.3), 9.0)
         fig, ax = _figure(6.0, height)
@@ -116,3 +129,36 @@ def progress_chart(rows: Sequence[dict[str, Any]]) -> bytes:
 
 def _short(name: str, limit: int = 16) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- the report's charts
+_PROGRESS_KEYS = ("name", "progress", "progress_value", "time_progress_value", "status_color")
+
+
+def chart_inputs(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """What the report's charts are drawn from, taken out of the report context (small: one row
+    per indicator, only the keys the charts read)."""
+    return {"status": [dict(s) for s in ctx["counts"]["by_status"]],
+            "progress": [{k: r.get(k) for k in _PROGRESS_KEYS} for r in ctx["indicators"]]}
+
+
+def draw_charts(inputs: Mapping[str, Any]) -> dict[str, bytes]:
+    """The report's two charts as PNG bytes, keyed as in the template's ``charts``."""
+    return {"status": status_chart(inputs["status"]), "progress": progress_chart(inputs["progress"])}
+
+
+def prepare() -> None:
+    """Import matplotlib's drawing modules and register the font, ahead of drawing."""
+    from matplotlib.backends import backend_agg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+
+    cjk_font_registered()
+
+
+class ChartDrawer(Prepared[dict[str, Any], dict[str, bytes]]):
+    """The report's charts drawn in a child process forked when this is made: it imports
+    matplotlib at once, while the build reads and evaluates, and draws when sent
+    :func:`chart_inputs`. The PNGs are the same as drawn in this process."""
+
+    def __init__(self) -> None:
+        super().__init__(prepare, draw_charts)

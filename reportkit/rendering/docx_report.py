@@ -22,39 +22,22 @@ import jinja2
 import jinja2.sandbox
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
+from jinja2 import meta, nodes
 
 from ..errors import TemplateError
-from ..formatting import clean_text
+from .cleaning import read_paths
 from .docprops import CoreProperties
+from .fast_rows import finalize_none
 from .row_loops import RowLoopTemplate
 
 CHART_WIDTH_CM = 15.0
-
-
-def _finalize(value: Any) -> Any:
-    return "" if value is None else value
 
 
 def make_env() -> jinja2.Environment:
     """A sandbox: a template shared between offices can read the report data, never reach Python
     internals (``__class__``, ``__globals__``) or change the data it is given."""
     return jinja2.sandbox.ImmutableSandboxedEnvironment(
-        autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
-
-
-def clean_context(value: Any) -> Any:
-    """Recursively: strings without control characters, ``None`` as empty text."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if value is None:
-        return ""
-    if isinstance(value, int | float):  # most of a large context: answered before the slower checks
-        return value
-    if isinstance(value, dict | Mapping):
-        return {k: clean_context(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean_context(v) for v in value]
-    return value
+        autoescape=True, undefined=jinja2.StrictUndefined, finalize=finalize_none)
 
 
 @dataclass
@@ -84,9 +67,10 @@ class TemplateCheck:
                 "missing": self.missing, "render_error": self.render_error, "messages": self.messages()}
 
 
-def load_template(path: Path) -> DocxTemplate:
+def load_template(path: Path) -> RowLoopTemplate:
+    """The template, rendered with the context cleaned (``row_loops.clean_context``)."""
     try:
-        return RowLoopTemplate(str(path))
+        return RowLoopTemplate(str(path), clean=True)
     except Exception as exc:  # not a docx at all: zip/XML errors of several kinds
         raise TemplateError(f"无法打开报告模板 {path}：{exc}") from exc
 
@@ -122,14 +106,15 @@ def describe_syntax_error(xml: str, exc: jinja2.TemplateSyntaxError, part: str) 
             f"前文：“{before[-80:]}”；后文：“{after[:80]}”。")
 
 
-def check_syntax(tpl: DocxTemplate, env: jinja2.Environment) -> str:
+def _parse_parts(tpl: DocxTemplate, env: jinja2.Environment) -> tuple[list[nodes.Template], str]:
+    """Each part parsed as docxtpl renders it, or the description of the first syntax error."""
+    parsed = []
     for part, xml in _template_xml(tpl):
-        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
         try:
-            env.parse(src)
+            parsed.append(env.parse(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)))
         except jinja2.TemplateSyntaxError as exc:
-            return describe_syntax_error(xml, exc, part)
-    return ""
+            return [], describe_syntax_error(xml, exc, part)
+    return parsed, ""
 
 
 def _render_error(exc: Exception) -> str:
@@ -147,9 +132,21 @@ _RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, AttributeError, K
 
 def _static_check(tpl: DocxTemplate, context: Mapping[str, Any], env: jinja2.Environment,
                   result: TemplateCheck) -> None:
-    result.syntax_error = check_syntax(tpl, env)
+    parsed, result.syntax_error = _parse_parts(tpl, env)
     if not result.syntax_error:
-        result.missing = sorted(tpl.get_undeclared_template_variables(jinja_env=env, context=dict(context)))
+        result.missing = sorted(_undeclared(parsed, env) - set(context))
+
+
+def _undeclared(parsed: list[nodes.Template], env: jinja2.Environment) -> set[str]:
+    """The names the parts read from the context (not jinja's globals): the first keys of the paths
+    they read, or, when their reading is not followed (``set``, macros…), jinja's own answer for
+    the parts read as one template (as docxtpl's ``get_undeclared_template_variables`` reads them)."""
+    paths = read_paths(parsed)
+    if paths is not None:
+        return {path[0] for path in paths} - set(env.globals)
+    whole = nodes.Template([node for part in parsed for node in part.body])
+    whole.set_environment(env)
+    return meta.find_undeclared_variables(whole)
 
 
 def check_template(path: Path, context: Mapping[str, Any]) -> TemplateCheck:
@@ -181,7 +178,7 @@ def _with_images(tpl: DocxTemplate, context: Mapping[str, Any]) -> dict[str, Any
 
 
 def _render(tpl: DocxTemplate, context: Mapping[str, Any], env: jinja2.Environment) -> DocxTemplate:
-    tpl.render(_with_images(tpl, clean_context(context)), jinja_env=env, autoescape=True)
+    tpl.render(_with_images(tpl, context), jinja_env=env, autoescape=True)
     return tpl
 
 
@@ -190,10 +187,11 @@ def render_docx(template: Path, context: Mapping[str, Any], properties: CoreProp
     ``properties`` replace the template's title, author, dates…"""
     env = make_env()
     check = TemplateCheck(str(template))
-    _static_check(load_template(template), context, env, check)
+    tpl = load_template(template)
+    _static_check(tpl, context, env, check)
     if check.ok:
         try:
-            tpl = _render(load_template(template), context, env)
+            _render(tpl, context, env)
         except _RENDER_ERRORS as exc:
             check.render_error = _render_error(exc)
     if not check.ok:

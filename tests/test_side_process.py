@@ -1,0 +1,136 @@
+"""Work prepared in a child process ahead of time (``intake.isolate.Prepared``), the report's
+charts drawn that way, and a build process that never loads matplotlib or openpyxl itself."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_build import project  # noqa: F401 - the fixture: a project with the ezhou plan and four returns
+
+from reportkit.intake import isolate
+from reportkit.intake.isolate import Prepared
+from reportkit.rendering import charts
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _children() -> set[int]:
+    try:
+        text = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text()
+    except OSError:
+        pytest.skip("no /proc children list on this system")
+    return {int(p) for p in text.split()}
+
+
+def _square(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def _fail(x: int) -> int:
+    raise ValueError(f"不能处理 {x}")
+
+
+PARENT = os.getpid()
+
+
+def _die_in_child(x: int) -> tuple[int, int]:
+    if os.getpid() != PARENT:
+        os._exit(9)
+    return x + 1, os.getpid()
+
+
+def test_prepared_work_runs_in_a_child_that_prepared_first():
+    marks: list[str] = []
+    with Prepared(lambda: marks.append("prepared"), _square) as job:
+        job.send(7)
+        value, pid = job.result()
+    assert value == 49
+    assert pid != os.getpid()  # computed in the child
+    assert marks == []  # prepare() ran in the child, not here
+
+
+def test_prepared_raises_the_childs_exception_here():
+    with Prepared(lambda: None, _fail) as job:
+        job.send(3)
+        with pytest.raises(ValueError, match="不能处理 3"):
+            job.result()
+
+
+def test_a_child_that_dies_means_the_work_is_done_here():
+    with Prepared(lambda: None, _die_in_child) as job:  # dies while working
+        job.send(1)
+        assert job.result() == (2, os.getpid())
+    with Prepared(lambda: time.sleep(30), _square) as job:  # killed before it was sent anything
+        child = job._pid
+        assert child is not None and child in _children()
+        os.kill(child, 9)
+        job.send(5)
+        assert job.result() == (25, os.getpid())
+
+
+def test_a_child_never_sent_anything_is_stopped_and_reaped():
+    before = _children()
+    job = Prepared(lambda: None, _square)
+    assert job._pid in _children()
+    job.close()
+    assert _children() == before
+
+
+def test_a_child_that_runs_out_of_time_is_killed_and_the_work_done_here():
+    job = Prepared(lambda: time.sleep(30), _square)
+    job.send(4)
+    t = time.monotonic()
+    assert job.result(seconds=0.5) == (16, os.getpid())
+    assert time.monotonic() - t < 10
+    assert job._pid is None
+
+
+def test_without_fork_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delattr(isolate.os, "fork")
+    job = Prepared(lambda: None, _square)
+    job.send(6)
+    assert job.result() == (36, os.getpid())
+
+
+def test_charts_drawn_in_the_child_are_the_charts_drawn_here():
+    inputs = {"status": [{"status": "已完成", "count": 3, "color": "70AD47"},
+                         {"status": "滞后", "count": 1, "color": "C00000"}],
+              "progress": [{"name": "市场主体总量", "progress": "80%", "progress_value": 80.0,
+                            "time_progress_value": 60.0, "status_color": "70AD47"},
+                           {"name": "每万人口高价值发明专利拥有量", "progress": "35%", "progress_value": 35.0,
+                            "time_progress_value": 60.0, "status_color": "C00000"}]}
+    with charts.ChartDrawer() as drawer:
+        drawer.send(inputs)
+        drawn = drawer.result()
+    assert set(drawn) == {"status", "progress"}
+    assert drawn == charts.draw_charts(inputs)
+    assert all(png.startswith(b"\x89PNG") for png in drawn.values())
+
+
+PROBE = """
+import sys
+from reportkit.project import Project
+from reportkit.rendering.build import build
+result = build(Project(sys.argv[1]))
+assert result.written, "nothing written"
+print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def test_a_build_process_loads_neither_matplotlib_nor_openpyxl(project):  # noqa: F811
+    done = subprocess.run([sys.executable, "-c", PROBE, str(project.root)], capture_output=True, text=True,
+                          timeout=300, check=True, cwd=ROOT)
+    loaded = set(done.stderr.split())
+    assert "reportkit.rendering.build" in loaded and "docxtpl" in loaded  # the probe saw the real list
+    heavy = sorted(m for m in loaded if m.split(".")[0] in {"matplotlib", "openpyxl", "numpy"})
+    assert heavy == []
+    report = next(project.outputs.glob("*.docx"))
+    with zipfile.ZipFile(report) as z:  # the progress chart the child drew is in the report
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+        assert len(media) == 1 and z.read(media[0]).startswith(b"\x89PNG")
