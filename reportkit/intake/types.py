@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import Any
 
 from ..findings import Finding, Severity
+from ..plain import as_plain
 
 
 @dataclass(frozen=True)
@@ -171,8 +172,7 @@ class ReturnData:
         d: dict[str, Any] = {
             "path": self.path,
             "sha256": self.sha256,
-            # (not asdict: it copies the fingerprint's hundred-odd pairs of every return, one by one)
-            "meta": None if self.meta is None else {name: getattr(self.meta, name) for name in _META_FIELDS},
+            "meta": None if self.meta is None else as_plain(self.meta),
         }
         if values:
             d.update(observations=[_plain(o) for o in self.observations],
@@ -216,7 +216,6 @@ def _plain(x: Observation | RowNote | TaskReport) -> dict[str, Any]:
 
 _FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (Observation, RowNote, TaskReport)}
 _ROWS = {cls: attrgetter(*names) for cls, names in _FIELDS.items()}  # a record's fields as a tuple
-_META_FIELDS = tuple(f.name for f in fields(ReturnMeta))
 
 STATE_LABELS = {
     "accepted": "通过",
