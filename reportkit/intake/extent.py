@@ -135,11 +135,16 @@ def _measure(zf: zipfile.ZipFile, name: str, part: str, read: bytes | None = Non
 _WHOLE = 64 << 20  # a part up to this size is searched whole, a larger one in chunks
 _FAR_CANDIDATE = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]?\d{4})')
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# the two ways _FORMULA_TAG can match, each a search from a literal: ``<f>``, and ``:f>`` of a
+# prefixed ``<x:f>`` (then confirmed by _FORMULA_TAG)
+_PLAIN_FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_PREFIXED_FORMULA_END = re.compile(rb":f[\s>/]")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*\bt=\"e\"")
 
 
 def _has_formula(data: bytes) -> bool:
-    return (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data) is not None
+    return _PLAIN_FORMULA_TAG.search(data) is not None or (
+        _PREFIXED_FORMULA_END.search(data) is not None and _FORMULA_TAG.search(data) is not None)
 
 
 def _has_error_cell(data: bytes) -> bool:
