@@ -15,8 +15,9 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
+from reportkit.rendering.cleaning import clean_context
 from reportkit.rendering.docx_report import make_env
-from reportkit.rendering.row_loops import RowLoopTemplate, clean_context, row_loops
+from reportkit.rendering.row_loops import RowLoopTemplate, row_loops
 
 ROWS = [{"name": "甲区", "cells": ["1", "2", "3"], "note": "第一行\n第二行"},
         {"name": "A<&>\"'B {{x}}", "cells": ["4", "5", "6"], "note": "制表\t后"},
@@ -132,10 +133,11 @@ class _Item:
 
 
 PLAIN_ROWS = [
-    {"name": "甲区", "cells": ["1", 2, 3.5], "note": "第一行\n第二行", "meta": {"code": "A1"}, "flag": True},
+    {"name": "甲区", "cells": ["1", 2, 3.5], "note": "第一行\n第二行", "meta": {"code": "A1"}, "flag": True,
+     "tags": ["一"]},
     {"name": "A<&>\"'B {{x}} {_{ y }_}", "cells": [None, "", "x&y"], "note": "制表\t后", "meta": {"code": ""},
-     "flag": False},
-    {"name": "乙区", "cells": [], "note": None, "meta": {"code": 0}, "flag": None},
+     "flag": False, "tags": []},
+    {"name": "乙区", "cells": [], "note": None, "meta": {"code": 0}, "flag": None, "tags": ["甲", "乙", "丙", "丁"]},
 ]
 PLAIN = {"rows": PLAIN_ROWS, "years": [2021, 2022, 2023], "title": "标题", "n": 7}
 
@@ -173,8 +175,23 @@ def _year_cells_with_index(doc):
                 "r in rows")
 
 
+def _two_cell_loops(doc):
+    _loop_table(doc, ["名称", "{%tc for y in years %}", "{{ y }}", "{%tc endfor %}", "{%tc for y in years %}",
+                      "{{ y }}年", "{%tc endfor %}"],
+                ["{{ r.name }}", "{%tc for x in r.cells %}", "{{ x }}", "{%tc endfor %}", "{%tc for x in r.tags %}",
+                 "{{ x }}", "{%tc endfor %}"], "r in rows")
+
+
+def _spanning_and_year_cells(doc):
+    _year_columns(doc)
+    cell = doc.tables[0].rows[2].cells[0]._tc
+    span = OxmlElement("w:gridSpan")
+    span.set(qn("w:val"), "2")
+    cell.get_or_add_tcPr().append(span)
+
+
 PLAIN_SHAPES = [_year_columns, _spanning, _keys_and_index, _two_rows_per_item, _cells_in_a_paragraph,
-                _year_cells_with_index]
+                _year_cells_with_index, _two_cell_loops, _spanning_and_year_cells]
 
 
 @pytest.mark.parametrize("build", PLAIN_SHAPES)

@@ -25,6 +25,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import meta, nodes
 
 from ..errors import TemplateError
+from .cleaning import read_paths
 from .docprops import CoreProperties
 from .fast_rows import finalize_none
 from .row_loops import RowLoopTemplate
@@ -133,10 +134,19 @@ def _static_check(tpl: DocxTemplate, context: Mapping[str, Any], env: jinja2.Env
                   result: TemplateCheck) -> None:
     parsed, result.syntax_error = _parse_parts(tpl, env)
     if not result.syntax_error:
-        # The parts read as one template, as docxtpl's get_undeclared_template_variables reads them.
-        whole = nodes.Template([node for part in parsed for node in part.body])
-        whole.set_environment(env)
-        result.missing = sorted(meta.find_undeclared_variables(whole) - set(context))
+        result.missing = sorted(_undeclared(parsed, env) - set(context))
+
+
+def _undeclared(parsed: list[nodes.Template], env: jinja2.Environment) -> set[str]:
+    """The names the parts read from the context (not jinja's globals): the first keys of the paths
+    they read, or, when their reading is not followed (``set``, macros…), jinja's own answer for
+    the parts read as one template (as docxtpl's ``get_undeclared_template_variables`` reads them)."""
+    paths = read_paths(parsed)
+    if paths is not None:
+        return {path[0] for path in paths} - set(env.globals)
+    whole = nodes.Template([node for part in parsed for node in part.body])
+    whole.set_environment(env)
+    return meta.find_undeclared_variables(whole)
 
 
 def check_template(path: Path, context: Mapping[str, Any]) -> TemplateCheck:

@@ -104,7 +104,7 @@ class RowProgram:
 
 @dataclass
 class RenderedRows:
-    text: str
+    data: bytes  # UTF-8
     cells: int  # the widest row's number of cells …
     width: int  # … and of grid columns (cells spanning n columns count n)
     braces: bool = True  # the text may hold docxtpl's escaped braces ("{_{")
@@ -314,7 +314,7 @@ def render(program: RowProgram, context: Mapping[str, Any], *, clean: bool) -> R
         return None
     cells, width = _widest(program, len(items), lengths)
     literal = "".join(_literals(program.loop))
-    return RenderedRows("".join(out), cells, width,
+    return RenderedRows(b"".join(out), cells, width,
                         braces=text.braces or "{" in literal or "}" in literal,
                         listing=text.listing or any(ch in literal for ch in LISTING_CHARS))
 
@@ -327,7 +327,7 @@ def _literals(loop: _Loop) -> Iterator[str]:
             yield from _literals(item)
 
 
-Writer = Callable[[Any, int], str]
+Writer = Callable[[Any, int], bytes]
 
 
 def _compile(loop: _Loop, context: Mapping[str, Any], text: _Text, lengths: dict[int, list[int]],
@@ -337,27 +337,29 @@ def _compile(loop: _Loop, context: Mapping[str, Any], text: _Text, lengths: dict
     (by ``id``), how many items it wrote each time.
 
     The item's own keys (``{{ v.unit }}``, most cells) are fetched together; when all of them
-    are text with nothing to escape — nearly always — they go into the row as they are."""
+    are text with nothing to escape — nearly always — they go into the row as they are. Rows
+    are written as UTF-8, the encoding of the part they go into."""
     scope = {} if outer is None else outer
     pieces: list[str] = []
-    keyed: list[tuple[str, str]] = []  # (slot, key of the item)
-    others: list[tuple[str, Callable[[Any, int], str]]] = []
+    keyed: list[tuple[bytes, str]] = []  # (slot, key of the item)
+    others: list[tuple[bytes, Callable[[Any, int], bytes]]] = []
     for item in loop.body:
         if isinstance(item, str):
             pieces.append(item.replace("%", "%%"))
             continue
-        slot = str(len(keyed) + len(others))
-        pieces.append(f"%({slot})s")
+        name = str(len(keyed) + len(others))
+        pieces.append(f"%({name})s")
+        slot = name.encode()
         if isinstance(item, _Value) and item.local and item.root == loop.var and len(item.keys) == 1:
             keyed.append((slot, item.keys[0]))
         else:
             others.append((slot, _getter(item, loop.var, scope, context, text, lengths)))
-    fmt = "".join(pieces)
+    fmt = "".join(pieces).encode()
     var = loop.var
     slots = tuple(slot for slot, _key in keyed)
     fetch = _fetch(tuple(key for _slot, key in keyed))
 
-    def write(item: Any, index: int) -> str:
+    def write(item: Any, index: int) -> bytes:
         scope[var] = item
         values = dict(zip(slots, text.many(fetch(item)), strict=True)) if slots else {}
         for slot, get in others:
@@ -384,19 +386,19 @@ def _fetch(keys: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def _getter(item: _Value | _Index | _Loop, var: str, scope: dict[str, Any], context: Mapping[str, Any],
-            text: _Text, lengths: dict[int, list[int]]) -> Callable[[Any, int], str]:
+            text: _Text, lengths: dict[int, list[int]]) -> Callable[[Any, int], bytes]:
     if isinstance(item, _Index):
         start = item.start
-        return lambda _item, index: str(index + start)
+        return lambda _item, index: str(index + start).encode()
     if isinstance(item, _Loop):
         return _inner_loop(item, scope, context, text, lengths)
     if item.local and item.root == var and not item.keys:  # {{ x }}
-        return lambda value, _index: text(value)
-    return lambda _item, _index: text(_lookup(item, scope, context))
+        return lambda value, _index: text(value).encode()
+    return lambda _item, _index: text(_lookup(item, scope, context)).encode()
 
 
 def _inner_loop(loop: _Loop, scope: dict[str, Any], context: Mapping[str, Any], text: _Text,
-                lengths: dict[int, list[int]]) -> Callable[[Any, int], str]:
+                lengths: dict[int, list[int]]) -> Callable[[Any, int], bytes]:
     """All iterations of a loop inside the row; ``{% for x in v.cells %}…{{ x }}…`` over plain
     text is written with one string operation per item."""
     inner = _compile(loop, context, text, lengths, scope)
@@ -405,14 +407,14 @@ def _inner_loop(loop: _Loop, scope: dict[str, Any], context: Mapping[str, Any], 
     only = [v for v in loop.body if not isinstance(v, str)]
     single = None
     if only == [_Value(loop.var, (), True)]:
-        single = "".join(v.replace("%", "%%") if isinstance(v, str) else "%s" for v in loop.body)
+        single = "".join(v.replace("%", "%%") if isinstance(v, str) else "%s" for v in loop.body).encode()
 
-    def write_all(_item: Any, _index: int) -> str:
+    def write_all(_item: Any, _index: int) -> bytes:
         items = _items(_lookup(source, scope, context))
         counted.append(len(items))
         if single is not None and text.plain(items):
-            return "".join(map(single.__mod__, items))
-        return "".join([inner(x, i) for i, x in enumerate(items)])
+            return b"".join(map(single.__mod__, map(str.encode, items)))
+        return b"".join([inner(x, i) for i, x in enumerate(items)])
 
     return write_all
 
@@ -446,9 +448,9 @@ class _Text:
         self.braces = False  # a value holds "{" or "}" (docxtpl turns "{_{" into "{{")
         self.listing = False  # a value holds a tab, line break… (docxtpl turns them into runs)
 
-    def many(self, values: tuple[Any, ...]) -> tuple[Any, ...] | list[str]:
-        """Several values: as they are when all are text with nothing to escape or clean."""
-        return values if self.plain(values) else [self(v) for v in values]
+    def many(self, values: tuple[Any, ...]) -> list[bytes]:
+        """Several values, encoded (as they are when all are text with nothing to escape or clean)."""
+        return list(map(str.encode, values if self.plain(values) else map(self, values)))
 
     @staticmethod
     def plain(values: tuple[Any, ...] | list[Any]) -> bool:
@@ -488,6 +490,11 @@ def _widest(program: RowProgram, count: int, lengths: dict[int, list[int]]) -> t
         return 0, 0
     cells = width = 0
     for row in program.rows:
+        if len(row.loops) == 1:  # the usual case: the widest row has the most items
+            most = max(lengths[id(row.loops[0])])
+            cells = max(cells, row.cells + most * row.loops[0].cells)
+            width = max(width, row.width + most * row.loops[0].width)
+            continue
         # How many items each loop in the row wrote, item by item.
         runs = list(zip(*(lengths[id(loop)] for loop in row.loops), strict=True)) or [()]
         cells = max(cells, *(row.cells + _dot(run, [loop.cells for loop in row.loops]) for run in runs))

@@ -20,18 +20,17 @@ document as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from os import PathLike
 from typing import IO, Any
 
 import jinja2
 from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
-from jinja2 import nodes
 from lxml import etree
 
-from ..formatting import clean_text
 from . import fast_rows
+from .cleaning import clean_context, clean_read, read_paths
 from .fast_rows import LISTING_CHARS
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -39,6 +38,7 @@ _TR, _TC, _TCPR, _SPAN, _VAL = (f"{{{W_NS}}}{t}" for t in ("tr", "tc", "tcPr", "
 _BLOCK_TAG = re.compile(r"\{%-?\s*(for|endfor)\b.*?-?%\}", re.DOTALL)
 # Tags whose scoping a loop rendered apart could not see: such templates render as docxtpl does.
 _SCOPING_TAG = re.compile(r"\{%-?\s*(set|with|macro|call|raw|include|import|from|extends|block|filter)\b")
+_LISTING_BYTES = [ch.encode() for ch in LISTING_CHARS]
 _MARKER = "reportkit-rows-{}"  # an XML comment: autoescaped data can never produce one
 
 
@@ -87,6 +87,15 @@ class RowLoopTemplate(DocxTemplate):
         self.clean = clean
         self._body: str | None = None
         self.plain_loops: list[tuple[str, ...]] = []  # context paths of the loops fast_rows wrote
+        self._patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        """docxtpl's clean-up of a part's XML for jinja, done once per part (the checks, the
+        rendering and the reading of the context all ask for it)."""
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            patched = self._patched[src_xml] = str(super().patch_xml(src_xml))
+        return patched
 
     def render(self, context: Mapping[str, Any], jinja_env: jinja2.Environment | None = None,
                autoescape: bool = False) -> None:
@@ -100,8 +109,7 @@ class RowLoopTemplate(DocxTemplate):
             body, written = self._write_plain_loops(body, context, jinja_env)
         self._body = body
         self.plain_loops = written
-        skip = self._unread_elsewhere(written, body, jinja_env) if self.clean and written else []
-        super().render(self._cleaned(context, skip), jinja_env, autoescape)
+        super().render(self._cleaned(context, body, jinja_env), jinja_env, autoescape)
 
     def build_xml(self, context: Mapping[str, Any], jinja_env: jinja2.Environment | None = None) -> str:
         xml = self._body if self._body is not None else self.patch_xml(self.get_xml())
@@ -124,8 +132,8 @@ class RowLoopTemplate(DocxTemplate):
             if program is None or rows is None:
                 continue
             pieces.append(xml[done:start])
-            text = _post_processed(self, rows.text, braces=rows.braces, listing=rows.listing)
-            pieces.append(self._stand_in(text, rows.cells, rows.width))
+            data = _post_processed(self, rows.data, braces=rows.braces, listing=rows.listing)
+            pieces.append(self._stand_in(data, rows.cells, rows.width))
             written.append(program.path)
             done = end
         return "".join([*pieces, xml[done:]]), written
@@ -136,7 +144,7 @@ class RowLoopTemplate(DocxTemplate):
         done = 0
         for start, end in row_loops(xml):
             rows = self._render_rows(xml[start:end], context, env)
-            counted = _checked_width(rows.encode("utf-8"), namespaces)
+            counted = _checked_width(rows, namespaces)
             if counted is None:
                 continue
             pieces.append(xml[done:start])
@@ -144,39 +152,37 @@ class RowLoopTemplate(DocxTemplate):
             done = end
         return "".join([*pieces, xml[done:]])
 
-    def _stand_in(self, rows: str, cells: int, width: int) -> str:
+    def _stand_in(self, rows: bytes, cells: int, width: int) -> str:
         """A row as wide as the widest of ``rows`` (for docxtpl's grid fitting) marking where they
         go; nothing when there are no rows."""
         if not rows:
             return ""
         marker = _MARKER.format(len(self._rows))
-        self._rows[marker] = rows.encode("utf-8")
+        self._rows[marker] = rows
         if width > cells > 0:  # the same number of cells, one of them spanning the extra columns
             tcs = "<w:tc/>" * (cells - 1) + f'<w:tc><w:tcPr><w:gridSpan w:val="{width - cells + 1}"/></w:tcPr></w:tc>'
         else:
             tcs = "<w:tc/>" * cells
         return f"<w:tr><!--{marker}-->{tcs}</w:tr>"
 
-    def _render_rows(self, source: str, context: Mapping[str, Any], env: jinja2.Environment) -> str:
-        """The loop's rows as docxtpl's ``render_xml_part`` would leave them."""
+    def _render_rows(self, source: str, context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
+        """The loop's rows as docxtpl's ``render_xml_part`` would leave them, UTF-8."""
         rows = env.from_string(source).render(context)
-        return _post_processed(self, rows, braces="{_" in rows or "_}" in rows,
+        return _post_processed(self, rows.encode("utf-8"), braces="{_" in rows or "_}" in rows,
                                listing=any(ch in rows for ch in LISTING_CHARS))
 
-    def _unread_elsewhere(self, paths: list[tuple[str, ...]], body: str,
-                          env: jinja2.Environment | None) -> list[tuple[str, ...]]:
-        """Of the paths of the lists written by ``fast_rows``, those nothing else in the template
-        reads (so they need not be cleaned): the rest of the body reads no prefix or extension of
-        the path, and headers, footers, footnotes and properties do not name its first key."""
-        assert env is not None
-        try:
-            read = list(_references(env.parse(body)))
-        except jinja2.TemplateSyntaxError:
-            return []
-        other = " ".join(self._other_sources())
-        return [path for path in paths
-                if not re.search(rf"(?<!\w){re.escape(path[0])}(?!\w)", other)
-                and all(_diverge(path, ref) for ref in read)]
+    def _cleaned(self, context: Mapping[str, Any], body: str, env: jinja2.Environment | None) -> Mapping[str, Any]:
+        """The context jinja renders: with ``clean``, cleaned wherever what is left of the template
+        (``body`` without the loops written already, headers, footers…) can read it."""
+        if not self.clean:
+            return context
+        paths = None
+        if env is not None:
+            try:
+                paths = read_paths([env.parse(source) for source in (body, *self._other_sources())])
+            except jinja2.TemplateSyntaxError:  # rendering will say where
+                paths = None
+        return clean_context(context) if paths is None else clean_read(context, paths)
 
     def _other_sources(self) -> list[str]:
         """What docxtpl renders besides the body: headers, footers, footnotes, core properties."""
@@ -186,22 +192,11 @@ class RowLoopTemplate(DocxTemplate):
                 texts.append(self.patch_xml(self.get_part_xml(rel.target_part)))
         for part in self.docx.part.package.parts:
             if part.content_type.endswith(".footnotes+xml"):
-                texts.append(part.blob.decode("utf-8", "replace"))
+                texts.append(self.patch_xml(part.blob.decode("utf-8")))
         props = self.docx.core_properties
         texts.extend(str(getattr(props, name) or "")
                      for name in ("author", "comments", "identifier", "language", "subject", "title"))
         return texts
-
-    def _cleaned(self, context: Mapping[str, Any], skip: list[tuple[str, ...]]) -> Mapping[str, Any]:
-        if not self.clean:
-            return context
-        held = context
-        for path in skip:
-            held = _replaced(held, path, [])
-        cleaned = clean_context(held)
-        for path in skip:
-            cleaned = _replaced(cleaned, path, _at(context, path))
-        return cleaned
 
     def fix_tables(self, xml: str) -> Any:
         """docxtpl's grid fitting, then each stand-in row becomes the bare marker comment."""
@@ -251,83 +246,26 @@ class _Written:
         self.partname, self.content_type, self.rels, self.blob = part.partname, part.content_type, part.rels, blob
 
 
-def _post_processed(tpl: DocxTemplate, rows: str, *, braces: bool, listing: bool) -> str:
+def _post_processed(tpl: DocxTemplate, rows: bytes, *, braces: bool, listing: bool) -> bytes:
     """What docxtpl's ``render_xml_part`` does to rendered text (``braces``/``listing``: the text
     may need it): escaped braces back, tabs and line breaks as Word runs (in the rows holding one)."""
     if braces:
-        rows = rows.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        rows = rows.replace(b"{_{", b"{{").replace(b"}_}", b"}}").replace(b"{_%", b"{%").replace(b"%_}", b"%}")
     if listing:
-        rows = "".join(str(tpl.resolve_listing(row)) if any(ch in row for ch in LISTING_CHARS) else row
-                       for row in _rows_of(rows))
+        rows = b"".join(str(tpl.resolve_listing(row.decode("utf-8"))).encode("utf-8")
+                        if any(ch in row for ch in _LISTING_BYTES) else row for row in _rows_of(rows))
     return rows
 
 
-def _rows_of(rows: str) -> list[str]:
+def _rows_of(rows: bytes) -> list[bytes]:
     """``rows`` cut after each ``</w:tr>`` (a paragraph never crosses a row)."""
-    parts = rows.split("</w:tr>")
-    return [p + "</w:tr>" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    parts = rows.split(b"</w:tr>")
+    return [p + b"</w:tr>" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _namespaces(xml: str) -> str:
     """The body element's namespace declarations."""
     return xml[len("<w:body"):xml.index(">")]
-
-
-def _references(node: nodes.Node) -> Iterator[tuple[str, ...]]:
-    """Each place the template reads a variable, as the longest path of constant keys
-    (``appendix.values_note`` → ``("appendix", "values_note")``)."""
-    path = _path(node)
-    if path is not None:
-        yield path
-        return
-    for child in node.iter_child_nodes():
-        yield from _references(child)
-
-
-def _path(node: nodes.Node) -> tuple[str, ...] | None:
-    if isinstance(node, nodes.Name):
-        return (node.name,)
-    if isinstance(node, nodes.Getattr):
-        key = node.attr
-    elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-        key = node.arg.value
-    else:
-        return None
-    inner = _path(node.node)
-    return None if inner is None else (*inner, key)
-
-
-def _diverge(path: tuple[str, ...], read: tuple[str, ...]) -> bool:
-    """A read of ``read`` cannot reach the value at ``path`` (nor a value holding it)."""
-    return any(a != b for a, b in zip(path, read, strict=False))
-
-
-def _replaced(mapping: Mapping[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
-    """A copy of ``mapping`` (and of the dicts along ``path``) with ``value`` at ``path``."""
-    out = dict(mapping)
-    out[path[0]] = value if len(path) == 1 else _replaced(mapping[path[0]], path[1:], value)
-    return out
-
-
-def _at(mapping: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-    for key in path:
-        mapping = mapping[key]
-    return mapping
-
-
-def clean_context(value: Any) -> Any:
-    """Recursively: strings without control characters, ``None`` as empty text."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if value is None:
-        return ""
-    if isinstance(value, int | float):  # most of a large context: answered before the slower checks
-        return value
-    if isinstance(value, dict | Mapping):
-        return {k: clean_context(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean_context(v) for v in value]
-    return value
 
 
 def _checked_width(rows: bytes, namespaces: bytes) -> tuple[int, int] | None:
