@@ -74,6 +74,29 @@ def test_a_child_that_dies_means_the_work_is_done_here():
         assert job.result() == (25, os.getpid())
 
 
+def test_a_held_child_prepares_only_when_told_to(tmp_path: Path):
+    mark = tmp_path / "prepared"
+    held = Prepared(lambda: mark.write_text("yes"), _square, hold=True)
+    time.sleep(0.5)
+    assert not mark.exists()  # forked, waiting
+    held.close()
+    assert not mark.exists()  # stopped without ever preparing
+
+    with Prepared(lambda: mark.write_text("yes"), _square, hold=True) as job:
+        job.go()
+        deadline = time.monotonic() + 20
+        while not mark.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert mark.read_text() == "yes"
+        job.send(3)
+        value, pid = job.result()
+    assert value == 9 and pid != os.getpid()
+
+    with Prepared(lambda: None, _square, hold=True) as job:  # send() alone lets it go too
+        job.send(2)
+        assert job.result()[0] == 4
+
+
 def test_a_child_never_sent_anything_is_stopped_and_reaped():
     before = _children()
     job = Prepared(lambda: None, _square)

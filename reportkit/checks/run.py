@@ -60,6 +60,7 @@ def validate_many(plan: Plan, paths: Sequence[Path | str], *, jobs: int | None =
     if jobs <= 1 or len(files) <= 1:
         yield from (validate_return(plan, p) for p in files)
         return
+    plan.fingerprint()  # computed once here, before the workers are forked, not once in each
     tasks = [partial(_read_and_check, plan, p) for p in files]
     for path, got in zip(files, run_isolated_many(tasks, jobs=jobs), strict=True):
         if isinstance(got, ReturnData):

@@ -180,8 +180,10 @@ def _fork_with_pipes(child: Callable[[int, int], None]) -> tuple[int, int, int]:
 
 class Prepared(Generic[A, T]):
     """``work(arg)`` computed in a child forked now, which runs ``prepare()`` (imports, fonts) at
-    once while this process goes on; :meth:`send` hands it ``arg`` when it is known and
-    :meth:`result` waits for the value (an exception ``work`` raised is raised here).
+    once, or with ``hold`` when told to (:meth:`go`), while this process goes on; :meth:`send`
+    hands it ``arg`` when it is known and :meth:`result` waits for the value (an exception
+    ``work`` raised is raised here). Forking early keeps the child small (it shares only what this
+    process held then); holding keeps it from working for a result that may not be wanted.
 
     The child runs under the same memory cap as :func:`run_isolated`, at a lower priority
     (``nice``) so that it takes a core only when this process's own workers leave one free.
@@ -190,18 +192,29 @@ class Prepared(Generic[A, T]):
     later. Use it as a context manager, or call :meth:`close`, so that a child never sent
     anything is stopped."""
 
-    def __init__(self, prepare: Callable[[], object], work: Callable[[A], T], *, nice: int = 5,
-                 memory: int = MEMORY_LIMIT) -> None:
+    def __init__(self, prepare: Callable[[], object], work: Callable[[A], T], *, hold: bool = False,
+                 nice: int = 5, memory: int = MEMORY_LIMIT) -> None:
         self._work = work
         self._arg: tuple[A] | None = None
         self._pid: int | None = None
+        self._held = hold
         if not hasattr(os, "fork"):
             return
         self._pid, self._send, self._receive = _fork_with_pipes(
-            lambda receive, send: _prepared_child(prepare, work, receive, send, memory, nice))
+            lambda receive, send: _prepared_child(prepare, work, receive, send, memory, nice, hold))
+
+    def go(self) -> None:
+        """Let a held child prepare now."""
+        if self._held and self._pid is not None:
+            self._held = False
+            try:
+                _write_all(self._send, b"g")
+            except OSError:
+                self.close()  # the child is gone: the work is done here
 
     def send(self, arg: A) -> None:
         self._arg = (arg,)
+        self.go()
         if self._pid is None:
             return
         try:
@@ -247,13 +260,15 @@ class Prepared(Generic[A, T]):
 
 
 def _prepared_child(prepare: Callable[[], object], work: Callable[[Any], object], in_fd: int, out_fd: int,
-                    memory: int, nice: int) -> None:
+                    memory: int, nice: int, hold: bool) -> None:
     code = 0
     try:
         _quiet()
         _limit_memory(memory)
         if nice:
             os.nice(nice)
+        if hold and _read_exact(in_fd, 1) != b"g":
+            os._exit(0)  # closed before it was told to go: nothing to do
         try:
             prepare()
             head = _read_exact(in_fd, 8)

@@ -231,7 +231,7 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     now = now or dt.datetime.now().replace(microsecond=0)
     if dry_run:
         return _build(project, plan, strict=strict, dry_run=True, progress=progress, template=template, now=now)
-    # The charts' child process imports matplotlib while the returns are read and evaluated.
+    # The charts' process is forked now, while this one is small; it starts work when told to.
     with charts.ChartDrawer() as drawer:
         return _build(project, plan, strict=strict, dry_run=False, progress=progress, template=template, now=now,
                       drawer=drawer, force=force)
@@ -256,14 +256,17 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
     if strict and excluded:
         result.strict_failed = True
         return result
-    result.evaluation = gathered.evaluate(plan)
     if plan.info.is_work_plan:
         result.supervision = supervise_round(project, plan, included, record=not dry_run)
     if dry_run:
+        result.evaluation = gathered.evaluate(plan)
         return result
     finish_pending(project.outputs)
     key = stamp.build_key(project, result, now.date())
     kept = None if force else stamp.unchanged_outputs(project, key)
+    if kept is None and drawer is not None:
+        drawer.go()  # matplotlib is imported in the chart process while the figures are evaluated
+    result.evaluation = gathered.evaluate(plan)  # also when the outputs are kept: it is shown
     if kept is not None:
         result.up_to_date, result.kept = True, kept
         return result

@@ -9,7 +9,7 @@ calling this module changes no global backend or state.
 
 matplotlib is imported when a chart is drawn, not with this module. A build draws its charts in
 a child process (:class:`ChartDrawer`) that imports matplotlib and loads the font while the
-returns are read and evaluated, and draws once the figures are known.
+figures are evaluated, and draws once they are known.
 """
 
 from __future__ import annotations
@@ -156,9 +156,10 @@ def prepare() -> None:
 
 
 class ChartDrawer(Prepared[dict[str, Any], dict[str, bytes]]):
-    """The report's charts drawn in a child process forked when this is made: it imports
-    matplotlib at once, while the build reads and evaluates, and draws when sent
-    :func:`chart_inputs`. The PNGs are the same as drawn in this process."""
+    """The report's charts drawn in a child process forked when this is made (while the build
+    process is still small): told to :meth:`go`, it imports matplotlib while the build
+    evaluates, and draws when sent :func:`chart_inputs`. The PNGs are the same as drawn in this
+    process."""
 
     def __init__(self) -> None:
-        super().__init__(prepare, draw_charts)
+        super().__init__(prepare, draw_charts, hold=True)

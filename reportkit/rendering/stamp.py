@@ -17,7 +17,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +34,8 @@ _WRITERS = ("docxtpl", "python-docx", "xlsxwriter", "matplotlib", "jinja2", "lxm
 
 @cache
 def _library_versions() -> dict[str, str]:
+    from importlib import metadata
+
     versions = {}
     for name in _WRITERS:
         try:
