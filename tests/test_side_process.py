@@ -10,12 +10,16 @@ import time
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from test_build import project  # noqa: F401 - the fixture: a project with the ezhou plan and four returns
 
 from reportkit.intake import isolate
 from reportkit.intake.isolate import Prepared
 from reportkit.rendering import charts
+from reportkit.rendering.build import build
+from reportkit.rendering.docx_report import charts_used
+from reportkit.rendering.kinds import PACKAGED_TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,3 +161,49 @@ def test_a_build_process_loads_neither_matplotlib_nor_openpyxl(project):  # noqa
     with zipfile.ZipFile(report) as z:  # the progress chart the child drew is in the report
         media = [n for n in z.namelist() if n.startswith("word/media/")]
         assert len(media) == 1 and z.read(media[0]).startswith(b"\x89PNG")
+
+
+def _template_with(tmp_path: Path, *texts: str) -> Path:
+    document = docx.Document()
+    for text in texts:
+        document.add_paragraph(text)
+    path = tmp_path / "custom.docx"
+    document.save(str(path))
+    return path
+
+
+def test_only_the_charts_a_template_shows_are_drawn(tmp_path: Path):
+    packaged = {p.name: charts_used(p) for p in PACKAGED_TEMPLATES.glob("*.docx")}
+    assert packaged["中期评估报告模板.docx"] == {"progress"}
+    assert all(used is not None and used <= {"progress", "status"} for used in packaged.values())
+    assert charts_used(_template_with(tmp_path, "{{ charts.status }}", "{{ charts['progress'] }}")) == \
+        {"status", "progress"}
+    assert charts_used(_template_with(tmp_path, "{{ plan.name }}")) == set()
+    # charts read as a whole, or a reading that is not followed: every chart is drawn
+    assert charts_used(_template_with(tmp_path, "{% for k in charts %}{{ k }}{% endfor %}")) is None
+    assert charts_used(_template_with(tmp_path, "{% set c = charts %}{{ c.status }}")) is None
+    assert charts_used(_template_with(tmp_path, "{% if %}")) is None  # broken: render_docx says why
+    broken = tmp_path / "not-a-docx.docx"
+    broken.write_bytes(b"PK\x03\x04 nothing")
+    assert charts_used(broken) is None
+
+    inputs = {"counts": {"by_status": [{"status": "滞后", "count": 1, "color": "C00000"}]},
+              "indicators": [{"name": "指标", "progress": "35%", "progress_value": 35.0,
+                              "time_progress_value": 60.0, "status_color": "C00000", "other": "不需要"}]}
+    only = charts.chart_inputs(inputs, {"status"})
+    assert set(only) == {"status"}
+    drawn = charts.draw_charts(only)
+    assert drawn["progress"] == b"" and drawn["status"].startswith(b"\x89PNG")
+    assert set(charts.chart_inputs(inputs)) == {"status", "progress"}
+    assert charts.chart_inputs(inputs)["progress"][0].keys() == {"name", "progress", "progress_value",
+                                                                  "time_progress_value", "status_color"}
+
+
+def test_a_template_showing_both_charts_gets_both(project, tmp_path: Path):  # noqa: F811
+    template = _template_with(tmp_path, "{{ plan.name }}", "{{ charts.status }}", "{{ charts.progress }}")
+    result = build(project, template=template)
+    assert result.written
+    report = next(p for p in result.written if p.suffix == ".docx")
+    with zipfile.ZipFile(report) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+    assert len(media) == 2

@@ -185,15 +185,13 @@ class Prepared(Generic[A, T]):
     ``work`` raised is raised here). Forking early keeps the child small (it shares only what this
     process held then); holding keeps it from working for a result that may not be wanted.
 
-    The child runs under the same memory cap as :func:`run_isolated`, at a lower priority
-    (``nice``) so that it takes a core only when this process's own workers leave one free.
-    Where ``fork`` does not exist, or the child died, ran out of time or could not be sent its
+    The child runs under the same memory cap as :func:`run_isolated`. Where ``fork`` does not exist, or the child died, ran out of time or could not be sent its
     input, :meth:`result` computes ``work(arg)`` in this process: the value is the same, only
     later. Use it as a context manager, or call :meth:`close`, so that a child never sent
     anything is stopped."""
 
     def __init__(self, prepare: Callable[[], object], work: Callable[[A], T], *, hold: bool = False,
-                 nice: int = 5, memory: int = MEMORY_LIMIT) -> None:
+                 memory: int = MEMORY_LIMIT) -> None:
         self._work = work
         self._arg: tuple[A] | None = None
         self._pid: int | None = None
@@ -201,7 +199,7 @@ class Prepared(Generic[A, T]):
         if not hasattr(os, "fork"):
             return
         self._pid, self._send, self._receive = _fork_with_pipes(
-            lambda receive, send: _prepared_child(prepare, work, receive, send, memory, nice, hold))
+            lambda receive, send: _prepared_child(prepare, work, receive, send, memory, hold))
 
     def go(self) -> None:
         """Let a held child prepare now."""
@@ -260,13 +258,11 @@ class Prepared(Generic[A, T]):
 
 
 def _prepared_child(prepare: Callable[[], object], work: Callable[[Any], object], in_fd: int, out_fd: int,
-                    memory: int, nice: int, hold: bool) -> None:
+                    memory: int, hold: bool) -> None:
     code = 0
     try:
         _quiet()
         _limit_memory(memory)
-        if nice:
-            os.nice(nice)
         if hold and _read_exact(in_fd, 1) != b"g":
             os._exit(0)  # closed before it was told to go: nothing to do
         try:

@@ -40,7 +40,7 @@ from . import charts, stamp
 from .bulletin import bulletin_context
 from .context import Fallback, ReportInputs, Submission, build_context
 from .docprops import CoreProperties
-from .docx_report import render_docx
+from .docx_report import charts_used, render_docx
 from .kinds import PACKAGED_TEMPLATES, document_title, fit_context, template_name
 from .make_template import TEMPLATE_NAME
 from .summary_xlsx import summary_workbook
@@ -191,7 +191,7 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime, prog
                           [f for r in result.run.active for f in r.findings], submissions=result.submissions,
                           generated_at=now, fallbacks=result.fallbacks)
     base = fit_context(build_context(inputs), result.plan.info)
-    chart_inputs = charts.chart_inputs(base)
+    chart_inputs = charts.chart_inputs(base, charts_used(result.template))  # only those the template shows
     if drawer is not None:
         drawer.send(chart_inputs)
     if result.supervision is not None:

@@ -15,7 +15,7 @@ figures are evaluated, and draws once they are known.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,16 +135,22 @@ def _short(name: str, limit: int = 16) -> str:
 _PROGRESS_KEYS = ("name", "progress", "progress_value", "time_progress_value", "status_color")
 
 
-def chart_inputs(ctx: Mapping[str, Any]) -> dict[str, Any]:
-    """What the report's charts are drawn from, taken out of the report context (small: one row
-    per indicator, only the keys the charts read)."""
-    return {"status": [dict(s) for s in ctx["counts"]["by_status"]],
-            "progress": [{k: r.get(k) for k in _PROGRESS_KEYS} for r in ctx["indicators"]]}
+CHARTS = ("status", "progress")  # the keys of the template's ``charts``
+
+
+def chart_inputs(ctx: Mapping[str, Any], wanted: Collection[str] | None = None) -> dict[str, Any]:
+    """What the report's charts (those ``wanted``; None: all) are drawn from, taken out of the
+    report context (small: one row per indicator, only the keys the charts read)."""
+    inputs = {"status": lambda: [dict(s) for s in ctx["counts"]["by_status"]],
+              "progress": lambda: [{k: r.get(k) for k in _PROGRESS_KEYS} for r in ctx["indicators"]]}
+    return {key: make() for key, make in inputs.items() if wanted is None or key in wanted}
 
 
 def draw_charts(inputs: Mapping[str, Any]) -> dict[str, bytes]:
-    """The report's two charts as PNG bytes, keyed as in the template's ``charts``."""
-    return {"status": status_chart(inputs["status"]), "progress": progress_chart(inputs["progress"])}
+    """The charts ``inputs`` holds data for, as PNG bytes keyed as in the template's ``charts``;
+    the others are empty (a template shows nothing for them)."""
+    draw = {"status": status_chart, "progress": progress_chart}
+    return {key: draw[key](inputs[key]) if key in inputs else b"" for key in CHARTS}
 
 
 def prepare() -> None:

@@ -149,6 +149,26 @@ def _undeclared(parsed: list[nodes.Template], env: jinja2.Environment) -> set[st
     return meta.find_undeclared_variables(whole)
 
 
+def charts_used(path: Path) -> set[str] | None:
+    """The ``charts`` the template shows (``{{ charts.progress }}``: ``{"progress"}``), or None when
+    that cannot be told (``charts`` read as a whole, reading not followed, the template unreadable):
+    then every chart is drawn."""
+    try:
+        parsed, error = _parse_parts(load_template(path), make_env())
+    except Exception:  # noqa: BLE001 - unreadable: render_docx reports it; draw everything meanwhile
+        return None
+    paths = read_paths(parsed) if not error else None
+    if paths is None:
+        return None
+    used = set()
+    for read in paths:
+        if read[0] == "charts":
+            if len(read) < 2 or read[1] == "*":
+                return None
+            used.add(read[1])
+    return used
+
+
 def check_template(path: Path, context: Mapping[str, Any]) -> TemplateCheck:
     """Syntax, unknown variables and a trial render in memory; writes nothing."""
     result = TemplateCheck(str(path))
