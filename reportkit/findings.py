@@ -8,9 +8,11 @@ rendered from one template per code. Codes are declared once with :func:`registe
 from __future__ import annotations
 
 import string
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+
+from .plain import as_plain
 
 
 class Severity(StrEnum):
@@ -103,14 +105,14 @@ class Finding:
         return self.severity is not Severity.ERROR and (self.severity is Severity.INFO or self.explained)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = as_plain(self)
         d["severity"] = self.severity.value
         d["severity_label"] = self.severity.label
         d["value"] = None if self.value is None else str(self.value)
         return d
 
     def with_location(self, **changes: Any) -> Finding:
-        loc = Location(**{**asdict(self.location), **changes})
+        loc = replace(self.location, **changes)
         return Finding(self.code, self.severity, self.message, loc, self.hint, self.value,
                        self.explained, self.explanation)
 

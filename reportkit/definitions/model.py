@@ -10,11 +10,12 @@ import calendar
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from ..plain import as_plain
 from .formula import Formula, FormulaError, parse_formula
 from .notation import BracketConventions, Direction, Notation, PlanValue
 
@@ -521,21 +522,8 @@ _OPTIONAL = {"baseline_year": None, "target_year": None, "plan_type": PlanType.P
 _VALUE_KEYS = {"text", "value", "direction", "notation", "percent", "error"}
 
 
-def _as_data(obj: Any) -> Any:
-    """``dataclasses.asdict`` as JSON sees it, without its deep copies (a national plan's
-    reporter lists are hundreds of thousands of strings): dataclasses become dicts, lists and
-    tuples lists; every other value is used as it is (the JSON text is the same)."""
-    if hasattr(type(obj), "__dataclass_fields__"):
-        return {f.name: _as_data(getattr(obj, f.name)) for f in fields(obj)}
-    if isinstance(obj, (list, tuple)):
-        return [_as_data(v) for v in obj]
-    if isinstance(obj, dict):
-        return {_as_data(k): _as_data(v) for k, v in obj.items()}
-    return obj
-
-
 def _plain(obj: Any, exclude: set[str] | None = None) -> Any:
-    d = _as_data(obj)
+    d = as_plain(obj)  # asdict without its deep copies: a national plan's reporter lists are long
     d.pop("source", None)
     for k in (exclude or set()) | _EVALUATION_ONLY:
         d.pop(k, None)

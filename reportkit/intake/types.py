@@ -8,11 +8,12 @@ The ledger stores and restores these values; evaluation consumes a list of accep
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
 from ..findings import Finding, Severity
+from ..plain import as_plain
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class ReturnData:
         d: dict[str, Any] = {
             "path": self.path,
             "sha256": self.sha256,
-            "meta": None if self.meta is None else asdict(self.meta),
+            "meta": None if self.meta is None else as_plain(self.meta),
         }
         if values:
             d.update(observations=[_plain(o) for o in self.observations],
