@@ -32,17 +32,37 @@ def rounded(value: float, decimals: int) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(-max(int(decimals), 0)), rounding=ROUND_HALF_UP)
 
 
+def _rounded_text(value: float, decimals: int) -> str:
+    """:func:`rounded` as plain text (``-0.00`` as ``0.00``). A province's report formats a few
+    hundred thousand figures: the digits are rounded as text, without ``Decimal``, when the
+    15-digit form is plain (not ``1e-05``); the result is the same, digit for digit."""
+    d = max(int(decimals), 0)
+    text = format(float(value), ".15g")
+    negative = text[0] == "-"
+    whole, _, frac = (text[1:] if negative else text).partition(".")
+    if "e" in text or len(whole) + d > 28:  # exponent form, or beyond Decimal's 28 digits
+        q = rounded(value, d)
+        return f"{abs(q) if q.is_zero() else q:f}"
+    if len(frac) <= d:  # nothing to round away
+        digits, point = whole + frac + "0" * (d - len(frac)), len(whole)
+    else:  # half up: the first dropped digit decides (the text is the exact 15-digit value)
+        n = int(whole + frac[:d]) + (frac[d] >= "5")
+        digits = str(n).zfill(d + 1)
+        point = len(digits) - d
+    out = f"{digits[:point]}.{digits[point:]}" if d else digits
+    return f"-{out}" if negative and digits.strip("0") else out  # never "-0.0"
+
+
 def number(value: float | None, decimals: int = 2) -> str:
     """``18.6``, ``1200``, ``—``; rounded half up to ``decimals`` with trailing zeros kept."""
     if value is None or not math.isfinite(value):
         return NONE_TEXT
-    q = rounded(value, decimals)
-    return f"{abs(q) if q.is_zero() else q:f}"  # never "-0.0"
+    return _rounded_text(value, decimals)
 
 
 def round_half_up(value: float | None, decimals: int) -> float | None:
     """The number :func:`number` writes, as a float (for JSON): ``round_half_up(98.25, 1) == 98.3``."""
-    return None if value is None or not math.isfinite(value) else float(rounded(value, decimals))
+    return None if value is None or not math.isfinite(value) else float(_rounded_text(value, decimals))
 
 
 def excel_format(decimals: int) -> str:

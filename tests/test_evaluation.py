@@ -462,3 +462,20 @@ def test_new_in_period_sum_with_the_last_year_missing_is_judged_as_of_its_last_y
     assert r.time_progress == pytest.approx(40.0)
     assert r.status is Status.AHEAD
     assert "2023年无人填报" in r.reason and "2022年末时间进度（40%）" in r.reason
+
+
+def test_a_units_frame_is_the_plan_frame_with_its_own_baseline_and_target():
+    """``with_changes`` (per unit, without re-running the frozen __init__) gives what
+    ``dataclasses.replace`` gives, and refuses a field Target does not have."""
+    from dataclasses import replace
+
+    from reportkit.definitions.notation import Direction
+    from reportkit.evaluation.progress import Target, with_changes
+
+    frame = Target(Direction.CEILING, 12.0, 8.0, baseline_is_bound=True, decimals=1, upper=9.0, yearly=True)
+    changed = with_changes(frame, baseline=3.0, target=2.0, baseline_is_bound=False)
+    assert changed == replace(frame, baseline=3.0, target=2.0, baseline_is_bound=False)
+    assert (changed.baseline, changed.target, changed.baseline_is_bound, changed.upper) == (3.0, 2.0, False, 9.0)
+    assert frame.baseline == 12.0 and hash(changed) == hash(replace(changed))
+    with pytest.raises(TypeError):
+        with_changes(frame, baseline_value=3.0)

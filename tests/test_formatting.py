@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from reportkit import formatting as fmt
@@ -32,6 +34,30 @@ from reportkit.rendering.summary_xlsx import _Book
 ])
 def test_number(value, decimals, text):
     assert fmt.number(value, decimals) == text
+
+
+def _decimal_text(value: float, decimals: int) -> str:
+    q = fmt.rounded(value, decimals)  # the definition: half up on the 15 significant digits, by Decimal
+    return f"{abs(q) if q.is_zero() else q:f}"
+
+
+HALVES = st.builds(lambda whole, frac, d: float(f"{whole}.{frac:0{d}d}5"), st.integers(-10**9, 10**9),
+                   st.integers(0, 10**5), st.integers(1, 5))  # 2.675, -0.125: exactly on a half when read
+
+
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), HALVES,
+                 st.integers(-10**16, 10**16).map(float)), st.integers(0, 12))
+def test_number_is_the_decimal_half_up_text_digit_for_digit(value, decimals):
+    """number() rounds the digits as text (no Decimal) when it can: the same text, and
+    round_half_up() the same float, as the Decimal definition gives."""
+    try:
+        expected = _decimal_text(value, decimals)
+    except ArithmeticError:  # beyond Decimal's 28 digits: the same error either way
+        with pytest.raises(ArithmeticError):
+            fmt.number(value, decimals)
+        return
+    assert fmt.number(value, decimals) == expected
+    assert fmt.round_half_up(value, decimals) == float(expected)
 
 
 def test_percent_trimmed_and_json_agree():

@@ -34,3 +34,12 @@ def test_cycle_detection():
     assert find_cycle({"A": ("B",), "B": ("C",), "C": ("A",)}) == ["A", "B", "C", "A"]
     assert find_cycle({"A": ("B",), "B": ()}) is None
     assert find_cycle({"A": ("A",)}) == ["A", "A"]
+
+
+def test_a_compiled_formula_computes_what_evaluate_computes():
+    f = parse_formula("-(a - b) / c * 100 + +d - 2")
+    compiled = f.compiled()
+    for values, expected in [({"a": 1, "b": 3, "c": 4, "d": 1.5}, 49.5), ({"a": 1, "b": 3, "c": 0, "d": 1}, None),
+                             ({"a": 1, "b": 3, "c": 4}, None), ({"a": 2, "b": 2, "c": 1, "d": -1}, -3.0)]:
+        assert compiled(values) == f.evaluate(values) == (pytest.approx(expected) if expected is not None else None)
+    assert parse_formula("a").compiled()({"a": 7}) == 7.0 and isinstance(parse_formula("a").compiled()({"a": 7}), float)

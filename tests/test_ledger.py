@@ -287,3 +287,35 @@ def test_batch_with_one_receipt_time_keeps_the_later_saved_return(tmp_path: Path
     assert seen == ["鄂城区.xlsx", "鄂城区-修改.xlsx"]  # oldest saved first
     assert [r.outcome for r in results] == [Outcome.NEW, Outcome.SUPERSEDED]
     assert ledger.status(PLAN).units[0].state == "accepted"
+
+
+def test_returns_read_back_share_one_copy_of_their_plans_fingerprint_parts(tmp_path: Path, project: Project) -> None:
+    """Every return of one plan carries the same (code, hash) pairs: read back from the ledger
+    they are one shared tuple, not a copy per return (a national plan has thousands)."""
+    d1 = write_return(tmp_path / "鄂城区.xlsx", "D01", "鄂城区", GOOD_D1)
+    d2 = write_return(tmp_path / "华容区.xlsx", "D02", "华容区", GOOD_D2)
+    expected = {p.name: mini_validate(PLAN, p).meta for p in (d1, d2)}
+    with Ledger.for_project(project) as led:
+        for p in (d1, d2):
+            collect(led, p)
+    with Ledger.for_project(project) as led:  # a new ledger object: read from SQLite, not from memory
+        got = led.latest(PLAN)
+    assert [r.meta for r in got] == [expected["鄂城区.xlsx"], expected["华容区.xlsx"]]
+    a, b = (r.meta.fingerprint_parts for r in got)
+    assert a and a == b and a is b
+
+
+def test_stored_original_is_found_whatever_its_suffix_never_half_written(tmp_path: Path) -> None:
+    from reportkit.ledger.originals import OriginalStore
+
+    store = OriginalStore(tmp_path / "originals")
+    sha = "ab" + "0" * 62
+    assert store.find(sha) is None  # no folder yet
+    (tmp_path / "originals" / "ab").mkdir(parents=True)
+    (tmp_path / "originals" / "ab" / f"{sha}.xlsx.tmp").write_bytes(b"half")
+    (tmp_path / "originals" / "ab" / f".~{sha}-p1-x.xlsx").write_bytes(b"temp")
+    (tmp_path / "originals" / "ab" / f"{sha[:-1]}1.xlsx").write_bytes(b"another file")
+    assert store.find(sha) is None
+    stored = store.put(sha, "填报表.ODS", b"content")
+    assert stored.name == f"{sha}.ods" and store.find(sha) == stored
+    assert store.find("cd" + sha[2:]) is None

@@ -14,9 +14,9 @@ from ..definitions.dates import DateError, Due, Resolution, named_years, parse_d
 from ..definitions.model import Aggregation, BaselineSource, EvaluationKind, Indicator, Kind, Plan, PlanInfo
 from ..definitions.notation import Direction
 from ..intake.types import ReturnData
-from .progress import EPS, Judgement, Target, judge, meets_frame, target_of
+from .progress import EPS, Judgement, Target, judge, meets_frame, target_of, with_changes
 from .projection import no_projection, project
-from .rollup import ValueIndex, rollup_indicator, source_files, unit_value
+from .rollup import ValueIndex, rollup_indicator, source_files, unit_values
 from .tasks import summarise_tasks
 from .types import (
     BaselineOrigin,
@@ -284,11 +284,12 @@ def milestone_due(plan: Plan, ind: Indicator) -> Due:
     return Due(dt.date(goal, 12, 31), Resolution.YEAR, f"{goal}年")
 
 
-def judge_milestone(ctx: _Context, ind: Indicator, values: Sequence[tuple[int, float | None]]
-                    ) -> tuple[Judgement, MilestoneResult]:
+def judge_milestone(ctx: _Context, ind: Indicator, values: Sequence[tuple[int, float | None]],
+                    due: Due | None = None) -> tuple[Judgement, MilestoneResult]:
     """Done, not yet due, or overdue at the cut-off: never 滞后 merely because it is not done.
-    ``values`` are (year, 1 done / 0 not done) in ascending years."""
-    due = milestone_due(ctx.plan, ind)
+    ``values`` are (year, 1 done / 0 not done) in ascending years; ``due``: :func:`milestone_due`
+    when already known."""
+    due = milestone_due(ctx.plan, ind) if due is None else due
     cutoff = ctx.plan.info.cutoff
     done_year = next((y for y, v in values if v is not None and v >= 1 - EPS), None)
     reported = any(v is not None for _, v in values)
@@ -456,59 +457,78 @@ def unit_results(ctx: _Context, ind: Indicator, frame: Target) -> tuple[UnitIndi
     """The same evaluation per reporting unit (not for values only the lead unit reports)."""
     if ind.aggregation is Aggregation.LEAD and not ind.computed:
         return ()
-    return tuple(unit_result(ctx, ind, frame, u) for u in ctx.plan.indicator_reporters(ind))
+    per_unit = _PerUnit(ctx, ind, frame)
+    return tuple(per_unit.result(u) for u in ctx.plan.indicator_reporters(ind))
 
 
-def unit_result(ctx: _Context, ind: Indicator, frame: Target, unit: str) -> UnitIndicatorResult:
-    plan = ctx.plan
-    values = tuple((y, unit_value(plan, ind, unit, y, ctx.index)) for y in plan.years_of(ind))
-    present = [(y, v) for y, v in values if v is not None]
-    unit_frame, how = unit_target(ctx, ind, frame, unit)
-    if frame.new_in_period:
-        current = sum(v for _, v in present) if present else None
-    else:
-        current = present[-1][1] if present else None
-    current_year = present[-1][0] if present else None
-    if unit_frame is None:
-        method = ProgressMethod.NEW if frame.new_in_period else ProgressMethod.NONE
-        j = Judgement(None, None, Status.UNKNOWN, method, how)
-    elif frame.milestone:
-        j, _ = judge_milestone(ctx, ind, values)
-    else:
-        j = ctx.judge(unit_frame, current, current_year, ctx.own_info(ind))
-        j = replace(j, reason="；".join(x for x in (j.reason, how) if x))
-    years = [y for y, _ in present]
-    prov = ctx.index.provenance([unit], years) if present else Provenance((unit,))
-    base = unit_frame.baseline if unit_frame else unit_value(plan, ind, unit, plan.base_year(ind), ctx.index)
-    return UnitIndicatorResult(unit, plan.unit_name(unit), values, current, current_year,
-                               j.progress, j.gap, j.status, j.reason, prov, base,
-                               unit_frame.target if unit_frame else None)
+class _PerUnit:
+    """:func:`unit_result` for every unit of one indicator, with what does not depend on the
+    unit worked out once (its years, value lookup, time progress per year, milestone due date)."""
 
+    def __init__(self, ctx: _Context, ind: Indicator, frame: Target) -> None:
+        plan = ctx.plan
+        self.ctx, self.ind, self.frame = ctx, ind, frame
+        self.value = unit_values(plan, ind, ctx.index)
+        self.years = plan.years_of(ind)
+        self.base_year = plan.base_year(ind)
+        self.own = ctx.own_info(ind)
+        self.summed = not ind.computed and ind.aggregation is Aggregation.SUM
+        self.due = milestone_due(plan, ind) if frame.milestone else None
+        self._time_progress: dict[int | None, float] = {}
 
-def unit_target(ctx: _Context, ind: Indicator, frame: Target, unit: str) -> tuple[Target | None, str]:
-    """The frame a unit's value is judged against, and how it was derived.
+    def time_progress_at(self, year: int | None) -> float:
+        at = self._time_progress.get(year)
+        if at is None:
+            at = self._time_progress[year] = self.ctx.time_progress_at(year, self.own)
+        return at
 
-    The unit's baseline is its own baseline-year value, typed in the baseline-year column
-    of its form (or pre-filled there from the plan). Rates, means, max/min: the plan target applies to every unit, from the unit's own
-    baseline-year value when it gave one. Summed counts: the plan target shared out in
-    proportion to the unit's baseline (a unit with 30% of the baseline carries 30% of the
-    target). New-in-period sums are not shared out (no basis), so they are not judged.
-    """
-    base_year = ctx.plan.base_year(ind)
-    unit_base = unit_value(ctx.plan, ind, unit, base_year, ctx.index)
-    summed = not ind.computed and ind.aggregation is Aggregation.SUM
-    if frame.milestone:
-        return frame, ""
-    if summed and frame.new_in_period:
-        return None, "期间新增目标未分解到各单位，仅列示其累计新增"
-    if not summed:
-        return replace(frame, baseline=unit_base, baseline_is_bound=False), \
-            ("" if unit_base is not None else f"本单位无{base_year}年基期数据")
-    if unit_base is None or not frame.baseline or frame.target is None:
-        return None, f"本单位无{base_year}年基期数据，目标无法按基期占比分解"
-    share = unit_base / frame.baseline
-    return (replace(frame, baseline=unit_base, target=frame.target * share, baseline_is_bound=False),
-            f"目标按基期占比{fmt.percent(share * 100)}分解")
+    def result(self, unit: str) -> UnitIndicatorResult:
+        ctx, frame, value = self.ctx, self.frame, self.value
+        values = tuple((y, value(unit, y)) for y in self.years)
+        present = [(y, v) for y, v in values if v is not None]
+        unit_base = value(unit, self.base_year)
+        unit_frame, how = self.target(unit_base)
+        if frame.new_in_period:
+            current = sum(v for _, v in present) if present else None
+        else:
+            current = present[-1][1] if present else None
+        current_year = present[-1][0] if present else None
+        if unit_frame is None:
+            method = ProgressMethod.NEW if frame.new_in_period else ProgressMethod.NONE
+            j = Judgement(None, None, Status.UNKNOWN, method, how)
+        elif frame.milestone:
+            j, _ = judge_milestone(ctx, self.ind, values, self.due)
+        else:
+            j = judge(unit_frame, current, self.time_progress_at(current_year), ctx.tolerance)
+            j = Judgement(j.progress, j.gap, j.status, j.method, "；".join(x for x in (j.reason, how) if x))
+        prov = ctx.index.unit_provenance(unit, [y for y, _ in present]) if present else Provenance((unit,))
+        return UnitIndicatorResult(unit, ctx.plan.unit_name(unit), values, current, current_year,
+                                   j.progress, j.gap, j.status, j.reason, prov,
+                                   unit_frame.baseline if unit_frame else unit_base,
+                                   unit_frame.target if unit_frame else None)
+
+    def target(self, unit_base: float | None) -> tuple[Target | None, str]:
+        """The frame a unit's value is judged against, and how it was derived.
+
+        The unit's baseline is its own baseline-year value, typed in the baseline-year column
+        of its form (or pre-filled there from the plan). Rates, means, max/min: the plan target applies to every unit, from the unit's own
+        baseline-year value when it gave one. Summed counts: the plan target shared out in
+        proportion to the unit's baseline (a unit with 30% of the baseline carries 30% of the
+        target). New-in-period sums are not shared out (no basis), so they are not judged.
+        """
+        frame, base_year = self.frame, self.base_year
+        if frame.milestone:
+            return frame, ""
+        if self.summed and frame.new_in_period:
+            return None, "期间新增目标未分解到各单位，仅列示其累计新增"
+        if not self.summed:
+            return with_changes(frame, baseline=unit_base, baseline_is_bound=False), \
+                ("" if unit_base is not None else f"本单位无{base_year}年基期数据")
+        if unit_base is None or not frame.baseline or frame.target is None:
+            return None, f"本单位无{base_year}年基期数据，目标无法按基期占比分解"
+        share = unit_base / frame.baseline
+        return (with_changes(frame, baseline=unit_base, target=frame.target * share, baseline_is_bound=False),
+                f"目标按基期占比{fmt.percent(share * 100)}分解")
 
 
 # explanations and coverage --------------------------------------------------------

@@ -18,6 +18,7 @@ is 滞后.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..definitions.model import Indicator, Kind
 from ..definitions.notation import Direction, Notation, Relative
@@ -43,6 +44,17 @@ class Target:
     maintained: bool = False  # must hold every year (稳定在, 保持, 确保不发生)
     unresolved: str = ""  # why a relative target has no number (no baseline)
     yearly: bool = False  # 逐年提高 / 同比下降: better than the year before, every year
+
+
+def with_changes(frame: Target, **changes: Any) -> Target:
+    """``dataclasses.replace(frame, **changes)`` without running the frozen ``__init__`` again
+    (thirteen guarded assignments): a national plan derives a frame for each unit and indicator."""
+    unknown = changes.keys() - frame.__dict__.keys()
+    if unknown:
+        raise TypeError(f"Target has no field {', '.join(sorted(unknown))}")
+    new = object.__new__(Target)
+    new.__dict__.update(frame.__dict__, **changes)
+    return new
 
 
 @dataclass(frozen=True)

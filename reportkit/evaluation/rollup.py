@@ -9,7 +9,7 @@ that misses expected units lists them and is marked partial.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -45,6 +45,12 @@ class ValueIndex:
         units = tuple(units)
         files = tuple(dict.fromkeys(self.files[u] for u in units if self.files.get(u)))
         return Provenance(units, tuple(sorted(set(years))), files)
+
+    def unit_provenance(self, unit: str, years: Sequence[int]) -> Provenance:
+        """``provenance([unit], years)`` for years already ascending and distinct (one per unit
+        and indicator: a national plan asks for some hundred thousand)."""
+        file = self.files.get(unit)
+        return Provenance((unit,), tuple(years), (file,) if file else ())
 
 
 def source_files(returns: Iterable[ReturnData]) -> dict[str, str]:
@@ -142,10 +148,24 @@ def rollup_indicator(plan: Plan, indicator: Indicator, year: int, index: ValueIn
 
 def unit_value(plan: Plan, indicator: Indicator, unit: str, year: int, index: ValueIndex) -> float | None:
     """One unit's own value (computed indicators from that unit's items)."""
+    return unit_values(plan, indicator, index)(unit, year)
+
+
+def unit_values(plan: Plan, indicator: Indicator, index: ValueIndex) -> Callable[[str, int], float | None]:
+    """:func:`unit_value` of one indicator as a function of (unit, year), its formula's item
+    names resolved once (a national plan asks it for thousands of units and every year)."""
+    values = index.values
     if not indicator.computed:
-        return index.get(unit, indicator.code, year)
-    items = plan.formula_items(indicator)
-    return compute(plan, indicator, {it.code: index.get(unit, it.code, year) for it in items})
+        code = indicator.code
+        return lambda unit, year: values.get((unit, code, year))
+    formula = indicator.parsed_formula
+    if formula is None:
+        return lambda unit, year: None
+    # the value of each name the formula uses: its item's value (None for a name that is no item)
+    names = [(name, item.code if (item := plan.item(name)) else None) for name in formula.names]
+    evaluate = formula.compiled()
+    return lambda unit, year: evaluate({name: None if code is None else values.get((unit, code, year))
+                                        for name, code in names})
 
 
 def unit_codes_for(plan: Plan, indicator: Indicator, unit: str) -> tuple[str, ...]:

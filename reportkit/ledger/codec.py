@@ -196,8 +196,23 @@ def _meta(sub: sqlite3.Row) -> ReturnMeta | None:
         form_version=sub["form_version"] or "", unit=sub["unit"], unit_name=sub["unit_name"] or "",
         period=sub["period"] or "", years=tuple(json.loads(sub["years"])),
         generated_at=sub["generated_at"],
-        fingerprint_parts=tuple((k, v) for k, v in json.loads(sub["fingerprint_parts"])),
+        fingerprint_parts=_fingerprint_parts(sub["fingerprint_parts"]),
     )
+
+
+_PARTS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _fingerprint_parts(text: str) -> tuple[tuple[str, str], ...]:
+    """The (code, hash) pairs stored as ``text``, one shared tuple per distinct text: every
+    return made from one plan carries the same pairs (a national plan: thousands of returns
+    times some hundred pairs, read for each build)."""
+    parts = _PARTS.get(text)
+    if parts is None:
+        if len(_PARTS) >= 64:  # a few plans and versions in one process; never grows without bound
+            _PARTS.clear()
+        parts = _PARTS[text] = tuple((shared_text(k), shared_text(v)) for k, v in json.loads(text))
+    return parts
 
 
 def meta_columns(meta: ReturnMeta | None) -> dict[str, object]:

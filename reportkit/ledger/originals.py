@@ -9,6 +9,7 @@ a row without its blob is not.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from ..fileio import write_bytes
@@ -33,10 +34,17 @@ class OriginalStore:
         return self.root / sha256[:2] / f"{sha256}{blob_suffix(file_name)}"
 
     def find(self, sha256: str) -> Path | None:
+        """The stored copy, whatever its suffix (``sha256.*``, never a ``.tmp`` being written).
+        Listed rather than globbed: a glob compiles a pattern for each hash, and a national
+        collect looks thousands of them up."""
         folder = self.root / sha256[:2]
-        if not folder.is_dir():
+        try:
+            names = os.listdir(folder)
+        except OSError:  # no such folder (or unreadable: nothing found, as a glob finds nothing)
             return None
-        return next((p for p in sorted(folder.glob(f"{sha256}.*")) if not p.name.endswith(".tmp")), None)
+        prefix = f"{sha256}."
+        found = sorted(n for n in names if n.startswith(prefix) and not n.endswith(".tmp"))
+        return folder / found[0] if found else None
 
     def put(self, sha256: str, file_name: str, data: bytes, *, sync: bool = True) -> Path:
         """Store ``data`` unless a complete copy is already there; return its path.

@@ -32,12 +32,6 @@ LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
 DEFAULT_DECIMALS = 2  # a "num" cell of a row that does not say its decimals
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean_text(value)
-    return "" if value is None else value
-
-
 class _Book:
     """A workbook with the few formats every sheet shares."""
 
@@ -76,16 +70,10 @@ class _Book:
               status_col: str | None = None) -> Worksheet:
         ws = self.wb.add_worksheet(name)
         ws.write(0, 0, clean_text(title), self.fmt["title"])
-        values = [[_clean(get(row)) for _, get, _ in columns] for row in rows]
-        text_widths = [[display_width(v) if isinstance(v, str) else 0 for v in line] for line in values]
-        widths = [display_width(h) + 2 for h, _, _ in columns]
-        for line in text_widths:
-            for c, w in enumerate(line):
-                if w:
-                    widths[c] = max(widths[c], min(w + 2, WRAP_AT))  # longer text wraps
+        values, widths, measured = self._values(columns, rows)
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
-        self._data_rows(ws, columns, rows, values, text_widths, widths, status_col)
+        self._data_rows(ws, columns, rows, values, measured, widths, status_col)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(2, 1)
@@ -96,24 +84,68 @@ class _Book:
         ws.fit_to_pages(1, 0)
         return ws
 
+    @staticmethod
+    def _values(columns: Sequence[Column], rows: Sequence[dict[str, Any]]
+                ) -> tuple[list[list[Any]], list[int], dict[str, int]]:
+        """The cells of every row (text without control characters, ``None`` as empty), the column
+        widths (CJK counted double, long text wrapping at ``WRAP_AT``) and each text's width.
+        Texts repeat down a table (names, codes, statuses): each is cleaned and measured once."""
+        keyed = [(getattr(get, "key", None), get) for _, get, _ in columns]  # _get(key): row.get(key, "")
+        widest = [0] * len(columns)  # the widest text of each column
+        measured: dict[str, int] = {"": 0}  # a cell's text (as given and as cleaned) -> its display width
+        cleaned: dict[str, str] = {}
+        values = []
+        for row in rows:
+            line = [row.get(key, "") if key is not None else get(row) for key, get in keyed]
+            for c, v in enumerate(line):
+                if isinstance(v, str):
+                    text = cleaned.get(v)
+                    if text is None:
+                        text = cleaned[v] = clean_text(v)
+                        measured[v] = measured[text] = display_width(text)
+                    if text is not v:
+                        line[c] = text
+                    if measured[text] > widest[c]:
+                        widest[c] = measured[text]
+                elif v is None:
+                    line[c] = ""
+            values.append(line)
+        widths = [display_width(h) + 2 for h, _, _ in columns]
+        for c, w in enumerate(widest):
+            if w:
+                widths[c] = max(widths[c], min(w + 2, WRAP_AT))  # longer text wraps
+        return values, widths, measured
+
     def _data_rows(self, ws: Worksheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
-                   values: list[list[Any]], text_widths: list[list[int]], widths: list[int],
+                   values: list[list[Any]], measured: dict[str, int], widths: list[int],
                    status_col: str | None) -> None:
         if not values:
             return
         out = SheetRows(ws, 2, len(columns))
         out.claim(self.fmt["title"], self.fmt["head"])  # the rows above were first in the old cell-by-cell order
+        text = self.fmt["text"]
         fixed = [None if head == status_col else self.fmt["text" if key == "num" else key]
                  for head, _, key in columns]
+        statuses = [c for c, f in enumerate(fixed) if f is None]
         numbers = [c for c, (_, _, key) in enumerate(columns) if key == "num"]  # in the row's own decimals
         percents = [c for c, (_, _, key) in enumerate(columns) if key == "pct"]
         wrap = [max(w - 1, 1) for w in widths]
-        for row, line, line_widths in zip(rows, values, text_widths, strict=True):
+        narrow = min(wrap)  # a text no wider than every column's wrap never wraps
+        for row, line in zip(rows, values, strict=True):
             # Row heights are not recomputed by every reader for wrapped text: set them.
-            lines = max((-(-w // wrap[c]) for c, w in enumerate(line_widths) if w > wrap[c]), default=1)
-            formats = [f if f is not None else self.status.get(v, self.fmt["text"]) for f, v in zip(fixed, line, strict=True)]
-            for c in numbers:
-                formats[c] = self.number_format(row.get("decimals", DEFAULT_DECIMALS))
+            lines = 1
+            for c, v in enumerate(line):
+                if isinstance(v, str):
+                    w = measured[v]
+                    if w > narrow and w > wrap[c]:
+                        lines = max(lines, -(-w // wrap[c]))
+            formats = list(fixed)
+            for c in statuses:
+                formats[c] = self.status.get(line[c], text)
+            if numbers:
+                number = self.number_format(row.get("decimals", DEFAULT_DECIMALS))
+                for c in numbers:
+                    formats[c] = number
             for c in percents:
                 if isinstance(line[c], int | float) and not isinstance(line[c], bool):
                     line[c] = round_half_up(line[c], 1)
@@ -130,7 +162,10 @@ def _num(key: str) -> Callable[[dict[str, Any]], Any]:
 
 
 def _get(key: str) -> Callable[[dict[str, Any]], Any]:
-    return lambda row: row.get(key, "")
+    def get(row: dict[str, Any]) -> Any:
+        return row.get(key, "")
+    get.key = key  # type: ignore[attr-defined]  # read by _Book._values, which does the same inline
+    return get
 
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (

@@ -65,9 +65,10 @@ class SheetRows:
         self.sheet = sheet
         self.next_row = first_row
         self.columns = [xl_col_to_name(c) for c in range(columns)]
+        self._starts = [f'<c r="{name}' for name in self.columns]  # each cell's text up to its row number
         self.file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
-        self._styles: dict[int, int] = {}  # id(Format) -> xf index
-        self._strings: dict[str, str] = {}  # cell text -> the cell's XML after its style (names repeat)
+        self._styles: dict[int, str] = {}  # id(Format) -> '" s="<xf index>'
+        self._strings: dict[Any, str] = {}  # cell value -> the cell's XML after its style (names repeat)
 
     @staticmethod
     def claim(*formats: Format) -> None:
@@ -77,7 +78,7 @@ class SheetRows:
     def add(self, values: Sequence[Any], formats: Sequence[Format], height: float | None = None) -> None:
         """One row: numbers (not bools) as numbers, anything else as its text; ``height`` in points."""
         self.next_row += 1
-        r = self.next_row
+        r = str(self.next_row)
         head = f'<row r="{r}">'
         if height is not None:
             pixels = int(height * 4.0 / 3.0 + 0.5)
@@ -85,20 +86,23 @@ class SheetRows:
                 head = f'<row r="{r}" ht="{pixels * 0.75:.16g}" customHeight="1">'
         parts = [head]
         styles, strings = self._styles, self._strings
-        for col, value, fmt in zip(self.columns, values, formats, strict=True):
+        for start, value, fmt in zip(self._starts, values, formats, strict=True):
             style = styles.get(id(fmt))
             if style is None:
-                style = styles[id(fmt)] = fmt._get_xf_index()
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                parts.append(f'<c r="{col}{r}" s="{style}"><v>{_number(value)}</v></c>')
+                style = styles[id(fmt)] = f'" s="{fmt._get_xf_index()}'
+            kind = type(value)
+            if kind is float or kind is int or (kind is not str and isinstance(value, int | float)
+                                                 and not isinstance(value, bool)):
+                parts += (start, r, style, f"\"><v>{_number(value)}</v></c>")
                 continue
-            value = str(value)
-            cell = strings.get(value)
+            cell = strings.get(value) if kind is str else None
             if cell is None:
-                text, preserve = _text(value)
+                text, preserve = _text(str(value))
                 space = ' xml:space="preserve"' if preserve else ""
-                cell = strings[value] = f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'
-            parts.append(f'<c r="{col}{r}" s="{style}{cell}')
+                cell = f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+                if kind is str:
+                    strings[value] = cell
+            parts += (start, r, style, cell)
         parts.append("</row>")
         self.file.write("".join(parts))
 
