@@ -6,6 +6,7 @@ failed write. Every output of reportkit goes through :func:`write_via_temp`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -239,13 +240,59 @@ def write_bytes(target: Path, data: bytes, *, shared: bool = True, sync: bool = 
     return write_via_temp(target, put, shared=shared)
 
 
+SYNCFS_FROM = 16  # files: from this many on, one syncfs(2) per file system instead of an fsync each
+
+
 def sync_files(paths: Sequence[Path]) -> None:
     """Flush ``paths`` and then the folders holding them (each once) to disk: after this, the
-    files and their names survive a crash."""
+    files and their names survive a crash.
+
+    A batch of many files (a province's returns stored at once: thousands of files and folders)
+    is flushed with one ``syncfs`` per file system where Linux has it, instead of one ``fsync``
+    per file and per folder; where it is missing or reports an error, each is synced alone."""
+    if len(paths) >= SYNCFS_FROM and _sync_file_systems(paths):
+        return
     for path in paths:
         _fsync(path, os.O_RDONLY)
     for folder in sorted({Path(p).parent for p in paths}):
         _fsync(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+
+def _sync_file_systems(paths: Sequence[Path]) -> bool:
+    """``syncfs`` once for each file system holding ``paths``; False when it cannot be used
+    (not Linux, no such call, or it failed: the caller syncs file by file)."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        return False
+    done: set[int] = set()
+    try:
+        for path in paths:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                device = os.fstat(fd).st_dev
+                if device not in done:
+                    if syncfs(fd) != 0:
+                        return False
+                    done.add(device)
+            finally:
+                os.close(fd)
+    except OSError:
+        return False
+    return True
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        call = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    call.argtypes, call.restype = [ctypes.c_int], ctypes.c_int
+    return call  # type: ignore[no-any-return]
 
 
 def _fsync(path: Path, flags: int) -> None:
