@@ -47,9 +47,15 @@ def collect(ledger: Ledger, path: Path, when: str = "2024-01-10T09:00:00"):
 def test_fresh_ledger_has_current_schema(project: Project, ledger: Ledger) -> None:
     conn = sqlite3.connect(project.ledger_path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert {"submissions", "findings", "observations", "notes", "task_reports", "narratives",
             "unit_links", "web_settings", "rounds"} <= tables
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "observations_by_code" not in indexes and "submissions_by_unit" in indexes
+    # values are read per return: by the primary key, no scan
+    plan = " ".join(str(r[-1]) for r in conn.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM observations WHERE submission_id IN (1, 2) ORDER BY submission_id, seq"))
+    assert "PRIMARY KEY" in plan or "sqlite_autoindex_observations" in plan, plan
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
 

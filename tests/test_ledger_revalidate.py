@@ -80,6 +80,8 @@ def test_a_version_1_ledger_is_migrated_and_its_returns_rechecked(tmp_path: Path
     shutil.copyfile(old, project.ledger_path)
     with Ledger.for_project(project) as ledger:
         assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        indexes = {r[0] for r in ledger.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "observations_by_code" not in indexes  # version 1 made it, version 5 drops it
         assert len(ledger.history("ipr")) == 1  # nothing lost
         assert len(ledger.revalidate(plan)) == 1  # not known to be checked against this plan: checked
 

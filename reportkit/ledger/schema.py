@@ -152,9 +152,17 @@ CREATE TABLE rounds (
 CREATE INDEX submissions_by_period ON submissions (plan_id, period, unit)
 """
 
+# Version 5: no index of values by unit, code and year. Values are only ever read per return
+# (by ``submission_id``, the primary key); the index was kept up to date for nothing on every
+# value stored (a national plan's first collect stores close to a million) and took a quarter
+# of the table's size.
+_V5 = """
+DROP INDEX IF EXISTS observations_by_code
+"""
+
 # One script per schema version; index 0 brings an empty file to version 1.
 # Append new versions, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
