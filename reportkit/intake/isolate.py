@@ -263,6 +263,7 @@ def _prepared_child(prepare: Callable[[], object], work: Callable[[Any], object]
     try:
         _quiet()
         _limit_memory(memory)
+        gc.freeze()  # what the child inherited is never collected here (as in the workers)
         if hold and _read_exact(in_fd, 1) != b"g":
             os._exit(0)  # closed before it was told to go: nothing to do
         try:
