@@ -26,6 +26,7 @@ from reportkit.definitions.model import (
 )
 from reportkit.definitions.notation import parse_plan_value
 from reportkit.evaluation import ProgressMethod, Status, evaluate
+from reportkit.evaluation.types import Provenance
 from reportkit.intake.types import Observation, ReturnData, ReturnMeta, RowNote, TaskReport
 
 UNITS = (Unit("A", "甲区"), Unit("B", "乙区"), Unit("C", "丙区"), Unit("L", "市统计局"))
@@ -479,3 +480,19 @@ def test_a_units_frame_is_the_plan_frame_with_its_own_baseline_and_target():
     assert frame.baseline == 12.0 and hash(changed) == hash(replace(changed))
     with pytest.raises(TypeError):
         with_changes(frame, baseline_value=3.0)
+
+
+def test_a_units_provenance_is_one_object_for_all_its_indicators() -> None:
+    """A unit's results on each indicator name the same units, years and file: one shared
+    Provenance (a national plan has some hundred thousand unit results)."""
+    from dataclasses import replace
+
+    first = indicator("10", "20", reporters=("A", "B"))
+    second = replace(first, code="L", name="另一指标")
+    plan = Plan(info(), (first, second), units=UNITS)
+    rets = [ret("A", {("K", 2020): 4, ("K", 2023): 7, ("L", 2020): 1, ("L", 2023): 2}),
+            ret("B", {("K", 2020): 6, ("L", 2020): 1, ("L", 2022): 3})]
+    k, l_ = evaluate(plan, rets).indicators
+    assert k.units[0].provenance == l_.units[0].provenance == Provenance(("A",), (2023,), ("A-2023.xlsx",))
+    assert k.units[0].provenance is l_.units[0].provenance
+    assert k.units[1].provenance == Provenance(("B",)) and l_.units[1].provenance.years == (2022,)

@@ -66,3 +66,24 @@ def test_rows_as_text_equal_xlsxwriters_own_cells() -> None:
     assert ws["A3"].value == " 前导空格" and ws["A5"].value == "A<&>B \"引号\""
     assert ws["B4"].value == -3 and ws["A11"].value == "<r>看似富文本</r>"
     assert ws.row_dimensions[3].height == 27.75 and ws.dimensions == f"A1:D{len(_rows()) + 2}"
+
+
+def test_a_summary_table_reads_its_rows_once_so_they_may_be_generated() -> None:
+    """A table of a generator (the summary's task sheet: a row per task and unit, made as read)
+    is the table of the same rows in a list, byte for byte."""
+    from reportkit.rendering.summary_xlsx import _Book, _get, _num
+
+    rows = [{"name": name, "v": v, "decimals": d, "state": s} for name, v, d, s in
+            [("甲区", 98.25, 1, "滞后"), ("乙区\x01", 0.8627, 4, "已完成"), ("长" * 40, None, 2, "未填报")]]
+    columns = (("名称", _get("name"), "text"), ("值", _num("v"), "num"), ("状态", _get("state"), "text"))
+
+    def sheet(given: object) -> bytes:
+        buf = io.BytesIO()
+        book = _Book(buf)
+        book.table("表", "标题", columns, given, status_col="状态")  # type: ignore[arg-type]
+        with zipfile.ZipFile(io.BytesIO(book.close())) as z:
+            return z.read("xl/worksheets/sheet1.xml")
+
+    listed = sheet(rows)
+    assert sheet(r for r in rows) == listed
+    assert b'<dimension ref="A1:C5"/>' in listed and b"<t>\xe4\xb9\x99\xe5\x8c\xba</t>" in listed  # 乙区, cleaned

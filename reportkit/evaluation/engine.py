@@ -102,6 +102,9 @@ class _Context:
         self.index = index
         self.tolerance = tolerance
         self.time_progress = plan.info.time_progress
+        # one Provenance per unit and years reported, shared by that unit's results on every
+        # indicator (a national plan: a few thousand instead of some hundred thousand)
+        self.unit_provenances: dict[tuple[str, tuple[int, ...]], Provenance] = {}
 
     def judge(self, frame: Target, current: float | None, year: int | None = None,
               own: PlanInfo | None = None) -> Judgement:
@@ -501,7 +504,11 @@ class _PerUnit:
         else:
             j = judge(unit_frame, current, self.time_progress_at(current_year), ctx.tolerance)
             j = Judgement(j.progress, j.gap, j.status, j.method, "；".join(x for x in (j.reason, how) if x))
-        prov = ctx.index.unit_provenance(unit, [y for y, _ in present]) if present else Provenance((unit,))
+        key = (unit, tuple(y for y, _ in present))
+        prov = ctx.unit_provenances.get(key)
+        if prov is None:
+            prov = ctx.unit_provenances[key] = (ctx.index.unit_provenance(unit, key[1]) if present
+                                                else Provenance((unit,)))
         return UnitIndicatorResult(unit, ctx.plan.unit_name(unit), values, current, current_year,
                                    j.progress, j.gap, j.status, j.reason, prov,
                                    unit_frame.baseline if unit_frame else unit_base,

@@ -94,7 +94,8 @@ def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None)
     rows = [indicator_row(i, r, names, plan.info.baseline_year, flagged, rejected)
             for i, r in enumerate(ev.indicators, 1)]
     chapters = synthesis.chapters(ev, names, unit_names)
-    items = {t["code"]: t for t in task_summary(ev, names)["items"]}
+    tasks = task_summary(ev, names)  # once: a national plan's tasks hold a report per unit each
+    items = {t["code"]: t for t in tasks["items"]}
     for ch in chapters:  # each task with the units' own texts, for templates that list them
         ch["tasks"] = [legacy_task(j, items[code]) for j, code in enumerate(ch["codes"], start=1)]
     projects = synthesis.projects(ev, names, unit_names, len(chapters))
@@ -107,8 +108,8 @@ def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None)
         "charts": dict(charts or {"status": "", "progress": ""}),
         "indicators": rows,
         "indicator_groups": indicator_groups(rows),
-        "overview": overview_section(inputs, flagged, narrative["achievements"], unit_names),
-        "tasks": task_summary(ev, names),
+        "overview": overview_section(inputs, flagged, narrative["achievements"], unit_names, tasks["summary"]),
+        "tasks": tasks,
         "chapters": chapters,
         "projects": projects or {},
         "problems": synthesis.problems(ev, names, narrative["problems"], flagged),
@@ -321,7 +322,7 @@ def indicator_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def overview_section(inputs: ReportInputs, flagged: Mapping[str, Any], achievements: Sequence[tuple[str, str]],
-                     unit_names: Sequence[str]) -> dict[str, Any]:
+                     unit_names: Sequence[str], tasks_summary: str) -> dict[str, Any]:
     ev, info = inputs.evaluation, inputs.plan.info
     issuer = f"由{info.issuer}印发" if info.issuer else "印发"
     received = len(reported_units(inputs)[0])
@@ -338,7 +339,7 @@ def overview_section(inputs: ReportInputs, flagged: Mapping[str, Any], achieveme
         # each unit's own text (templates written for earlier versions list them)
         "achievements": [{"unit": u, "text": f"（{u}）{t}", "body": t} for u, t in achievements],
         "indicators": "从主要指标看，" + synthesis.counts_sentence(ev),
-        "tasks": "从重点任务看，" + task_summary(ev, {})["summary"],
+        "tasks": "从重点任务看，" + tasks_summary,
     }
 
 

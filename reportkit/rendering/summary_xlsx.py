@@ -8,7 +8,7 @@ Chinese text (a CJK character counts double).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from xlsxwriter.format import Format
@@ -66,18 +66,20 @@ class _Book:
             self.numbers[decimals] = self.wb.add_format({**self.base, "num_format": excel_format(decimals)})
         return self.numbers[decimals]
 
-    def table(self, name: str, title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
+    def table(self, name: str, title: str, columns: Sequence[Column], rows: Iterable[dict[str, Any]],
               status_col: str | None = None) -> Worksheet:
+        """A sheet: title, header, one row per row of ``rows`` (read once: it may be a generator,
+        whose rows are then never all held at once)."""
         ws = self.wb.add_worksheet(name)
         ws.write(0, 0, clean_text(title), self.fmt["title"])
-        values, widths, measured = self._values(columns, rows)
+        values, decimals, widths, measured = self._values(columns, rows)
         for c, (head, _, _) in enumerate(columns):
             ws.write(1, c, head, self.fmt["head"])
-        self._data_rows(ws, columns, rows, values, measured, widths, status_col)
+        self._data_rows(ws, columns, values, decimals, measured, widths, status_col)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(2, 1)
-        ws.autofilter(1, 0, max(len(rows), 1) + 1, len(columns) - 1)
+        ws.autofilter(1, 0, max(len(values), 1) + 1, len(columns) - 1)
         ws.set_landscape()
         ws.set_paper(9)
         ws.repeat_rows(1)
@@ -85,17 +87,22 @@ class _Book:
         return ws
 
     @staticmethod
-    def _values(columns: Sequence[Column], rows: Sequence[dict[str, Any]]
-                ) -> tuple[list[list[Any]], list[int], dict[str, int]]:
-        """The cells of every row (text without control characters, ``None`` as empty), the column
-        widths (CJK counted double, long text wrapping at ``WRAP_AT``) and each text's width.
-        Texts repeat down a table (names, codes, statuses): each is cleaned and measured once."""
+    def _values(columns: Sequence[Column], rows: Iterable[dict[str, Any]]
+                ) -> tuple[list[list[Any]], list[int], list[int], dict[str, int]]:
+        """The cells of every row (text without control characters, ``None`` as empty), each row's
+        decimals (for its "num" cells; empty when the table has none), the column widths (CJK
+        counted double, long text wrapping at ``WRAP_AT``) and each text's width. Texts repeat
+        down a table (names, codes, statuses): each is cleaned and measured once."""
         keyed = [(getattr(get, "key", None), get) for _, get, _ in columns]  # _get(key): row.get(key, "")
+        numbers = any(key == "num" for _, _, key in columns)
         widest = [0] * len(columns)  # the widest text of each column
         measured: dict[str, int] = {"": 0}  # a cell's text (as given and as cleaned) -> its display width
         cleaned: dict[str, str] = {}
         values = []
+        decimals = []
         for row in rows:
+            if numbers:
+                decimals.append(row.get("decimals", DEFAULT_DECIMALS))
             line = [row.get(key, "") if key is not None else get(row) for key, get in keyed]
             for c, v in enumerate(line):
                 if isinstance(v, str):
@@ -114,11 +121,10 @@ class _Book:
         for c, w in enumerate(widest):
             if w:
                 widths[c] = max(widths[c], min(w + 2, WRAP_AT))  # longer text wraps
-        return values, widths, measured
+        return values, decimals, widths, measured
 
-    def _data_rows(self, ws: Worksheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]],
-                   values: list[list[Any]], measured: dict[str, int], widths: list[int],
-                   status_col: str | None) -> None:
+    def _data_rows(self, ws: Worksheet, columns: Sequence[Column], values: list[list[Any]], decimals: list[int],
+                   measured: dict[str, int], widths: list[int], status_col: str | None) -> None:
         if not values:
             return
         out = SheetRows(ws, 2, len(columns))
@@ -131,7 +137,7 @@ class _Book:
         percents = [c for c, (_, _, key) in enumerate(columns) if key == "pct"]
         wrap = [max(w - 1, 1) for w in widths]
         narrow = min(wrap)  # a text no wider than every column's wrap never wraps
-        for row, line in zip(rows, values, strict=True):
+        for r, line in enumerate(values):
             # Row heights are not recomputed by every reader for wrapped text: set them.
             lines = 1
             for c, v in enumerate(line):
@@ -143,7 +149,7 @@ class _Book:
             for c in statuses:
                 formats[c] = self.status.get(line[c], text)
             if numbers:
-                number = self.number_format(row.get("decimals", DEFAULT_DECIMALS))
+                number = self.number_format(decimals[r])
                 for c in numbers:
                     formats[c] = number
             for c in percents:
@@ -227,16 +233,16 @@ def _values_sheet(book: _Book, ctx: Mapping[str, Any]) -> None:
     book.table("分单位数据", "主要指标分单位数据", cols, ctx["appendix"]["district_values"])
 
 
-def _task_rows(ctx: Mapping[str, Any]) -> list[dict[str, Any]]:
-    rows = []
+def _task_rows(ctx: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """One row per task and reporting unit (a national plan: some hundred thousand), made as the
+    sheet reads them."""
     for t in ctx["tasks"]["items"]:
         base = {"chapter": t["chapter"], "code": t["code"], "title": t["title"], "lead": t["lead_unit"],
                 "status": t["status"]}
         for rep in t["reports"] or [{}]:
-            rows.append({**base, "unit": rep.get("unit", ""), "unit_status": rep.get("status", ""),
-                         "progress": rep.get("progress", ""), "problems": rep.get("problems", ""),
-                         "next_steps": rep.get("next_steps", "")})
-    return rows
+            yield {**base, "unit": rep.get("unit", ""), "unit_status": rep.get("status", ""),
+                   "progress": rep.get("progress", ""), "problems": rep.get("problems", ""),
+                   "next_steps": rep.get("next_steps", "")}
 
 
 TASK_COLUMNS: tuple[Column, ...] = (
