@@ -135,7 +135,7 @@ class _Item:
 PLAIN_ROWS = [
     {"name": "甲区", "cells": ["1", 2, 3.5], "note": "第一行\n第二行", "meta": {"code": "A1"}, "flag": True,
      "tags": ["一"]},
-    {"name": "A<&>\"'B {{x}} {_{ y }_}", "cells": [None, "", "x&y"], "note": "制表\t后", "meta": {"code": ""},
+    {"name": "A<&>\"'B {{x}} {_{ y }_} 50%(0)s", "cells": [None, "", "x&y"], "note": "制表\t后", "meta": {"code": ""},
      "flag": False, "tags": []},
     {"name": "乙区", "cells": [], "note": None, "meta": {"code": 0}, "flag": None, "tags": ["甲", "乙", "丙", "丁"]},
 ]
@@ -157,7 +157,7 @@ def _loop_rows(doc, head: list[str], bodies: list[list[str]], loop: str) -> None
 def _keys_and_index(doc):
     _loop_table(doc, ["序号", "名称", "代码", "标记", "总数"],
                 ["{{ loop.index }}/{{ loop.index0 }}", "{{ r['name'] }}", "{{ r.meta.code }}", "{{ r.flag }}",
-                 "{{ n }}{{ title }}"], "r in rows")
+                 "{{ n }}%{{ title }}"], "r in rows")
 
 
 def _two_rows_per_item(doc):

@@ -104,7 +104,7 @@ class RowProgram:
 
 @dataclass
 class RenderedRows:
-    data: bytes  # UTF-8
+    chunks: list[bytes]  # UTF-8, one per item (kept apart: joined once, into the part)
     cells: int  # the widest row's number of cells …
     width: int  # … and of grid columns (cells spanning n columns count n)
     braces: bool = True  # the text may hold docxtpl's escaped braces ("{_{")
@@ -314,7 +314,7 @@ def render(program: RowProgram, context: Mapping[str, Any], *, clean: bool) -> R
         return None
     cells, width = _widest(program, len(items), lengths)
     literal = "".join(_literals(program.loop))
-    return RenderedRows(b"".join(out), cells, width,
+    return RenderedRows(out, cells, width,
                         braces=text.braces or "{" in literal or "}" in literal,
                         listing=text.listing or any(ch in literal for ch in LISTING_CHARS))
 

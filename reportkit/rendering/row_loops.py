@@ -75,12 +75,12 @@ def grid_width(rows: etree._Element) -> tuple[int, int]:
 class RowLoopTemplate(DocxTemplate):
     """A :class:`DocxTemplate` whose top-level table-row loops are rendered apart (see module doc).
 
-    ``clean``: every string of the context loses the control characters XML cannot hold and
-    ``None`` becomes empty text (:func:`clean_context`) before it reaches the template; rows
-    written without jinja (``fast_rows``) clean their values as they write them, so the lists
-    only they read are not copied."""
+    ``clean``: every string the template reads loses the control characters XML cannot hold and
+    ``None`` becomes empty text (``cleaning.clean_context``); rows written without jinja
+    (``fast_rows``) clean their values as they write them, and the rest of the context is
+    cleaned only where the rest of the template can read it (``cleaning.clean_read``)."""
 
-    _rows: dict[str, bytes]  # marker -> the loop's rendered rows, UTF-8
+    _rows: dict[str, list[bytes]]  # marker -> the loop's rendered rows, UTF-8
 
     def __init__(self, template_file: str | PathLike[str] | IO[bytes], *, clean: bool = False) -> None:
         super().__init__(template_file)
@@ -132,7 +132,7 @@ class RowLoopTemplate(DocxTemplate):
             if program is None or rows is None:
                 continue
             pieces.append(xml[done:start])
-            data = _post_processed(self, rows.data, braces=rows.braces, listing=rows.listing)
+            data = _post_processed(self, rows.chunks, braces=rows.braces, listing=rows.listing)
             pieces.append(self._stand_in(data, rows.cells, rows.width))
             written.append(program.path)
             done = end
@@ -148,14 +148,14 @@ class RowLoopTemplate(DocxTemplate):
             if counted is None:
                 continue
             pieces.append(xml[done:start])
-            pieces.append(self._stand_in(rows, *counted))
+            pieces.append(self._stand_in([rows], *counted))
             done = end
         return "".join([*pieces, xml[done:]])
 
-    def _stand_in(self, rows: bytes, cells: int, width: int) -> str:
+    def _stand_in(self, rows: list[bytes], cells: int, width: int) -> str:
         """A row as wide as the widest of ``rows`` (for docxtpl's grid fitting) marking where they
         go; nothing when there are no rows."""
-        if not rows:
+        if not any(rows):
             return ""
         marker = _MARKER.format(len(self._rows))
         self._rows[marker] = rows
@@ -168,8 +168,8 @@ class RowLoopTemplate(DocxTemplate):
     def _render_rows(self, source: str, context: Mapping[str, Any], env: jinja2.Environment) -> bytes:
         """The loop's rows as docxtpl's ``render_xml_part`` would leave them, UTF-8."""
         rows = env.from_string(source).render(context)
-        return _post_processed(self, rows.encode("utf-8"), braces="{_" in rows or "_}" in rows,
-                               listing=any(ch in rows for ch in LISTING_CHARS))
+        return b"".join(_post_processed(self, [rows.encode("utf-8")], braces="{_" in rows or "_}" in rows,
+                                        listing=any(ch in rows for ch in LISTING_CHARS)))
 
     def _cleaned(self, context: Mapping[str, Any], body: str, env: jinja2.Environment | None) -> Mapping[str, Any]:
         """The context jinja renders: with ``clean``, cleaned wherever what is left of the template
@@ -233,7 +233,7 @@ class RowLoopTemplate(DocxTemplate):
         done = 0
         for at, marker in found:
             out.append(data[done:at])
-            out.append(self._rows[marker])
+            out.extend(self._rows[marker])
             done = at + len(marker) + len("<!---->")
         out.append(data[done:])
         return b"".join(out)
@@ -246,15 +246,17 @@ class _Written:
         self.partname, self.content_type, self.rels, self.blob = part.partname, part.content_type, part.rels, blob
 
 
-def _post_processed(tpl: DocxTemplate, rows: bytes, *, braces: bool, listing: bool) -> bytes:
+def _post_processed(tpl: DocxTemplate, chunks: list[bytes], *, braces: bool, listing: bool) -> list[bytes]:
     """What docxtpl's ``render_xml_part`` does to rendered text (``braces``/``listing``: the text
-    may need it): escaped braces back, tabs and line breaks as Word runs (in the rows holding one)."""
+    may need it): escaped braces back, tabs and line breaks as Word runs (in the rows holding one).
+    ``chunks`` are whole rows (what docxtpl rewrites never crosses a row)."""
     if braces:
-        rows = rows.replace(b"{_{", b"{{").replace(b"}_}", b"}}").replace(b"{_%", b"{%").replace(b"%_}", b"%}")
+        chunks = [c.replace(b"{_{", b"{{").replace(b"}_}", b"}}").replace(b"{_%", b"{%").replace(b"%_}", b"%}")
+                  for c in chunks]
     if listing:
-        rows = b"".join(str(tpl.resolve_listing(row.decode("utf-8"))).encode("utf-8")
-                        if any(ch in row for ch in _LISTING_BYTES) else row for row in _rows_of(rows))
-    return rows
+        chunks = [str(tpl.resolve_listing(row.decode("utf-8"))).encode("utf-8")
+                  if any(ch in row for ch in _LISTING_BYTES) else row for c in chunks for row in _rows_of(c)]
+    return chunks
 
 
 def _rows_of(rows: bytes) -> list[bytes]:
