@@ -207,3 +207,44 @@ def test_a_template_showing_both_charts_gets_both(project, tmp_path: Path):  # n
     with zipfile.ZipFile(report) as z:
         media = [n for n in z.namelist() if n.startswith("word/media/")]
     assert len(media) == 2
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:  # the parts that hold content (docProps hold the time written)
+        return {n: z.read(n) for n in z.namelist() if not n.startswith("docProps/")}
+
+
+def test_a_provinces_summary_is_written_alongside_the_report_and_is_the_same(project, tmp_path: Path,  # noqa: F811
+                                                                             monkeypatch: pytest.MonkeyPatch):
+    import reportkit.rendering.build as rb
+
+    pids = tmp_path / "pids"
+    real = rb.summary_workbook
+
+    def noting(ctx):  # type: ignore[no-untyped-def]
+        with pids.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(ctx)
+
+    monkeypatch.setattr(rb, "summary_workbook", noting)
+    first = build(project, force=True)
+    summary = next(p for p in first.written if p.name.endswith("汇总表.xlsx"))
+    alongside = _parts(summary)
+    assert [int(p) for p in pids.read_text().split()] != [os.getpid()]  # written by another process
+    assert len(pids.read_text().split()) == 1
+
+    pids.unlink()
+    monkeypatch.setattr(rb, "SUMMARY_ALONGSIDE_ROWS", 0)  # a national plan: written here
+    build(project, force=True)
+    assert [int(p) for p in pids.read_text().split()] == [os.getpid()]
+    assert _parts(summary) == alongside
+
+
+def test_a_failed_report_leaves_no_process_behind(project, tmp_path: Path):  # noqa: F811
+    from reportkit.errors import TemplateError
+
+    before = _children()
+    broken = _template_with(tmp_path, "{{ plan.name }}", "{{ 没有这个变量.x }}")
+    with pytest.raises(TemplateError):
+        build(project, template=broken)
+    assert _children() == before  # the chart and summary processes were stopped and reaped

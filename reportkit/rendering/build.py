@@ -31,6 +31,7 @@ from ..fileio import (
     sha256_file,
 )
 from ..findings import Severity, count_by_severity
+from ..intake.isolate import Prepared
 from ..intake.types import ReturnData
 from ..ledger import Ledger
 from ..ledger.rounds import previous_round, record_round
@@ -179,12 +180,29 @@ def report_appendix(appendix: dict[str, Any]) -> dict[str, Any]:
     return {**appendix, "district_values": totals, "values_note": note}
 
 
+# Up to this many 分单位数据 rows (a province) the Excel summary is written by a process forked
+# when the report context is ready, while this one renders the Word report; it shares the context
+# with this process. With more (a national plan) the pages that process touches would add up to
+# a second copy of the context, so the summary is written here, after the report.
+SUMMARY_ALONGSIDE_ROWS = 20000
+
+
+def _summary_alongside(ctx: dict[str, Any]) -> Prepared[None, bytes] | None:
+    """The Excel summary being written in a forked process, or None (written here)."""
+    if len(ctx["appendix"]["district_values"]) > SUMMARY_ALONGSIDE_ROWS:
+        return None
+    job: Prepared[None, bytes] = Prepared(lambda: None, lambda _none: summary_workbook(ctx))
+    job.send(None)
+    return job
+
+
 def render_outputs(project: Project, result: BuildResult, now: dt.datetime, progress: Progress | None,
                    drawer: charts.ChartDrawer | None = None) -> dict[Path, Content]:
     """Every output, rendered in memory or as the function writing it (nothing written yet).
 
-    The charts are drawn by ``drawer`` (a child process, see :class:`charts.ChartDrawer`) while
-    this process renders the Excel summary; without one they are drawn here."""
+    The charts are drawn by ``drawer`` (a child process, see :class:`charts.ChartDrawer`) and,
+    for a province, the Excel summary by another (:func:`_summary_alongside`) while this process
+    renders the Word report; without them they are made here."""
     assert result.evaluation is not None and result.template is not None
     step = stepper(progress, STAGE_RENDER, 5)
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
@@ -200,14 +218,22 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime, prog
     step()
     report_name, summary_name = report_names(result.plan)
     out = project.outputs
-    summary = summary_workbook(base)
-    step()
-    images = drawer.result() if drawer is not None else charts.draw_charts(chart_inputs)
-    ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
-    report = ctx["report"]
-    docx = render_docx(result.template, ctx, CoreProperties(
-        title=report["title"], author=report["author"], created=now, subject=result.plan.info.name,
-        keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}"))
+    alongside = _summary_alongside(base)
+    try:
+        summary = summary_workbook(base) if alongside is None else None
+        step()
+        images = drawer.result() if drawer is not None else charts.draw_charts(chart_inputs)
+        ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
+        report = ctx["report"]
+        docx = render_docx(result.template, ctx, CoreProperties(
+            title=report["title"], author=report["author"], created=now, subject=result.plan.info.name,
+            keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}"))
+        if alongside is not None:
+            summary = alongside.result()
+    finally:
+        if alongside is not None:
+            alongside.close()  # (after a result: nothing left to stop)
+    assert summary is not None
     files: dict[Path, Content] = {out / report_name: docx, out / summary_name: summary}
     step()
     # The figures are in the summary workbook and the ledger; this file is the findings.
