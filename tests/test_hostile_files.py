@@ -94,7 +94,7 @@ def test_reader_abort_in_the_child_becomes_a_finding(filled: Path, tmp_path: Pat
     """The measure is the first defence; if it ever misses a sheet, calamine's abort kills only the
     reader's process and the file is reported as too large."""
     corner = _with_cell(filled, tmp_path / "corner.xlsx", 1048576, 16384, "x")
-    monkeypatch.setattr(workbook, "scan_zip", lambda _zf: extent.SheetScan())
+    monkeypatch.setattr(workbook, "scan_zip", lambda *_args: extent.SheetScan())
     run = validate_paths(PLAN, [corner, filled])
     first, second = run.returns
     assert [f.code for f in first.findings] == ["file.too-large"]

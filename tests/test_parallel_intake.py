@@ -81,7 +81,7 @@ def test_an_abort_in_a_worker_is_that_files_finding(returns: list[Path], monkeyp
     wb = load_workbook(returns[0])
     wb.worksheets[1].cell(1048576, 16384).value = "x"
     wb.save(corner)
-    monkeypatch.setattr(workbook, "scan_zip", lambda _zf: extent.SheetScan())
+    monkeypatch.setattr(workbook, "scan_zip", lambda *_args: extent.SheetScan())
     got = list(validate_many(PLAN, [returns[0], corner, returns[2], returns[4]], jobs=2))
     assert [f.code for f in got[1].findings] == ["file.too-large"]
     assert [r.state for r in got] == ["accepted", "has-errors", "accepted", "accepted"]

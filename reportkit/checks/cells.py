@@ -67,27 +67,30 @@ def check_cells(ctx: CheckContext) -> None:
         return
     years = report_years(ctx)
     prefilled = ctx.prefilled
+    unit = ctx.unit or ""
+    observations = ctx.observations
     done: set[str] = set()
     no_baseline: list[str] = []
     for row in table.rows:
-        spec = ctx.specs.get(row.code)
-        if spec is None or row.code in done:
+        code = row.code
+        spec = ctx.specs.get(code)
+        if spec is None or code in done:
             continue
-        done.add(row.code)
-        ctx.notes[row.code] = RowNote(ctx.unit or "", row.code, row.data_source, row.explanation,
-                                      row.explanation_address)
+        done.add(code)
+        ctx.notes[code] = RowNote(unit, code, row.data_source, row.explanation, row.explanation_address)
         previous: float | None = spec.baseline if spec.sole_reporter else None
-        base_year = _base_year(ctx, row.code)
+        base_year = _base_year(ctx, code)
         for year in years:
             cell = row.cells.get(year)
-            if year <= base_year and _optional_blank(cell, (row.code, year) in prefilled):
+            locked = (code, year) in prefilled
+            if year <= base_year and _optional_blank(cell, locked):
                 if year == base_year:
-                    no_baseline.append(row.code)
-                ctx.observations.append(_blank(ctx, spec, cell, year))
+                    no_baseline.append(code)
+                observations.append(_blank(ctx, spec, cell, year))
                 continue
-            obs = _check_cell(ctx, spec, row, cell, year, (row.code, year) in prefilled, previous)
+            obs = _check_cell(ctx, spec, row, cell, year, locked, previous)
             if obs is not None:
-                ctx.observations.append(obs)
+                observations.append(obs)
                 previous = obs.value if obs.value is not None else previous
     _baseline_note(ctx, no_baseline)
 

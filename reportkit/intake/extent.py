@@ -11,11 +11,15 @@ the cells themselves decide.)
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 # A return form has a few hundred rows and a dozen or two columns; far more is never content.
 MAX_ROWS = 5_000
@@ -63,7 +67,7 @@ def sheet_extents(path: Path) -> list[SheetExtent]:
         with zipfile.ZipFile(path) as zf:
             return [_measure(zf, name, part) for name, part in _sheet_parts(zf)]
     # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, zlib.error):
         return []
 
 
@@ -100,11 +104,13 @@ def _unescape(text: str) -> str:
     return html.unescape(text)
 
 
-def _measure(zf: zipfile.ZipFile, name: str, part: str) -> SheetExtent:
+def _measure(zf: zipfile.ZipFile, name: str, part: str, read: bytes | None = None) -> SheetExtent:
+    """The extent of one worksheet part, streamed from the zip (or measured in ``read``, the
+    part already decompressed)."""
     rows = cols = 0
     far = (0, 0)
     tail = b""
-    with zf.open(part) as fh:
+    with zf.open(part) if read is None else io.BytesIO(read) as fh:
         while chunk := fh.read(_CHUNK):
             data = tail + chunk
             for letters, digits in _CELL_REF.findall(data):
@@ -129,11 +135,16 @@ def _measure(zf: zipfile.ZipFile, name: str, part: str) -> SheetExtent:
 _WHOLE = 64 << 20  # a part up to this size is searched whole, a larger one in chunks
 _FAR_CANDIDATE = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]?\d{4})')
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# the two ways _FORMULA_TAG can match, each a search from a literal: ``<f>``, and ``:f>`` of a
+# prefixed ``<x:f>`` (then confirmed by _FORMULA_TAG)
+_PLAIN_FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_PREFIXED_FORMULA_END = re.compile(rb":f[\s>/]")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*\bt=\"e\"")
 
 
 def _has_formula(data: bytes) -> bool:
-    return (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data) is not None
+    return _PLAIN_FORMULA_TAG.search(data) is not None or (
+        _PREFIXED_FORMULA_END.search(data) is not None and _FORMULA_TAG.search(data) is not None)
 
 
 def _has_error_cell(data: bytes) -> bool:
@@ -157,27 +168,28 @@ def scan_sheets(path: Path) -> SheetScan:
         with zipfile.ZipFile(path) as zf:
             return scan_zip(zf)
     # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, zlib.error):
         return SheetScan()
 
 
-def scan_zip(zf: zipfile.ZipFile) -> SheetScan:
-    """:func:`scan_sheets` of an opened workbook (empty when it cannot be read to the end)."""
+def scan_zip(zf: zipfile.ZipFile, read: Mapping[str, bytes] = MappingProxyType({})) -> SheetScan:
+    """:func:`scan_sheets` of an opened workbook (empty when it cannot be read to the end);
+    ``read``: worksheet parts already decompressed from it (by the sniffer), by part name."""
     try:
         sheets = _sheet_parts(zf)
         listed = {part: name for name, part in sheets}
         parts = sorted({*listed, *(n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))})
         oversized, formulas, errors = [], False, False
         for part in parts:
-            far, f, e = _search(zf, part)
+            far, f, e = _search(zf, part, read.get(part))
             formulas, errors = formulas or f, errors or e
             if far and part in listed:
-                measured = _measure(zf, listed[part], part)
+                measured = _measure(zf, listed[part], part, read.get(part))
                 if measured.oversized:
                     oversized.append(measured)
         order = {name: i for i, (name, _part) in enumerate(sheets)}
     # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, zlib.error):
         return SheetScan()
     return SheetScan(tuple(sorted(oversized, key=lambda x: order.get(x.sheet, 0))), formulas, errors)
 
@@ -198,10 +210,11 @@ def cells_part(data: bytes) -> bytes:
     return data[:start] if m is not None and m.end() > end else data
 
 
-def _search(zf: zipfile.ZipFile, part: str) -> tuple[bool, bool, bool]:
-    """(a reference that may be far, a formula, an error cell) in one worksheet part."""
-    if zf.getinfo(part).file_size <= _WHOLE:
-        data = cells_part(zf.read(part))
+def _search(zf: zipfile.ZipFile, part: str, data: bytes | None = None) -> tuple[bool, bool, bool]:
+    """(a reference that may be far, a formula, an error cell) in one worksheet part (``data``:
+    the part already read)."""
+    if data is not None or zf.getinfo(part).file_size <= _WHOLE:
+        data = cells_part(zf.read(part) if data is None else data)
         return _FAR_CANDIDATE.search(data) is not None, _has_formula(data), _has_error_cell(data)
     far = formulas = errors = False
     tail = b""

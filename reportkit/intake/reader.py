@@ -44,13 +44,17 @@ class FormContent:
 def read_form(path: Path, *, isolate: bool = True) -> FormContent:
     """``isolate=False`` reads in this process: for a caller that is itself an isolated worker
     (:func:`~reportkit.checks.run.validate_many`)."""
-    content = opened(path)
+    parts: dict[str, bytes] = {}  # worksheet XML the sniffer read: the reader's scan uses it
+    content = opened(path, parts)
     if content.problem is not None:
         return content
     kind = content.kind
 
     def read() -> WorkbookData:
-        return read_workbook(path, kind, skip_formulas=(L.SHEET_META, L.SHEET_INSTRUCTIONS))
+        # 填报说明 holds only the form's own instructions (no check reads it; a sheet under that
+        # name is never taken for a renamed part of the form)
+        return read_workbook(path, kind, skip_formulas=(L.SHEET_META, L.SHEET_INSTRUCTIONS), parts=parts,
+                             unread=(L.SHEET_INSTRUCTIONS,))
 
     try:
         wb = run_isolated(read) if isolate else read()
@@ -63,13 +67,14 @@ def read_form(path: Path, *, isolate: bool = True) -> FormContent:
     return content
 
 
-def opened(path: Path) -> FormContent:
-    """The file's hash and kind, with ``problem`` set when no reader can take it."""
+def opened(path: Path, parts: dict[str, bytes] | None = None) -> FormContent:
+    """The file's hash and kind, with ``problem`` set when no reader can take it (``parts``: see
+    :func:`~.sniff.sniff`)."""
     path = Path(path)
     if path.is_symlink():
         return _link(path)
     try:
-        sha, kind = sha256_file(path), sniff(path)
+        sha, kind = sha256_file(path), sniff(path, parts)
     except OSError as exc:
         return FormContent(path, "", FileKind.NOT_SPREADSHEET, "unreadable", str(exc))
     content = FormContent(path, sha, kind)

@@ -28,7 +28,7 @@ def _letters(col0: int) -> str:
     return letters
 
 
-@dataclass
+@dataclass(slots=True)
 class InputCell:
     year: int
     row: int  # 0-based
@@ -42,7 +42,7 @@ class InputCell:
         return a1(self.row, self.col)
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorRow:
     code: str
     row: int  # 0-based

@@ -8,6 +8,7 @@ encrypted package), a truncated download, an HTML page renamed to ``.xls``.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from enum import StrEnum
 from pathlib import Path
 
@@ -34,8 +35,16 @@ class FileKind(StrEnum):
         return self in (FileKind.LEGACY, FileKind.XLSX, FileKind.ODS)
 
 
-def sniff(path: Path) -> FileKind:
-    """Classify a file by content. Never raises for a readable path."""
+# The worksheet XML read while checking a zip's members is kept for the scan that follows (see
+# :func:`sniff`), up to these sizes; a larger part is read again where it is needed.
+KEEP_PART_BYTES = 8 * 1024 * 1024
+KEEP_TOTAL_BYTES = 32 * 1024 * 1024
+
+
+def sniff(path: Path, kept: dict[str, bytes] | None = None) -> FileKind:
+    """Classify a file by content. Never raises for a readable path. ``kept``, when given,
+    receives the worksheet parts (``xl/worksheets/*.xml``) of a zip as they were decompressed
+    and checksummed here, so that the reader's scan of them need not decompress them again."""
     size = path.stat().st_size
     if size == 0:
         return FileKind.EMPTY
@@ -46,7 +55,7 @@ def sniff(path: Path) -> FileKind:
     if head.startswith(OLE2_MAGIC):
         return _sniff_ole2(path)
     if head[:4] in ZIP_MAGIC:
-        return _sniff_zip(path)
+        return _sniff_zip(path, kept)
     return FileKind.NOT_SPREADSHEET
 
 
@@ -62,18 +71,47 @@ def _sniff_ole2(path: Path) -> FileKind:
         return FileKind.LEGACY
 
 
-def _sniff_zip(path: Path) -> FileKind:
+def _sniff_zip(path: Path, kept: dict[str, bytes] | None) -> FileKind:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if sum(info.file_size for info in zf.infolist()) > MAX_UNZIPPED_BYTES:
                 return FileKind.TOO_LARGE
-            if zf.testzip() is not None:
+            if _first_bad_member(zf, kept) is not None:
+                if kept is not None:
+                    kept.clear()
                 return FileKind.CORRUPT
             if "mimetype" in names and b"spreadsheet" in zf.read("mimetype"):
                 return FileKind.ODS
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):  # NotImplementedError: a compression method zipfile lacks
+    # NotImplementedError: a compression method zipfile lacks; zlib.error: a member whose
+    # compressed data is damaged (not only its checksum), which zipfile lets through
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
+        if kept is not None:
+            kept.clear()
         return FileKind.CORRUPT
     if "[Content_Types].xml" in names and any(n.startswith("xl/workbook") for n in names):
         return FileKind.XLSX
     return FileKind.NOT_SPREADSHEET
+
+
+def _first_bad_member(zf: zipfile.ZipFile, kept: dict[str, bytes] | None) -> str | None:
+    """``zf.testzip()``: the name of the first member whose data does not decompress to its
+    checksum, or None. Worksheet parts are read whole into ``kept`` (when given, within the
+    limits above); every other member is read in chunks and dropped, as ``testzip`` does."""
+    budget = KEEP_TOTAL_BYTES if kept is not None else 0
+    for info in zf.infolist():
+        name = info.filename
+        keep = (kept is not None and name.startswith("xl/worksheets/") and name.endswith(".xml")
+                and info.file_size <= min(KEEP_PART_BYTES, budget))
+        try:
+            with zf.open(name, "r") as fh:
+                if keep:
+                    data = fh.read()  # the checksum is compared once the end is reached, as in chunks
+                    kept[name] = data  # type: ignore[index]
+                    budget -= len(data)
+                else:
+                    while fh.read(1 << 20):
+                        pass
+        except zipfile.BadZipFile:
+            return name
+    return None

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import python_calamine as pc
@@ -75,13 +77,17 @@ class WorkbookData:
 
 
 def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (), *,
-                  percent_text: bool = False) -> WorkbookData:
+                  percent_text: bool = False, parts: Mapping[str, bytes] = MappingProxyType({}),
+                  unread: tuple[str, ...] = ()) -> WorkbookData:
     """Read all sheets; for OOXML also the formulas (except on ``skip_formulas`` sheets) and
     the custom document properties. ``percent_text``: a number shown with a percent format
-    (a typed "98%", stored as 0.98) comes back as the text the person sees ("98%")."""
+    (a typed "98%", stored as 0.98) comes back as the text the person sees ("98%"). ``parts``:
+    worksheet XML already read from the file (by :func:`~.sniff.sniff`), by part name.
+    ``unread``: sheets whose cells the caller never looks at: listed, with their visibility,
+    and an empty grid (their extent is still measured: a far cell is still found)."""
     if kind is FileKind.XLSX:
-        return _read_xlsx(path, skip_formulas, percent_text=percent_text)
-    data = WorkbookData(kind, _read_calamine(path, kind, set()))
+        return _read_xlsx(path, skip_formulas, percent_text=percent_text, parts=parts, unread=unread)
+    data = WorkbookData(kind, _read_calamine(path, kind, set(), unread))
     if kind is FileKind.LEGACY:
         _put_errors(data, legacy.xls_errors(path))
         container = legacy.xls_container(path)
@@ -96,18 +102,19 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
     return data
 
 
-def _read_xlsx(path: Path, skip_formulas: tuple[str, ...], *, percent_text: bool) -> WorkbookData:
+def _read_xlsx(path: Path, skip_formulas: tuple[str, ...], *, percent_text: bool,
+               parts: Mapping[str, bytes], unread: tuple[str, ...]) -> WorkbookData:
     """An OOXML workbook: its zip directory is read once for the scan of its worksheets (before
     calamine sees them) and for the parts read besides the cells."""
     try:
         zf: zipfile.ZipFile | None = zipfile.ZipFile(path)
     # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, zlib.error):
         zf = None
     try:
-        scan = scan_zip(zf) if zf is not None else SheetScan()
+        scan = scan_zip(zf, parts) if zf is not None else SheetScan()
         clipped = list(scan.oversized)
-        data = WorkbookData(FileKind.XLSX, _read_calamine(path, FileKind.XLSX, {e.sheet for e in clipped}),
+        data = WorkbookData(FileKind.XLSX, _read_calamine(path, FileKind.XLSX, {e.sheet for e in clipped}, unread),
                             clipped=clipped)
         if zf is not None:
             _read_openpyxl_extras(path, zf, data, skip_formulas, scan)
@@ -180,9 +187,9 @@ def _is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def _read_calamine(path: Path, kind: FileKind, bounded: set[str]) -> dict[str, SheetData]:
+def _read_calamine(path: Path, kind: FileKind, bounded: set[str], unread: tuple[str, ...] = ()) -> dict[str, SheetData]:
     """Every sheet through calamine, except the ``bounded`` ones (cells far beyond any form),
-    which openpyxl reads only up to MAX_ROWS × MAX_COLS."""
+    which openpyxl reads only up to MAX_ROWS × MAX_COLS, and the ``unread`` ones (left empty)."""
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError as exc:
@@ -194,8 +201,11 @@ def _read_calamine(path: Path, kind: FileKind, bounded: set[str]) -> dict[str, S
     out: dict[str, SheetData] = {}
     try:
         for meta in wb.sheets_metadata:
-            if meta.name in bounded:
-                grid, merged = _openpyxl_grid(path, meta.name), []
+            merged: list[tuple[int, int, int, int]] = []
+            if meta.name in unread:
+                grid = []
+            elif meta.name in bounded:
+                grid = _openpyxl_grid(path, meta.name)
             else:
                 sheet = wb.get_sheet_by_name(meta.name)
                 grid = _grid(sheet, path, meta.name, kind)
@@ -269,7 +279,7 @@ def _read_openpyxl_extras(path: Path, zf: zipfile.ZipFile, data: WorkbookData, s
         links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
         data.external_links = len(links)
         data.dde = any(b"ddeLink" in zf.read(n) for n in links)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, zlib.error):
         return
     if scan.formulas:
         _read_formulas(path, data, skip_formulas)

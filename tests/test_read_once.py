@@ -1,0 +1,146 @@
+"""What the reader reads once and passes on (the worksheet XML the sniffer checked, a return
+sent back from a worker) is what reading it again would give, and no protection is lost."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from fixtures.returns.builders import build_plan, fill, generate
+
+from reportkit.checks.run import check_content, validate_return
+from reportkit.forms import layout as L
+from reportkit.intake import extent
+from reportkit.intake.reader import read_form
+from reportkit.intake.sniff import FileKind, sniff
+from reportkit.intake.types import ReturnData
+from reportkit.intake.workbook import read_workbook
+
+PLAN = build_plan()
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> Path:
+    return fill(generate(PLAN, "D01", tmp_path / "forms"), tmp_path / "D01.xlsx")
+
+
+def _part_of(book: Path, sheet: str) -> str:
+    """The zip part of the worksheet named ``sheet``."""
+    with zipfile.ZipFile(book) as zf:
+        return next(part for name, part in extent._sheet_parts(zf) if name == sheet)
+
+
+def _rewrite(src: Path, out: Path, part: str, change: object) -> Path:
+    """A copy of ``src`` whose ``part`` is ``change(xml)`` (the other members as they were)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, change(data) if info.filename == part else data)  # type: ignore[operator]
+    return out
+
+
+def test_the_cell_scan_reads_up_to_the_end_of_sheet_data_and_never_cuts_a_cell_away() -> None:
+    cut = extent.cells_part
+    tail = b'<dataValidations><dataValidation sqref="XFD1048576"><formula1>0</formula1></dataValidation></dataValidations>'
+    assert cut(b'<worksheet><sheetData><row r="1"><c r="A1"/></row></sheetData>' + tail + b"</worksheet>") \
+        == b'<worksheet><sheetData><row r="1"><c r="A1"/></row>'
+    assert cut(b"<x:worksheet><x:sheetData></x:sheetData >" + tail) == b"<x:worksheet><x:sheetData>"
+    # no closing tag to stop at: the part is searched whole
+    for whole in (b"<worksheet><sheetData/>" + tail,
+                  b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>sheetData</t></is></c>'
+                  b'<c r="XFD1048576"/></row>',
+                  b"<worksheet>" + tail):
+        assert cut(whole) == whole
+
+
+def test_a_far_cell_after_an_unclosed_sheet_data_is_still_found(filled: Path, tmp_path: Path) -> None:
+    """A forged part: the cells are never closed, and the text "sheetData" typed in a cell comes
+    after the real start tag. The scan must not stop at that text."""
+    part = _part_of(filled, L.SHEET_INDICATORS)
+
+    def forge(xml: bytes) -> bytes:
+        start = xml.index(b"</sheetData>")
+        row = (b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>sheetData</t></is></c>'
+               b'<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')
+        return xml[:start] + row + xml[start:].replace(b"</sheetData>", b"", 1)
+
+    forged = _rewrite(filled, tmp_path / "forged.xlsx", part, forge)
+    scan = extent.scan_sheets(forged)
+    assert [(e.sheet, e.far_cell) for e in scan.oversized] == [(L.SHEET_INDICATORS, "XFD1048576")]
+
+
+def test_the_sniffer_keeps_the_worksheets_it_checked_and_nothing_of_a_damaged_zip(filled: Path, tmp_path: Path) -> None:
+    kept: dict[str, bytes] = {}
+    assert sniff(filled, kept) is FileKind.XLSX is sniff(filled)
+    with zipfile.ZipFile(filled) as zf:
+        worksheets = {n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+        assert kept == {n: zf.read(n) for n in worksheets} and worksheets
+    # a member whose bytes no longer match its checksum: corrupt, as zipfile's testzip says
+    damaged = tmp_path / "damaged.xlsx"
+    data = bytearray(filled.read_bytes())
+    with zipfile.ZipFile(filled) as zf:
+        info = zf.getinfo(_part_of(filled, L.SHEET_TASKS))
+    name_end = info.header_offset + 30 + len(info.filename.encode())
+    data[name_end + info.compress_size // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    kept.clear()
+    assert sniff(damaged, kept) is FileKind.CORRUPT and kept == {}
+    assert [f.code for f in validate_return(PLAN, damaged).findings] == ["file.corrupt"]
+
+
+def test_the_scan_before_reading_uses_the_worksheets_the_sniffer_read(filled: Path) -> None:
+    """The parts handed on are what the scan measures (the file is not decompressed again)."""
+    part = _part_of(filled, L.SHEET_INDICATORS)
+    with zipfile.ZipFile(filled) as zf:
+        xml = zf.read(part)
+    far = re.sub(rb"</sheetData>", b'<row r="9000"><c r="B9000"><v>1</v></c></row></sheetData>', xml)
+    assert read_workbook(filled, FileKind.XLSX).clipped == []
+    seen = read_workbook(filled, FileKind.XLSX, parts={part: far}).clipped
+    assert [(e.sheet, e.far_cell) for e in seen] == [(L.SHEET_INDICATORS, "B9000")]
+
+
+def test_the_instructions_sheet_is_listed_not_read_and_its_far_cells_still_found(filled: Path,
+                                                                                 tmp_path: Path) -> None:
+    content = read_form(filled, isolate=False)
+    assert content.workbook is not None
+    instructions = content.workbook.sheets[L.SHEET_INSTRUCTIONS]
+    assert instructions.grid == [] and instructions.visible == "visible"
+    assert list(content.workbook.sheets) == [L.SHEET_INSTRUCTIONS, L.SHEET_INDICATORS, L.SHEET_TASKS,
+                                             L.SHEET_NARRATIVE, L.SHEET_META]
+    assert check_content(PLAN, content).state == "accepted"
+    part = _part_of(filled, L.SHEET_INSTRUCTIONS)
+    far = _rewrite(filled, tmp_path / "far.xlsx", part, lambda xml: xml.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
+    found = [(f.location.sheet, f.location.cell) for f in validate_return(PLAN, far).findings
+             if f.code == "sheet.far-cells"]
+    assert found == [(L.SHEET_INSTRUCTIONS, "XFD1048576")]
+
+
+def test_a_return_sent_back_from_a_worker_is_the_same_return_with_its_codes_shared(filled: Path,
+                                                                                   tmp_path: Path) -> None:
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(filled.read_bytes())
+    first, second = (check_content(PLAN, read_form(p, isolate=False)) for p in (filled, other))
+    first.superseded_by = "abc"
+    back = [pickle.loads(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for r in (first, second)]
+    assert all(type(r) is ReturnData for r in back)
+    assert [r.to_dict() for r in back] == [first.to_dict(), second.to_dict()]
+    assert back[0].observations == first.observations and back[0].notes == first.notes
+    assert back[0].tasks == first.tasks and back[0].findings == first.findings
+    a, b = back[0].observations[0], back[1].observations[0]
+    assert a.code is b.code and a.cell is b.cell and a.unit is b.unit  # one copy across returns
+    assert back[0].tasks[0].task_code is back[1].tasks[0].task_code
+
+
+def test_reading_and_checking_load_no_writer_or_decryption_library() -> None:
+    probe = ("import sys, reportkit.checks.run, reportkit.intake.reader, reportkit.definitions.loader; "
+             "print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                                check=True).stdout.split())
+    assert "reportkit.checks.run" in loaded and "python_calamine" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in {"xlsxwriter", "msoffcrypto", "openpyxl", "docx"}) == []
