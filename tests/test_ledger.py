@@ -295,7 +295,7 @@ def test_batch_with_one_receipt_time_keeps_the_later_saved_return(tmp_path: Path
     assert ledger.status(PLAN).units[0].state == "accepted"
 
 
-def test_returns_read_back_share_one_copy_of_their_plans_fingerprint_parts(tmp_path: Path, project: Project) -> None:
+def test_returns_read_back_share_their_plans_fingerprint_parts_and_years(tmp_path: Path, project: Project) -> None:
     """Every return of one plan carries the same (code, hash) pairs: read back from the ledger
     they are one shared tuple, not a copy per return (a national plan has thousands)."""
     d1 = write_return(tmp_path / "鄂城区.xlsx", "D01", "鄂城区", GOOD_D1)
@@ -309,6 +309,9 @@ def test_returns_read_back_share_one_copy_of_their_plans_fingerprint_parts(tmp_p
     assert [r.meta for r in got] == [expected["鄂城区.xlsx"], expected["华容区.xlsx"]]
     a, b = (r.meta.fingerprint_parts for r in got)
     assert a and a == b and a is b
+    # and one int per year, not one per value read (a national plan's returns hold millions)
+    first, second = ({o.year: o.year for o in r.observations} for r in got)
+    assert 2022 in first and all(first[y] is second[y] for y in first.keys() & second.keys())
 
 
 def test_stored_original_is_found_whatever_its_suffix_never_half_written(tmp_path: Path) -> None:

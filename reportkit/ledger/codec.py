@@ -114,6 +114,7 @@ def load_returns(conn: sqlite3.Connection, subs: list[sqlite3.Row]) -> list[Retu
     """:func:`load_return` of each row, with one query per table for a batch of rows (a
     re-build loads every unit's current return: a national plan has thousands)."""
     out: list[ReturnData] = []
+    years: dict[int, int] = {}  # one int object per year (SQLite gives a new one for every value read)
     for start in range(0, len(subs), _BATCH):
         batch = subs[start:start + _BATCH]
         ids = [s["id"] for s in batch]
@@ -134,7 +135,7 @@ def load_returns(conn: sqlite3.Connection, subs: list[sqlite3.Row]) -> list[Retu
                 path=sub["source_path"],
                 sha256=sub["sha256"],
                 meta=_meta(sub),
-                observations=[observation(u, c, y, v, raw, cell, bool(nd), bool(pf))
+                observations=[observation(u, c, years.setdefault(y, y), v, raw, cell, bool(nd), bool(pf))
                               for u, c, y, v, raw, cell, nd, pf in observations.get(sid, ())],
                 notes={shared_text(k): RowNote(shared_text(u), shared_text(c), src, text, shared_text(cell))
                        for k, u, c, src, text, cell in notes.get(sid, ())},
