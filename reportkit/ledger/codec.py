@@ -224,8 +224,22 @@ def meta_columns(meta: ReturnMeta | None) -> dict[str, object]:
         "plan_id": meta.plan_id, "unit": meta.unit, "unit_name": meta.unit_name, "period": meta.period,
         "fingerprint": meta.fingerprint, "form_version": meta.form_version,
         "years": json.dumps(list(meta.years)), "generated_at": meta.generated_at,
-        "fingerprint_parts": json.dumps([list(p) for p in meta.fingerprint_parts], ensure_ascii=False),
+        "fingerprint_parts": _fingerprint_parts_text(meta.fingerprint_parts),
     }
+
+
+_PARTS_TEXT: dict[tuple[tuple[str, str], ...], str] = {}
+
+
+def _fingerprint_parts_text(parts: tuple[tuple[str, str], ...]) -> str:
+    """The stored text of a return's (code, hash) pairs, encoded once per distinct pairs (every
+    return made from one plan carries the same)."""
+    text = _PARTS_TEXT.get(parts)  # (str pairs, as intake reads them from the form's properties)
+    if text is None:
+        if len(_PARTS_TEXT) >= 64:
+            _PARTS_TEXT.clear()
+        text = _PARTS_TEXT[parts] = json.dumps([list(p) for p in parts], ensure_ascii=False)
+    return text
 
 
 def load_observations(conn: sqlite3.Connection, sid: int) -> list[Observation]:
