@@ -221,6 +221,7 @@ def test_every_other_part_of_the_package_is_docxtpls(tmp_path: Path) -> None:
     [_Item("甲区")],  # not a dict
     [{"name": Markup("<w:r><w:t>标记</w:t></w:r>"), "items": ""}],  # jinja writes Markup as it is
     [{"name": "甲\x0b区", "items": ""}],  # a character XML cannot hold (not cleaned here)
+    [{"name": "甲\a区\f", "items": ""}],  # docxtpl's paragraph and page breaks
     [{"name": ["甲区"], "items": ""}],  # not text or a number
 ])
 def test_data_that_is_not_plain_renders_through_jinja_the_same(tmp_path: Path, rows) -> None:

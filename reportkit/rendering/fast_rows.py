@@ -42,7 +42,9 @@ _LOOP_PI = "rk-loop"
 # Characters a value may need handled: escaping, control characters, and what XML cannot hold.
 _SPECIAL = re.compile("[&<>'\"{}\t\n\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LISTING_CHARS = ("\t", "\a", "\n", "\f")  # what docxtpl's resolve_listing rewrites
-_NOT_XML = re.compile("[\x00-\x06\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # \a and \f: docxtpl listings
+# Characters XML cannot hold. \a and \f too: docxtpl turns them into paragraphs in text, but in an
+# attribute they would stay (jinja's rows are checked and left to docxtpl then; these go to jinja).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _GETATTRS = (jinja2.Environment.getattr, jinja2.sandbox.SandboxedEnvironment.getattr)
 _GETITEMS = (jinja2.Environment.getitem, jinja2.sandbox.SandboxedEnvironment.getitem)
 
