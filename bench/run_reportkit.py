@@ -98,6 +98,15 @@ class Timers:
         return True
 
 
+def in_process(tasks: Any, **_kw: Any) -> Any:
+    """``run_isolated_many`` done here, one task after the other (as where fork is missing)."""
+    for task in tasks:
+        try:
+            yield task()
+        except Exception as exc:  # noqa: BLE001 - handed back like a worker's
+            yield exc
+
+
 def phases(project: Path) -> dict[str, Any]:
     import reportkit.checks.run as run
     import reportkit.intake.isolate as isolate
@@ -117,7 +126,7 @@ def phases(project: Path) -> dict[str, Any]:
     # Serial and in this process, so that each phase's timer sees its work.
     isolate.run_isolated = lambda fn, **_kw: fn()  # type: ignore[assignment]
     reader.run_isolated = isolate.run_isolated  # type: ignore[attr-defined]
-    run.default_jobs = lambda: 1  # type: ignore[attr-defined]
+    run.run_isolated_many = in_process  # type: ignore[attr-defined]
     timers = Timers()
     missing = [f"{owner.__name__}.{attr}" for owner, attr, phase in (
         (run, "read_form", "read"),

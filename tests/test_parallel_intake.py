@@ -71,6 +71,23 @@ def test_parallel_validation_equals_the_serial_one(returns: list[Path]) -> None:
     assert [r.state for r in parallel] == ["accepted", "has-errors", "accepted", "has-errors", "accepted"]
 
 
+def test_one_core_reads_a_batch_in_one_worker(returns: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportkit.checks.run as run
+
+    calls: list[int] = []
+    real = run.run_isolated_many
+
+    def counting(tasks, *, jobs, **kw):  # type: ignore[no-untyped-def]
+        calls.append(jobs)
+        return real(tasks, jobs=jobs, **kw)
+
+    monkeypatch.setattr(run, "run_isolated_many", counting)
+    serial = [validate_return(PLAN, p).to_dict() for p in returns]
+    assert [r.to_dict() for r in validate_many(PLAN, returns, jobs=1)] == serial
+    assert [r.to_dict() for r in validate_many(PLAN, returns, jobs=0)] == serial
+    assert calls == [1, 1]  # one worker for the batch, not a child per file
+
+
 def test_an_abort_in_a_worker_is_that_files_finding(returns: list[Path], monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
     """A reader abort inside a worker (the measure is patched away, so calamine meets the far

@@ -56,12 +56,13 @@ def validate_many(plan: Plan, paths: Sequence[Path | str], *, jobs: int | None =
     whose worker aborts or hangs becomes that file's finding (as :func:`validate_return` gives
     it) and the others go on. The results are those of a serial run."""
     files = [Path(p) for p in paths]
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs <= 1 or len(files) <= 1:
+    jobs = max(1, default_jobs() if jobs is None else jobs)
+    if len(files) <= 1:
         yield from (validate_return(plan, p) for p in files)
         return
     plan.fingerprint()  # computed once here, before the workers are forked, not once in each
     tasks = [partial(_read_and_check, plan, p) for p in files]
+    # One core: one worker for the whole batch (forking a child per file costs ~10 ms each).
     for path, got in zip(files, run_isolated_many(tasks, jobs=jobs), strict=True):
         if isinstance(got, ReturnData):
             yield got
