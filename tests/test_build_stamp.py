@@ -107,7 +107,11 @@ def test_each_thing_the_outputs_are_made_from_renders_them_again(project: Projec
 
 
 def test_a_damaged_or_missing_stamp_renders_again(project: Project):  # noqa: F811
+    from reportkit.rendering import stamp as stamps
+
+    assert not stamps.recorded(project)  # a first build: rendering is certain from the start
     build(project, now=NOW)
+    assert stamps.recorded(project)
     stamp = project.state_dir / STAMP_FILE
     for damaged in (b"", b"{not json", b"[]", json.dumps({"key": None}).encode(), b"\xff\xfe"):
         stamp.write_bytes(damaged)

@@ -248,3 +248,13 @@ def test_a_failed_report_leaves_no_process_behind(project, tmp_path: Path):  # n
     with pytest.raises(TemplateError):
         build(project, template=broken)
     assert _children() == before  # the chart and summary processes were stopped and reaped
+
+
+def test_the_indicator_rows_made_first_for_the_charts_are_the_contexts():
+    from reportkit.rendering.context import build_context, indicator_rows
+    from reportkit.rendering.sample import sample_inputs
+
+    inputs = sample_inputs()
+    rows = indicator_rows(inputs)
+    assert build_context(inputs, rows=rows) == build_context(inputs)
+    assert build_context(inputs, rows=rows)["indicators"] is rows

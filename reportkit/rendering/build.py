@@ -39,7 +39,7 @@ from ..pipeline import Progress, gather_from_files, gather_from_ledger, stepper
 from ..project import Project
 from . import charts, stamp
 from .bulletin import bulletin_context
-from .context import Fallback, ReportInputs, Submission, build_context
+from .context import Fallback, ReportInputs, Submission, build_context, counts_section, indicator_rows
 from .docprops import CoreProperties
 from .docx_report import charts_used, render_docx
 from .kinds import PACKAGED_TEMPLATES, document_title, fit_context, template_name
@@ -208,10 +208,13 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime, prog
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
                           [f for r in result.run.active for f in r.findings], submissions=result.submissions,
                           generated_at=now, fallbacks=result.fallbacks)
-    base = fit_context(build_context(inputs), result.plan.info)
-    chart_inputs = charts.chart_inputs(base, charts_used(result.template))  # only those the template shows
+    # The charts first (only those the template shows): drawn while the rest of the context is made.
+    rows = indicator_rows(inputs)
+    chart_inputs = charts.chart_inputs({"counts": counts_section(result.evaluation), "indicators": rows},
+                                       charts_used(result.template))
     if drawer is not None:
         drawer.send(chart_inputs)
+    base = fit_context(build_context(inputs, rows=rows), result.plan.info)
     if result.supervision is not None:
         base = {**base, "bulletin": bulletin_context(result.plan, result.supervision, result.evaluation,
                                                       result.run.returns)}
@@ -266,6 +269,8 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
 def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progress: Progress | None,
            template: Path | None, now: dt.datetime, drawer: charts.ChartDrawer | None = None,
            force: bool = False) -> BuildResult:
+    if drawer is not None and not dry_run and (force or not stamp.recorded(project)):
+        drawer.go()  # outputs will be rendered (forced, or none recorded): matplotlib loads while returns are read
     gathered = None
     if strict and not dry_run:
         # --strict promises to write nothing when it refuses, so the decision is made first, on
@@ -291,7 +296,7 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
     key = stamp.build_key(project, result, now.date())
     kept = None if force else stamp.unchanged_outputs(project, key)
     if kept is None and drawer is not None:
-        drawer.go()  # matplotlib is imported in the chart process while the figures are evaluated
+        drawer.go()  # (if not yet) matplotlib is imported in the chart process while the figures are evaluated
     result.evaluation = gathered.evaluate(plan)  # also when the outputs are kept: it is shown
     if kept is not None:
         result.up_to_date, result.kept = True, kept

@@ -84,15 +84,25 @@ class ReportInputs:
     fallbacks: Sequence[Fallback] = ()  # newest return rejected, an older accepted one used
 
 
-def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The template context. ``charts`` maps ``status``/``progress`` to image objects or paths."""
+def indicator_rows(inputs: ReportInputs) -> list[dict[str, Any]]:
+    """The context's ``indicators``: one row per indicator (what the progress chart is drawn from)."""
+    plan = inputs.plan
+    names = {u.code: u.name for u in plan.units}
+    flagged = unverified_figures(inputs, names)
+    rejected = frozenset(r.unit for r in inputs.excluded if r.unit)
+    return [indicator_row(i, r, names, plan.info.baseline_year, flagged, rejected)
+            for i, r in enumerate(inputs.evaluation.indicators, 1)]
+
+
+def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None,
+                  rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The template context. ``charts`` maps ``status``/``progress`` to image objects or paths;
+    ``rows``: :func:`indicator_rows` of ``inputs`` when already made."""
     ev, plan = inputs.evaluation, inputs.plan
     names = {u.code: u.name for u in plan.units}
     unit_names = [u.name for u in plan.units]
     flagged = unverified_figures(inputs, names)
-    rejected = frozenset(r.unit for r in inputs.excluded if r.unit)
-    rows = [indicator_row(i, r, names, plan.info.baseline_year, flagged, rejected)
-            for i, r in enumerate(ev.indicators, 1)]
+    rows = indicator_rows(inputs) if rows is None else rows
     chapters = synthesis.chapters(ev, names, unit_names)
     tasks = task_summary(ev, names)  # once: a national plan's tasks hold a report per unit each
     items = {t["code"]: t for t in tasks["items"]}

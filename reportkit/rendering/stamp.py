@@ -75,6 +75,11 @@ def _stamp_path(project: Project) -> Path:
     return project.state_dir / STAMP_FILE
 
 
+def recorded(project: Project) -> bool:
+    """Whether a build recorded its outputs (if not, this build renders them whatever it finds)."""
+    return _stamp_path(project).is_file()
+
+
 def unchanged_outputs(project: Project, key: str) -> list[Path] | None:
     """The outputs of the last build, when it was made from ``key`` and every one of them is
     still on disk as written; else None (the build renders)."""
