@@ -134,6 +134,7 @@ def test_a_return_sent_back_from_a_worker_is_the_same_return_with_its_codes_shar
     assert back[0].tasks == first.tasks and back[0].findings == first.findings
     a, b = back[0].observations[0], back[1].observations[0]
     assert a.code is b.code and a.cell is b.cell and a.unit is b.unit  # one copy across returns
+    assert a.year is b.year and a.year > 256  # one int per year too (small ints are shared anyway)
     assert back[0].tasks[0].task_code is back[1].tasks[0].task_code
 
 

@@ -258,3 +258,28 @@ def test_the_indicator_rows_made_first_for_the_charts_are_the_contexts():
     rows = indicator_rows(inputs)
     assert build_context(inputs, rows=rows) == build_context(inputs)
     assert build_context(inputs, rows=rows)["indicators"] is rows
+
+
+def test_gathered_returns_are_left_out_of_collections_during_the_build_only(project,  # noqa: F811
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    import gc
+
+    import reportkit.pipeline as pipeline
+
+    seen: list[int] = []
+    real = pipeline.Gathered.evaluate
+
+    def noting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.get_freeze_count())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.Gathered, "evaluate", noting)
+    assert gc.get_freeze_count() == 0
+    build(project)
+    assert seen and seen[0] > 0  # frozen while the figures were evaluated
+    assert gc.get_freeze_count() == 0  # and collectable again afterwards
+    from reportkit.errors import TemplateError
+
+    with pytest.raises(TemplateError):  # a build stopped after gathering
+        build(project, template=project.root / "没有这个模板.docx")
+    assert gc.get_freeze_count() == 0

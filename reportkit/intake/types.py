@@ -55,7 +55,14 @@ def observation(unit: str, code: str, year: int, value: float | None, raw: str =
     """An observation whose unit, code and cell texts are shared with every other return's (a
     national plan's returns hold millions of observations; they arrive unpickled from the
     reader processes or read from the ledger, each text a new copy otherwise)."""
-    return Observation(shared_text(unit), shared_text(code), year, value, raw, shared_text(cell), no_data, prefilled)
+    shared_year = _YEARS.setdefault(year, year) if type(year) is int else year
+    return Observation(shared_text(unit), shared_text(code), shared_year, value, raw, shared_text(cell), no_data,
+                       prefilled)
+
+
+# One int object per year across all returns (ints above 256 are a new object each time one is
+# unpickled or read from SQLite: 32 bytes per observation of a national plan otherwise).
+_YEARS: dict[int, int] = {}
 
 
 def shared_text(text: str) -> str:
@@ -195,8 +202,8 @@ def _return_data(state: dict[str, Any], observations: list[tuple[Any, ...]],
     data = ReturnData.__new__(ReturnData)
     vars(data).update(state)
     try:
-        intern = sys.intern
-        data.observations = [Observation(intern(u), intern(c), y, v, raw, intern(cell), nd, p)
+        intern, year = sys.intern, _YEARS.setdefault
+        data.observations = [Observation(intern(u), intern(c), year(y, y), v, raw, intern(cell), nd, p)
                              for u, c, y, v, raw, cell, nd, p in observations]
         data.notes = {code: RowNote(intern(u), intern(c), src, exp, intern(cell))
                       for code, (u, c, src, exp, cell) in notes}

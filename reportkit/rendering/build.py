@@ -8,6 +8,7 @@ into place, so an interrupted or failed build leaves the previous outputs as the
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -258,12 +259,15 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     as it wrote them, they are left as they are (``result.up_to_date``); ``force`` renders anyway."""
     plan = load_checked_plan(project)
     now = now or dt.datetime.now().replace(microsecond=0)
-    if dry_run:
-        return _build(project, plan, strict=strict, dry_run=True, progress=progress, template=template, now=now)
-    # The charts' process is forked now, while this one is small; it starts work when told to.
-    with charts.ChartDrawer() as drawer:
-        return _build(project, plan, strict=strict, dry_run=False, progress=progress, template=template, now=now,
-                      drawer=drawer, force=force)
+    try:
+        if dry_run:
+            return _build(project, plan, strict=strict, dry_run=True, progress=progress, template=template, now=now)
+        # The charts' process is forked now, while this one is small; it starts work when told to.
+        with charts.ChartDrawer() as drawer:
+            return _build(project, plan, strict=strict, dry_run=False, progress=progress, template=template,
+                          now=now, drawer=drawer, force=force)
+    finally:
+        gc.unfreeze()  # what _build froze is collectable again
 
 
 def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progress: Progress | None,
@@ -280,6 +284,9 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
             gathered = rehearsed
     if gathered is None:
         gathered = (gather_from_files if dry_run else gather_from_ledger)(plan, project, progress)
+    # The returns gathered (a national plan's: millions of objects) live until the build ends: the
+    # collector need not walk them again at every collection while the rest is made.
+    gc.freeze()
     included, excluded = gathered.included, gathered.excluded
     result = BuildResult(plan, gathered.run, included=included, excluded=excluded, dry_run=dry_run,
                          template=find_template(project, template, plan), submissions=gathered.submissions,
