@@ -45,6 +45,14 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
+def _digest_or_none(path: Path) -> str | None:
+    """The file's SHA-256; None when it cannot be read (rendering then says why)."""
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
+
+
 def _returns(returns: Iterable[ReturnData]) -> list[list[Any]]:
     return [[r.path, r.sha256, r.unit, r.state, r.received_at, r.superseded_by,
              [f.to_dict() for f in r.findings]] for r in returns]
@@ -58,7 +66,7 @@ def build_key(project: Project, result: BuildResult, day: dt.date) -> str:
         "libraries": _library_versions(),
         "day": day.isoformat(),
         "plan": [project.plan_path.name, sha256_file(project.plan_path), result.plan.fingerprint()],
-        "template": [str(template), sha256_file(template)] if template is not None else None,
+        "template": [str(template), _digest_or_none(template)] if template is not None else None,
         "included": _returns(result.included),
         "excluded": _returns(result.excluded),
         "checked": _returns(result.run.returns),
