@@ -70,9 +70,11 @@ class TemplateCheck:
 def load_template(path: Path) -> RowLoopTemplate:
     """The template, rendered with the context cleaned (``row_loops.clean_context``)."""
     try:
-        return RowLoopTemplate(str(path), clean=True)
-    except Exception as exc:  # not a docx at all: zip/XML errors of several kinds
+        tpl = RowLoopTemplate(str(path), clean=True)
+        tpl.init_docx()  # opened here (docxtpl opens lazily): a missing or broken file is this error
+    except Exception as exc:  # missing, or not a docx at all: zip/XML errors of several kinds
         raise TemplateError(f"无法打开报告模板 {path}：{exc}") from exc
+    return tpl
 
 
 def _template_xml(tpl: DocxTemplate) -> list[tuple[str, str]]:
