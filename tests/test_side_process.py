@@ -125,6 +125,20 @@ def test_without_fork_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch):
     assert job.result() == (36, os.getpid())
 
 
+def test_when_no_process_can_be_made_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch):
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    fds_before = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else None
+    monkeypatch.setattr(isolate.os, "fork", refuse)
+    job = Prepared(lambda: None, _square, hold=True)
+    job.go()
+    job.send(7)
+    assert job.result() == (49, os.getpid())
+    if fds_before is not None:
+        assert len(os.listdir("/proc/self/fd")) == fds_before  # the pipes were closed
+
+
 def test_charts_drawn_in_the_child_are_the_charts_drawn_here():
     inputs = {"status": [{"status": "已完成", "count": 3, "color": "70AD47"},
                          {"status": "滞后", "count": 1, "color": "C00000"}],

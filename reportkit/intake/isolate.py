@@ -165,7 +165,12 @@ def _fork_with_pipes(child: Callable[[int, int], None]) -> tuple[int, int, int]:
     (its pid, the fd this process sends to it through, the fd it answers on)."""
     to_child_r, to_child_w = os.pipe()
     to_parent_r, to_parent_w = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process can be made now (a limit reached): the caller decides
+        for fd in (to_child_r, to_child_w, to_parent_r, to_parent_w):
+            os.close(fd)
+        raise
     if pid == 0:  # child
         os.close(to_child_w)
         os.close(to_parent_r)
@@ -185,10 +190,11 @@ class Prepared(Generic[A, T]):
     ``work`` raised is raised here). Forking early keeps the child small (it shares only what this
     process held then); holding keeps it from working for a result that may not be wanted.
 
-    The child runs under the same memory cap as :func:`run_isolated`. Where ``fork`` does not exist, or the child died, ran out of time or could not be sent its
-    input, :meth:`result` computes ``work(arg)`` in this process: the value is the same, only
-    later. Use it as a context manager, or call :meth:`close`, so that a child never sent
-    anything is stopped."""
+    The child runs under the same memory cap as :func:`run_isolated`. Where ``fork`` does not
+    exist or fails, or the child died, ran out of time or could not be sent its input,
+    :meth:`result` computes ``work(arg)`` in this process: the value is the same, only later.
+    Use it as a context manager, or call :meth:`close`, so that a child never sent anything is
+    stopped."""
 
     def __init__(self, prepare: Callable[[], object], work: Callable[[A], T], *, hold: bool = False,
                  memory: int = MEMORY_LIMIT) -> None:
@@ -198,8 +204,11 @@ class Prepared(Generic[A, T]):
         self._held = hold
         if not hasattr(os, "fork"):
             return
-        self._pid, self._send, self._receive = _fork_with_pipes(
-            lambda receive, send: _prepared_child(prepare, work, receive, send, memory, hold))
+        try:
+            self._pid, self._send, self._receive = _fork_with_pipes(
+                lambda receive, send: _prepared_child(prepare, work, receive, send, memory, hold))
+        except OSError:
+            self._pid = None  # no child: the work is done here
 
     def go(self) -> None:
         """Let a held child prepare now."""
