@@ -297,3 +297,12 @@ def test_gathered_returns_are_left_out_of_collections_during_the_build_only(proj
     with pytest.raises(TemplateError):  # a build stopped after gathering
         build(project, template=project.root / "没有这个模板.docx")
     assert gc.get_freeze_count() == 0
+
+    gc.freeze()  # a program that freezes objects itself: its scheme is left alone
+    try:
+        frozen = gc.get_freeze_count()
+        seen.clear()
+        build(project, force=True)
+        assert seen == [frozen] and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -259,20 +259,23 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     as it wrote them, they are left as they are (``result.up_to_date``); ``force`` renders anyway."""
     plan = load_checked_plan(project)
     now = now or dt.datetime.now().replace(microsecond=0)
+    freeze = gc.get_freeze_count() == 0  # (a program that froze objects itself keeps its own scheme)
     try:
         if dry_run:
-            return _build(project, plan, strict=strict, dry_run=True, progress=progress, template=template, now=now)
+            return _build(project, plan, strict=strict, dry_run=True, progress=progress, template=template, now=now,
+                          freeze=freeze)
         # The charts' process is forked now, while this one is small; it starts work when told to.
         with charts.ChartDrawer() as drawer:
             return _build(project, plan, strict=strict, dry_run=False, progress=progress, template=template,
-                          now=now, drawer=drawer, force=force)
+                          now=now, drawer=drawer, force=force, freeze=freeze)
     finally:
-        gc.unfreeze()  # what _build froze is collectable again
+        if freeze:
+            gc.unfreeze()  # what _build froze is collectable again
 
 
 def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progress: Progress | None,
            template: Path | None, now: dt.datetime, drawer: charts.ChartDrawer | None = None,
-           force: bool = False) -> BuildResult:
+           force: bool = False, freeze: bool = False) -> BuildResult:
     if drawer is not None and not dry_run and (force or not stamp.recorded(project)):
         drawer.go()  # outputs will be rendered (forced, or none recorded): matplotlib loads while returns are read
     gathered = None
@@ -286,7 +289,8 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
         gathered = (gather_from_files if dry_run else gather_from_ledger)(plan, project, progress)
     # The returns gathered (a national plan's: millions of objects) live until the build ends: the
     # collector need not walk them again at every collection while the rest is made.
-    gc.freeze()
+    if freeze:
+        gc.freeze()
     included, excluded = gathered.included, gathered.excluded
     result = BuildResult(plan, gathered.run, included=included, excluded=excluded, dry_run=dry_run,
                          template=find_template(project, template, plan), submissions=gathered.submissions,
