@@ -34,6 +34,11 @@ _ATTR = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
 
 
+# What opening or reading a damaged zip raises: ``zlib.error`` for a member whose compressed
+# data is broken, ``NotImplementedError`` for a compression method zipfile lacks (the sniffer
+# reports the file itself; here such a part is only left unmeasured).
+ZIP_READ_ERRORS = (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, zlib.error)
+
 @dataclass(frozen=True)
 class SheetExtent:
     sheet: str
@@ -66,8 +71,7 @@ def sheet_extents(path: Path) -> list[SheetExtent]:
     try:
         with zipfile.ZipFile(path) as zf:
             return [_measure(zf, name, part) for name, part in _sheet_parts(zf)]
-    # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, zlib.error):
+    except ZIP_READ_ERRORS:
         return []
 
 
@@ -167,8 +171,7 @@ def scan_sheets(path: Path) -> SheetScan:
     try:
         with zipfile.ZipFile(path) as zf:
             return scan_zip(zf)
-    # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, zlib.error):
+    except ZIP_READ_ERRORS:
         return SheetScan()
 
 
@@ -188,8 +191,7 @@ def scan_zip(zf: zipfile.ZipFile, read: Mapping[str, bytes] = MappingProxyType({
                 if measured.oversized:
                     oversized.append(measured)
         order = {name: i for i, (name, _part) in enumerate(sheets)}
-    # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, zlib.error):
+    except ZIP_READ_ERRORS:
         return SheetScan()
     return SheetScan(tuple(sorted(oversized, key=lambda x: order.get(x.sheet, 0))), formulas, errors)
 

@@ -23,7 +23,7 @@ from typing import Any
 import python_calamine as pc
 
 from . import external, legacy
-from .extent import MAX_COLS, MAX_ROWS, SheetExtent, SheetScan, scan_zip
+from .extent import MAX_COLS, MAX_ROWS, ZIP_READ_ERRORS, SheetExtent, SheetScan, scan_zip
 from .sniff import FileKind
 
 Cell = Any  # str ('' when empty) | float | int | bool | date | datetime | time | timedelta
@@ -108,8 +108,7 @@ def _read_xlsx(path: Path, skip_formulas: tuple[str, ...], *, percent_text: bool
     calamine sees them) and for the parts read besides the cells."""
     try:
         zf: zipfile.ZipFile | None = zipfile.ZipFile(path)
-    # NotImplementedError: a compression method zipfile lacks; sniff reports the file itself.
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError, zlib.error):
+    except ZIP_READ_ERRORS:
         zf = None
     try:
         scan = scan_zip(zf, parts) if zf is not None else SheetScan()
