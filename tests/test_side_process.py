@@ -10,8 +10,8 @@ import time
 import zipfile
 from pathlib import Path
 
-import docx
 import pytest
+from fixtures.templates import template_with
 from test_build import project  # noqa: F401 - the fixture: a project with the ezhou plan and four returns
 
 from reportkit.intake import isolate
@@ -134,15 +134,6 @@ def test_a_build_process_loads_no_openpyxl_nor_a_plotting_library(project):  # n
         assert [n for n in z.namelist() if n.startswith("word/charts/chart")] == ["word/charts/chart1.xml"]
 
 
-def _template_with(tmp_path: Path, *texts: str) -> Path:
-    document = docx.Document()
-    for text in texts:
-        document.add_paragraph(text)
-    path = tmp_path / "custom.docx"
-    document.save(str(path))
-    return path
-
-
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:  # the parts that hold content (docProps hold the time written)
         return {n: z.read(n) for n in z.namelist() if not n.startswith("docProps/")}
@@ -178,7 +169,7 @@ def test_a_failed_report_leaves_no_process_behind(project, tmp_path: Path):  # n
     from reportkit.errors import TemplateError
 
     before = _children()
-    broken = _template_with(tmp_path, "{{ plan.name }}", "{{ 没有这个变量.x }}")
+    broken = template_with(tmp_path, "{{ plan.name }}", "{{ 没有这个变量.x }}")
     with pytest.raises(TemplateError):
         build(project, template=broken)
     assert _children() == before  # the summary process was stopped and reaped

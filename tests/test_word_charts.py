@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from fixtures.templates import template_with
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
@@ -110,19 +111,10 @@ def test_the_report_holds_the_progress_chart_as_a_word_chart_of_table_1s_figures
     assert [r[1] for r in rows[1:]] == progress["values"] and [r[2] for r in rows[1:]] == schedule["values"]
 
 
-def _template_with(tmp_path: Path, *texts: str) -> Path:
-    document = docx.Document()
-    for text in texts:
-        document.add_paragraph(text)
-    path = tmp_path / "custom.docx"
-    document.save(str(path))
-    return path
-
-
 def test_a_template_showing_both_charts_gets_two_charts_each_with_its_own_parts(tmp_path: Path):
     root = tmp_path / "proj"
     init_project(root, "ezhou")
-    template = _template_with(tmp_path, "{{ plan.name }}", "{{ charts.status }}", "{{ charts.progress }}")
+    template = template_with(tmp_path, "{{ plan.name }}", "{{ charts.status }}", "{{ charts.progress }}")
     report = next(p for p in build(Project(root), template=template).written if p.suffix == ".docx")
     with zipfile.ZipFile(report) as z:
         names = set(z.namelist())
@@ -192,7 +184,7 @@ def test_a_picture_given_for_a_chart_is_inserted_as_a_picture(tmp_path: Path):
 def test_libreoffice_draws_both_charts_from_their_data(tmp_path: Path):
     root = tmp_path / "proj"
     init_project(root, "ezhou")
-    template = _template_with(tmp_path, "{{ charts.status }}", "{{ charts.progress }}")
+    template = template_with(tmp_path, "{{ charts.status }}", "{{ charts.progress }}")
     report = next(p for p in build(Project(root), template=template).written if p.suffix == ".docx")
     out = tmp_path / "pdf"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
