@@ -312,7 +312,7 @@ def run_isolated_many(tasks: Sequence[Callable[[], T]], *, jobs: int, memory: in
                 for w in workers:
                     if w.task is None and pending:
                         w.assign(pending.popleft(), seconds)
-                _wait(workers, done, tasks, memory, seconds)
+                _wait(workers, done, pending, tasks, memory, seconds)
             yield done.pop(index)
     finally:
         for w in workers:
@@ -337,17 +337,18 @@ class _Worker:
         self.buffer.clear()
         os.write(self.send, index.to_bytes(4, "little"))
 
-    def finished(self) -> tuple[int, object] | None:
-        """(task, its value or the exception it raised) once the whole result has arrived."""
+    def finished(self) -> tuple[int, bytes] | None:
+        """(task, its pickled value or the exception it raised) once the whole result has arrived;
+        the worker is then free for another task."""
         if self.task is None or len(self.buffer) < 8:
             return None
         size = int.from_bytes(self.buffer[:8], "little")
         if len(self.buffer) < 8 + size:
             return None
-        _ok, value = pickle.loads(bytes(self.buffer[8:8 + size]))
+        payload = bytes(self.buffer[8:8 + size])
         index, self.task = self.task, None
         self.buffer.clear()
-        return index, value
+        return index, payload
 
     def stop(self, kill: bool = True) -> int:
         for fd in (self.send, self.receive):
@@ -386,9 +387,11 @@ def _serve(tasks: Sequence[Callable[[], object]], task_fd: int, result_fd: int, 
         os._exit(code)
 
 
-def _wait(workers: list[_Worker], done: dict[int, Any], tasks: Sequence[Callable[[], object]],
+def _wait(workers: list[_Worker], done: dict[int, Any], pending: deque[int], tasks: Sequence[Callable[[], object]],
           memory: int, seconds: float) -> None:
-    """Wait for output from the busy workers; put every finished (or failed) task into ``done``."""
+    """Wait for output from the busy workers; put every finished (or failed) task into ``done``.
+    A worker whose result has arrived is given the next pending task before that result is
+    unpickled here, so that it does not wait for this process."""
     busy = {w.receive: w for w in workers if w.task is not None}
     left = min(w.deadline for w in busy.values()) - time.monotonic()
     ready, _, _ = select.select(list(busy), [], [], max(left, 0))
@@ -399,7 +402,9 @@ def _wait(workers: list[_Worker], done: dict[int, Any], tasks: Sequence[Callable
             w.buffer.extend(chunk)
             got = w.finished()
             if got is not None:
-                done[got[0]] = got[1]
+                if pending:
+                    w.assign(pending.popleft(), seconds)
+                done[got[0]] = pickle.loads(got[1])[1]
             continue
         index, status = w.task, w.stop(kill=False)
         assert index is not None
