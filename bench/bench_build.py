@@ -18,7 +18,11 @@ each in its own child process and all in this one run, it times:
 
 Wall time is measured here around each child process (interpreter start and imports
 included); peak memory is the child's ``ru_maxrss`` (its own, and the largest of the
-reader processes it started). With several ``--units`` the growth between scales is printed.
+reader processes it started). reportkit's modules are compiled to bytecode first, as an
+installed package has them (pip compiles a wheel's modules when it installs it, and the peers'
+libraries are measured so); with ``--source`` that bytecode is deleted and every child compiles
+reportkit from source, as in a checkout where ``PYTHONDONTWRITEBYTECODE`` is set.
+With several ``--units`` the growth between scales is printed.
 """
 
 from __future__ import annotations
@@ -135,9 +139,26 @@ REPORTKIT_RUNS = ("build", "rebuild", "rerender", "dry-run", "read-check")
 PEERS = ("naive-calamine", "naive-openpyxl", "calamine-read", "unzip")
 
 
+CHILD_ENV: dict[str, str] | None = None  # None: this process's environment
+
+
+def compile_bytecode(source: bool) -> str:
+    """Set how the children import reportkit; what is measured, as a line of the report."""
+    global CHILD_ENV
+    if source:  # no bytecode of reportkit, none written: every module compiled in every child
+        for cache in (ROOT / "reportkit").rglob("__pycache__"):
+            shutil.rmtree(cache, ignore_errors=True)
+        CHILD_ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        return "reportkit compiled from source in every process (--source)"
+    import compileall
+
+    ok = compileall.compile_dir(ROOT / "reportkit", quiet=1)
+    return "reportkit's bytecode compiled beforehand, as installed" + ("" if ok else " (some modules failed)")
+
+
 def child(args: list[str]) -> dict:
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, *args], check=False, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, *args], check=False, capture_output=True, text=True, env=CHILD_ENV)
     wall = time.perf_counter() - t
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{out.stderr[-3000:]}{out.stdout[-2000:]}")
@@ -228,10 +249,13 @@ def main() -> int:
                     help="keep the generated corpora in this folder and reuse them (default: a temporary one)")
     ap.add_argument("--repeat", type=int, default=1, help="run each K times and keep the fastest")
     ap.add_argument("--skip", nargs="*", default=[], choices=[*REPORTKIT_RUNS, *PEERS, "phases"])
+    ap.add_argument("--source", action="store_true",
+                    help="measure reportkit compiled from source in every process (no bytecode)")
     args = ap.parse_args()
     base = args.corpus or Path(tempfile.mkdtemp(prefix="reportkit-bench-"))
     work = Path(tempfile.mkdtemp(prefix="reportkit-bench-run-"))
-    print(f"cores: {len(os.sched_getaffinity(0))}; load {os.getloadavg()}", flush=True)
+    print(f"cores: {len(os.sched_getaffinity(0))}; load {os.getloadavg()}; {compile_bytecode(args.source)}",
+          flush=True)
     results = {}
     try:
         for n in args.units:

@@ -50,6 +50,28 @@ def test_a_worker_killed_for_memory_is_replaced_and_the_rest_go_on() -> None:
     assert isinstance(got[0], MemoryError) and got[1:] == ["ok"] * 5
 
 
+def test_a_worker_is_given_its_next_task_before_its_result_is_unpickled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker does not wait while this process unpickles what it sent back: it holds its
+    next task while it works on one, and is given another as soon as a result has arrived."""
+    events: list[str] = []
+    assign, loads = isolate._Worker.assign, isolate.pickle.loads
+
+    def logged_assign(self: isolate._Worker, index: int, seconds: float) -> None:
+        events.append(f"assign {index}")
+        assign(self, index, seconds)
+
+    def logged_loads(data: bytes) -> object:
+        value = loads(data)
+        events.append(f"loaded {value[1]}")
+        return value
+
+    monkeypatch.setattr(isolate._Worker, "assign", logged_assign)
+    monkeypatch.setattr(isolate.pickle, "loads", logged_loads)
+    assert list(run_isolated_many([lambda: 0, lambda: 1, lambda: 2, lambda: 3], jobs=1)) == [0, 1, 2, 3]
+    assert events[:4] == ["assign 0", "assign 1", "assign 2", "loaded 0"]
+    assert events.index("assign 3") < events.index("loaded 1")
+
+
 def test_a_task_queued_behind_one_that_kills_its_worker_is_run_by_the_replacement() -> None:
     """A worker holds its next task while it works on one: when it dies on the first (abort,
     timeout), the next is not lost nor blamed for it, but run by the worker that replaces it."""

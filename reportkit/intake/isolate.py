@@ -366,18 +366,19 @@ class _Worker:
         self.tasks.append(index)
         os.write(self.send, index.to_bytes(4, "little"))
 
-    def finished(self) -> tuple[int, object] | None:
-        """(task, its value or the exception it raised) once the whole result has arrived."""
+    def finished(self) -> tuple[int, bytes] | None:
+        """(task, its pickled value or the exception it raised) once the whole result has arrived;
+        the worker has then gone on to its next task."""
         if not self.tasks or len(self.buffer) < 8:
             return None
         size = int.from_bytes(self.buffer[:8], "little")
         if len(self.buffer) < 8 + size:
             return None
-        _ok, value = pickle.loads(bytes(self.buffer[8:8 + size]))
+        payload = bytes(self.buffer[8:8 + size])
         del self.buffer[:8 + size]
         index = self.tasks.popleft()
         self.deadline = time.monotonic() + self.seconds  # the next one starts now
-        return index, value
+        return index, payload
 
     def stop(self, kill: bool = True) -> int:
         for fd in (self.send, self.receive):
@@ -419,8 +420,10 @@ def _serve(tasks: Sequence[Callable[[], object]], task_fd: int, result_fd: int, 
 def _wait(workers: list[_Worker], done: dict[int, Any], tasks: Sequence[Callable[[], object]],
           memory: int, seconds: float, pending: deque[int]) -> None:
     """Wait for output from the busy workers; put every finished (or failed) task into ``done``.
-    A worker that dies or runs out of time fails the task it was working on; the tasks queued
-    behind it go back to the front of ``pending`` for its replacement."""
+    A worker whose results have arrived is given its next pending tasks before those results
+    are unpickled here, so that it never waits for this process. A worker that dies or runs
+    out of time fails the task it was working on; the tasks queued behind it go back to the
+    front of ``pending`` for its replacement."""
     busy = {w.receive: w for w in workers if w.tasks}
     left = min(w.deadline for w in busy.values()) - time.monotonic()
     ready, _, _ = select.select(list(busy), [], [], max(left, 0))
@@ -429,8 +432,13 @@ def _wait(workers: list[_Worker], done: dict[int, Any], tasks: Sequence[Callable
         chunk = os.read(fd, 1 << 20)
         if chunk:
             w.buffer.extend(chunk)
+            arrived = []
             while (got := w.finished()) is not None:
-                done[got[0]] = got[1]
+                arrived.append(got)
+            while arrived and len(w.tasks) < QUEUED and pending:
+                w.assign(pending.popleft(), seconds)
+            for index, payload in arrived:
+                done[index] = pickle.loads(payload)[1]
             continue
         status = w.stop(kill=False)
         index = w.tasks.popleft()
