@@ -364,7 +364,10 @@ class _Worker:
             self.deadline = time.monotonic() + seconds
         self.seconds = seconds
         self.tasks.append(index)
-        os.write(self.send, index.to_bytes(4, "little"))
+        try:
+            os.write(self.send, index.to_bytes(4, "little"))
+        except OSError:
+            pass  # the worker has died (on the task before): its end is read next, and the task given to another
 
     def finished(self) -> tuple[int, bytes] | None:
         """(task, its pickled value or the exception it raised) once the whole result has arrived;
