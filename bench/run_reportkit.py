@@ -116,7 +116,7 @@ def phases(project: Path) -> dict[str, Any]:
     import reportkit.rendering.build as rbuild
     from reportkit.checks import report as check_report
     from reportkit.project import Project
-    from reportkit.rendering import charts, context
+    from reportkit.rendering import context
     from reportkit.rendering.build import build
 
     imported = time.perf_counter()
@@ -140,7 +140,6 @@ def phases(project: Path) -> dict[str, Any]:
         (pipeline, "evaluate", "evaluate"),
         (rbuild, "build_context", "report context"),
         (context, "build_context", "report context"),
-        (charts.ChartDrawer, "result", "render charts (waiting for their process)"),
         (rbuild, "render_docx", "render word"),
         (rbuild, "summary_workbook", "render excel summary"),
         (check_report, "write_summary", "render validation workbook"),

@@ -9,7 +9,6 @@ import io
 import json
 import re
 import shutil
-import struct
 import sys
 import zipfile
 from collections import Counter
@@ -342,16 +341,15 @@ def test_document_properties_come_from_the_plan(ezhou: Built):
 
 
 def test_the_progress_chart_fits_a_page_with_many_indicators(province: Built):
-    from reportkit.rendering.context import build_context  # noqa: F401 (documents where rows come from)
-
     rows = [{"name": f"指标{i}", "progress": f"{i}%", "progress_value": float(i), "time_progress_value": 60.0,
              "status_color": "F8CBAD"} for i in range(80)]
-    png = charts.progress_chart(rows)
-    width, height = struct.unpack(">II", png[16:24])
-    assert height / width < 1.6  # 15 cm wide in the report: under 24 cm high
+    chart = charts.progress_chart(rows)
+    assert chart is not None and len(chart.categories) == charts.MAX_BARS
+    assert chart.categories[0] == "指标0" and chart.title.endswith(f"最低的{charts.MAX_BARS}项）")
+    assert chart.width_cm == 15.0 and chart.height_cm <= 22.0  # under a page's 24.7 cm of text height
     with zipfile.ZipFile(province.path) as z:
-        media = [n for n in z.namelist() if n.startswith("word/media/")]
-    assert len(media) == 1
+        assert [n for n in z.namelist() if n.startswith("word/charts/chart")] == ["word/charts/chart1.xml"]
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]
 
 
 # ---------------------------------------------------------------- a rejected newest return

@@ -1,5 +1,5 @@
-"""Work prepared in a child process ahead of time (``intake.isolate.Prepared``), the report's
-charts drawn that way, and a build process that never loads matplotlib or openpyxl itself."""
+"""Work prepared in a child process ahead of time (``intake.isolate.Prepared``), the Excel summary
+written that way, and a build process that never loads openpyxl itself."""
 
 from __future__ import annotations
 
@@ -11,16 +11,13 @@ import time
 import zipfile
 from pathlib import Path
 
-import docx
 import pytest
+from fixtures.templates import template_with
 from test_build import project  # noqa: F401 - the fixture: a project with the ezhou plan and four returns
 
 from reportkit.intake import isolate
 from reportkit.intake.isolate import Prepared
-from reportkit.rendering import charts
 from reportkit.rendering.build import build
-from reportkit.rendering.docx_report import charts_used
-from reportkit.rendering.kinds import PACKAGED_TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,29 +76,6 @@ def test_a_child_that_dies_means_the_work_is_done_here():
         assert job.result() == (25, os.getpid())
 
 
-def test_a_held_child_prepares_only_when_told_to(tmp_path: Path):
-    mark = tmp_path / "prepared"
-    held = Prepared(lambda: mark.write_text("yes"), _square, hold=True)
-    time.sleep(0.5)
-    assert not mark.exists()  # forked, waiting
-    held.close()
-    assert not mark.exists()  # stopped without ever preparing
-
-    with Prepared(lambda: mark.write_text("yes"), _square, hold=True) as job:
-        job.go()
-        deadline = time.monotonic() + 20
-        while not mark.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert mark.read_text() == "yes"
-        job.send(3)
-        value, pid = job.result()
-    assert value == 9 and pid != os.getpid()
-
-    with Prepared(lambda: None, _square, hold=True) as job:  # send() alone lets it go too
-        job.send(2)
-        assert job.result()[0] == 4
-
-
 def test_a_child_never_sent_anything_is_stopped_and_reaped():
     before = _children()
     job = Prepared(lambda: None, _square)
@@ -132,27 +106,11 @@ def test_when_no_process_can_be_made_the_work_is_done_here(monkeypatch: pytest.M
 
     fds_before = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else None
     monkeypatch.setattr(isolate.os, "fork", refuse)
-    job = Prepared(lambda: None, _square, hold=True)
-    job.go()
+    job = Prepared(lambda: None, _square)
     job.send(7)
     assert job.result() == (49, os.getpid())
     if fds_before is not None:
         assert len(os.listdir("/proc/self/fd")) == fds_before  # the pipes were closed
-
-
-def test_charts_drawn_in_the_child_are_the_charts_drawn_here():
-    inputs = {"status": [{"status": "已完成", "count": 3, "color": "70AD47"},
-                         {"status": "滞后", "count": 1, "color": "C00000"}],
-              "progress": [{"name": "市场主体总量", "progress": "80%", "progress_value": 80.0,
-                            "time_progress_value": 60.0, "status_color": "70AD47"},
-                           {"name": "每万人口高价值发明专利拥有量", "progress": "35%", "progress_value": 35.0,
-                            "time_progress_value": 60.0, "status_color": "C00000"}]}
-    with charts.ChartDrawer() as drawer:
-        drawer.send(inputs)
-        drawn = drawer.result()
-    assert set(drawn) == {"status", "progress"}
-    assert drawn == charts.draw_charts(inputs)
-    assert all(png.startswith(b"\x89PNG") for png in drawn.values())
 
 
 PROBE = """
@@ -165,7 +123,7 @@ print("\\n".join(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-def test_a_build_process_loads_neither_matplotlib_nor_openpyxl(project):  # noqa: F811
+def test_a_build_process_loads_no_openpyxl_nor_a_plotting_library(project):  # noqa: F811
     done = subprocess.run([sys.executable, "-c", PROBE, str(project.root)], capture_output=True, text=True,
                           timeout=300, check=True, cwd=ROOT)
     loaded = set(done.stderr.split())
@@ -173,55 +131,8 @@ def test_a_build_process_loads_neither_matplotlib_nor_openpyxl(project):  # noqa
     heavy = sorted(m for m in loaded if m.split(".")[0] in {"matplotlib", "openpyxl", "numpy"})
     assert heavy == []
     report = next(project.outputs.glob("*.docx"))
-    with zipfile.ZipFile(report) as z:  # the progress chart the child drew is in the report
-        media = [n for n in z.namelist() if n.startswith("word/media/")]
-        assert len(media) == 1 and z.read(media[0]).startswith(b"\x89PNG")
-
-
-def _template_with(tmp_path: Path, *texts: str) -> Path:
-    document = docx.Document()
-    for text in texts:
-        document.add_paragraph(text)
-    path = tmp_path / "custom.docx"
-    document.save(str(path))
-    return path
-
-
-def test_only_the_charts_a_template_shows_are_drawn(tmp_path: Path):
-    packaged = {p.name: charts_used(p) for p in PACKAGED_TEMPLATES.glob("*.docx")}
-    assert packaged["中期评估报告模板.docx"] == {"progress"}
-    assert all(used is not None and used <= {"progress", "status"} for used in packaged.values())
-    assert charts_used(_template_with(tmp_path, "{{ charts.status }}", "{{ charts['progress'] }}")) == \
-        {"status", "progress"}
-    assert charts_used(_template_with(tmp_path, "{{ plan.name }}")) == set()
-    # charts read as a whole, or a reading that is not followed: every chart is drawn
-    assert charts_used(_template_with(tmp_path, "{% for k in charts %}{{ k }}{% endfor %}")) is None
-    assert charts_used(_template_with(tmp_path, "{% set c = charts %}{{ c.status }}")) is None
-    assert charts_used(_template_with(tmp_path, "{% if %}")) is None  # broken: render_docx says why
-    broken = tmp_path / "not-a-docx.docx"
-    broken.write_bytes(b"PK\x03\x04 nothing")
-    assert charts_used(broken) is None
-
-    inputs = {"counts": {"by_status": [{"status": "滞后", "count": 1, "color": "C00000"}]},
-              "indicators": [{"name": "指标", "progress": "35%", "progress_value": 35.0,
-                              "time_progress_value": 60.0, "status_color": "C00000", "other": "不需要"}]}
-    only = charts.chart_inputs(inputs, {"status"})
-    assert set(only) == {"status"}
-    drawn = charts.draw_charts(only)
-    assert drawn["progress"] == b"" and drawn["status"].startswith(b"\x89PNG")
-    assert set(charts.chart_inputs(inputs)) == {"status", "progress"}
-    assert charts.chart_inputs(inputs)["progress"][0].keys() == {"name", "progress", "progress_value",
-                                                                  "time_progress_value", "status_color"}
-
-
-def test_a_template_showing_both_charts_gets_both(project, tmp_path: Path):  # noqa: F811
-    template = _template_with(tmp_path, "{{ plan.name }}", "{{ charts.status }}", "{{ charts.progress }}")
-    result = build(project, template=template)
-    assert result.written
-    report = next(p for p in result.written if p.suffix == ".docx")
-    with zipfile.ZipFile(report) as z:
-        media = [n for n in z.namelist() if n.startswith("word/media/")]
-    assert len(media) == 2
+    with zipfile.ZipFile(report) as z:  # the progress chart is in the report, as a Word chart
+        assert [n for n in z.namelist() if n.startswith("word/charts/chart")] == ["word/charts/chart1.xml"]
 
 
 def _parts(path: Path) -> dict[str, bytes]:
@@ -289,20 +200,10 @@ def test_a_failed_report_leaves_no_process_behind(project, tmp_path: Path):  # n
     from reportkit.errors import TemplateError
 
     before = _children()
-    broken = _template_with(tmp_path, "{{ plan.name }}", "{{ 没有这个变量.x }}")
+    broken = template_with(tmp_path, "{{ plan.name }}", "{{ 没有这个变量.x }}")
     with pytest.raises(TemplateError):
         build(project, template=broken)
-    assert _children() == before  # the chart and summary processes were stopped and reaped
-
-
-def test_the_indicator_rows_made_first_for_the_charts_are_the_contexts():
-    from reportkit.rendering.context import build_context, indicator_rows
-    from reportkit.rendering.sample import sample_inputs
-
-    inputs = sample_inputs()
-    rows = indicator_rows(inputs)
-    assert build_context(inputs, rows=rows) == build_context(inputs)
-    assert build_context(inputs, rows=rows)["indicators"] is rows
+    assert _children() == before  # the summary process was stopped and reaped
 
 
 def test_gathered_returns_are_left_out_of_collections_during_the_build_only(project,  # noqa: F811

@@ -185,11 +185,10 @@ def _fork_with_pipes(child: Callable[[int, int], None]) -> tuple[int, int, int]:
 # one call prepared ahead ------------------------------------------------------------------
 
 class Prepared(Generic[A, T]):
-    """``work(arg)`` computed in a child forked now, which runs ``prepare()`` (imports, fonts) at
-    once, or with ``hold`` when told to (:meth:`go`), while this process goes on; :meth:`send`
-    hands it ``arg`` when it is known and :meth:`result` waits for the value (an exception
-    ``work`` raised is raised here). Forking early keeps the child small (it shares only what this
-    process held then); holding keeps it from working for a result that may not be wanted.
+    """``work(arg)`` computed in a child forked now, which runs ``prepare()`` (imports) at once
+    while this process goes on; :meth:`send` hands it ``arg`` when it is known and :meth:`result`
+    waits for the value (an exception ``work`` raised is raised here). The child shares what this
+    process holds at the fork (a report context it works from is not copied).
 
     The child runs under the same memory cap as :func:`run_isolated`. Where ``fork`` does not
     exist or fails, or the child died, ran out of time or could not be sent its input,
@@ -197,32 +196,21 @@ class Prepared(Generic[A, T]):
     Use it as a context manager, or call :meth:`close`, so that a child never sent anything is
     stopped."""
 
-    def __init__(self, prepare: Callable[[], object], work: Callable[[A], T], *, hold: bool = False,
+    def __init__(self, prepare: Callable[[], object], work: Callable[[A], T], *,
                  memory: int = MEMORY_LIMIT) -> None:
         self._work = work
         self._arg: tuple[A] | None = None
         self._pid: int | None = None
-        self._held = hold
         if not hasattr(os, "fork"):
             return
         try:
             self._pid, self._send, self._receive = _fork_with_pipes(
-                lambda receive, send: _prepared_child(prepare, work, receive, send, memory, hold))
+                lambda receive, send: _prepared_child(prepare, work, receive, send, memory))
         except OSError:
             self._pid = None  # no child: the work is done here
 
-    def go(self) -> None:
-        """Let a held child prepare now."""
-        if self._held and self._pid is not None:
-            self._held = False
-            try:
-                _write_all(self._send, b"g")
-            except OSError:
-                self.close()  # the child is gone: the work is done here
-
     def send(self, arg: A) -> None:
         self._arg = (arg,)
-        self.go()
         if self._pid is None:
             return
         try:
@@ -268,14 +256,12 @@ class Prepared(Generic[A, T]):
 
 
 def _prepared_child(prepare: Callable[[], object], work: Callable[[Any], object], in_fd: int, out_fd: int,
-                    memory: int, hold: bool) -> None:
+                    memory: int) -> None:
     code = 0
     try:
         _quiet()
         _limit_memory(memory)
         gc.freeze()  # what the child inherited is never collected here (as in the workers)
-        if hold and _read_exact(in_fd, 1) != b"g":
-            os._exit(0)  # closed before it was told to go: nothing to do
         try:
             prepare()
             head = _read_exact(in_fd, 8)

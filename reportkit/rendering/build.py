@@ -39,11 +39,11 @@ from ..ledger import Ledger
 from ..ledger.rounds import previous_round, record_round
 from ..pipeline import Progress, gather_from_files, gather_from_ledger, stepper
 from ..project import Project
-from . import charts, stamp
+from . import stamp
 from .bulletin import bulletin_context
-from .context import Fallback, ReportInputs, Submission, build_context, counts_section, indicator_rows
+from .context import Fallback, ReportInputs, Submission, build_context
 from .docprops import CoreProperties
-from .docx_report import charts_used, render_docx
+from .docx_report import render_docx
 from .kinds import PACKAGED_TEMPLATES, document_title, fit_context, template_name
 from .make_template import TEMPLATE_NAME
 from .summary_xlsx import summary_workbook
@@ -230,26 +230,19 @@ def validation_outputs(run: ValidationRun, alongside: Prepared[None, tuple[bytes
 
 
 def render_outputs(project: Project, result: BuildResult, now: dt.datetime, progress: Progress | None,
-                   drawer: charts.ChartDrawer | None = None,
                    validation: Prepared[None, tuple[bytes, bytes]] | None = None) -> dict[Path, Content]:
     """Every output, rendered in memory or as the function writing it (nothing written yet).
 
-    The charts are drawn by ``drawer`` (a child process, see :class:`charts.ChartDrawer`) and,
-    for a province, the Excel summary by another (:func:`_summary_alongside`) while this process
-    renders the Word report, and the validation results by ``validation`` (forked once the returns
-    were gathered); without them they are made here."""
+    For a province the Excel summary is written by a forked process (:func:`_summary_alongside`)
+    while this one renders the Word report (its charts are native Word charts, made from the data
+    in milliseconds), and the validation results by ``validation`` (forked once the returns were
+    gathered); without them they are made here."""
     assert result.evaluation is not None and result.template is not None
     step = stepper(progress, STAGE_RENDER, 5)
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
                           [f for r in result.run.active for f in r.findings], submissions=result.submissions,
                           generated_at=now, fallbacks=result.fallbacks)
-    # The charts first (only those the template shows): drawn while the rest of the context is made.
-    rows = indicator_rows(inputs)
-    chart_inputs = charts.chart_inputs({"counts": counts_section(result.evaluation), "indicators": rows},
-                                       charts_used(result.template))
-    if drawer is not None:
-        drawer.send(chart_inputs)
-    base = fit_context(build_context(inputs, rows=rows), result.plan.info)
+    base = fit_context(build_context(inputs), result.plan.info)
     if result.supervision is not None:
         base = {**base, "bulletin": bulletin_context(result.plan, result.supervision, result.evaluation,
                                                       result.run.returns)}
@@ -260,8 +253,7 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime, prog
     try:
         summary = summary_workbook(base) if alongside is None else None
         step()
-        images = drawer.result() if drawer is not None else charts.draw_charts(chart_inputs)
-        ctx = {**base, "charts": images, "appendix": report_appendix(base["appendix"])}
+        ctx = {**base, "appendix": report_appendix(base["appendix"])}
         report = ctx["report"]
         docx = render_docx(result.template, ctx, CoreProperties(
             title=report["title"], author=report["author"], created=now, subject=result.plan.info.name,
@@ -295,23 +287,15 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
     now = now or dt.datetime.now().replace(microsecond=0)
     freeze = gc.get_freeze_count() == 0  # (a program that froze objects itself keeps its own scheme)
     try:
-        if dry_run:
-            return _build(project, plan, strict=strict, dry_run=True, progress=progress, template=template, now=now,
-                          freeze=freeze)
-        # The charts' process is forked now, while this one is small; it starts work when told to.
-        with charts.ChartDrawer() as drawer:
-            return _build(project, plan, strict=strict, dry_run=False, progress=progress, template=template,
-                          now=now, drawer=drawer, force=force, freeze=freeze)
+        return _build(project, plan, strict=strict, dry_run=dry_run, progress=progress, template=template, now=now,
+                      force=force, freeze=freeze)
     finally:
         if freeze:
             gc.unfreeze()  # what _build froze is collectable again
 
 
 def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progress: Progress | None,
-           template: Path | None, now: dt.datetime, drawer: charts.ChartDrawer | None = None,
-           force: bool = False, freeze: bool = False) -> BuildResult:
-    if drawer is not None and not dry_run and (force or not stamp.recorded(project)):
-        drawer.go()  # outputs will be rendered (forced, or none recorded): matplotlib loads while returns are read
+           template: Path | None, now: dt.datetime, force: bool = False, freeze: bool = False) -> BuildResult:
     gathered = None
     if strict and not dry_run:
         # --strict promises to write nothing when it refuses, so the decision is made first, on
@@ -340,8 +324,6 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
     finish_pending(project.outputs)
     key = stamp.build_key(project, result, now.date())
     kept = None if force else stamp.unchanged_outputs(project, key)
-    if kept is None and drawer is not None:
-        drawer.go()  # (if not yet) matplotlib is imported in the chart process while the figures are evaluated
     if kept is not None:
         result.evaluation = gathered.evaluate(plan)  # shown, though the outputs are kept
         result.up_to_date, result.kept = True, kept
@@ -351,7 +333,7 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
         if len(result.run.returns) <= VALIDATION_ALONGSIDE_RETURNS else None
     try:
         result.evaluation = gathered.evaluate(plan)
-        files = render_outputs(project, result, now, progress, drawer, validation)
+        files = render_outputs(project, result, now, progress, validation)
     finally:
         if validation is not None:
             validation.close()  # (after a result: nothing left to stop)

@@ -1,171 +1,77 @@
-"""Report charts (matplotlib, Agg) with Chinese text from the font shipped in the package.
+"""The report's charts, as native Word charts (see :mod:`.word_chart`).
 
-The font is a GB2312 subset of Noto Sans CJK SC (``reportkit/data/fonts``, SIL Open Font
-License; ``tools/make_chart_font.py`` makes it): 1.7 MB to load instead of a 19 MB collection.
-A character outside it (a rare character in a name) is drawn from an installed Noto Sans CJK SC
-when there is one. The font is registered with matplotlib's font manager once; every rcParam is set inside an
-``rc_context`` and figures are drawn on an Agg canvas without pyplot, so importing or
-calling this module changes no global backend or state.
-
-matplotlib is imported when a chart is drawn, not with this module. A build draws its charts in
-a child process (:class:`ChartDrawer`) that imports matplotlib and loads the font while the
-figures are evaluated, and draws once they are known.
+What each chart shows is decided here from the report context: the progress of every indicator
+next to its own 时间进度, and how many indicators are in each status. Word, WPS or LibreOffice
+draws them from the data when the report is opened, in the report's fonts, and the receiving office
+can edit them as any chart of its own. A chart with nothing to show is left out (``None``): the
+template's ``{%p if charts.progress %}`` then drops the figure and its caption.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Collection, Mapping, Sequence
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from ..intake.isolate import Prepared
+from .. import formatting as fmt
+from .word_chart import BarChart, Series
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-CJK_FAMILY = "Reportkit Chart Sans SC"
-FONT_PATH = Path(__file__).resolve().parents[1] / "data" / "fonts" / "ReportkitChartSansSC-Regular.otf"
-FALLBACK_FAMILIES = ["Noto Sans CJK SC", "DejaVu Sans"]
-DPI = 200
-
-
-@cache
-def cjk_font_registered() -> bool:
-    """Register the shipped chart font with matplotlib (once)."""
-    if not FONT_PATH.is_file():
-        return False
-    from matplotlib import font_manager
-
-    font_manager.fontManager.addfont(str(FONT_PATH))
-    return True
-
-
-def _rc() -> dict[Any, Any]:  # matplotlib types the keys as a Literal of every rc name
-    cjk_font_registered()
-    return {
-        "font.family": "sans-serif",
-        "font.sans-serif": [CJK_FAMILY, *FALLBACK_FAMILIES],
-        "axes.unicode_minus": False,
-        "font.size": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-
-
-def _figure(width: float, height: float) -> tuple[Figure, Any]:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height))
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot()
-
-
-def _png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
-    return buf.getvalue()
-
-
-def status_chart(by_status: Sequence[dict[str, Any]]) -> bytes:
-    """Bar chart of indicator counts per status; ``by_status`` as in ``context['counts']['by_status']``."""
-    import matplotlib
-
-    with matplotlib.rc_context(_rc()):
-        fig, ax = _figure(6.0, 2.8)
-        labels = [s["status"] for s in by_status]
-        counts = [int(s["count"]) for s in by_status]
-        bars = ax.bar(labels, counts, color=[f"#{s['color']}" for s in by_status], edgecolor="#595959",
-                      linewidth=0.6)
-        for bar, n in zip(bars, counts, strict=True):
-            ax.annotate(f"{n} 项", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                        ha="center", va="bottom", xytext=(0, 2), textcoords="offset points")
-        ax.set_ylabel("指标数（项）")
-        ax.set_ylim(0, max([*counts, 1]) * 1.25)
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_title("主要指标完成情况分布")
-        return _png(fig)
-
-
+CHARTS = ("status", "progress")  # the keys of the template's ``charts``
 MAX_BARS = 30  # more would not fit on a page at a readable size
-
-
-def progress_chart(rows: Sequence[dict[str, Any]]) -> bytes:
-    """Horizontal bars of 完成进度 per indicator, each with a mark at its own 时间进度 (an
-    indicator judged on a 2022 figure against 40%, not the 60% line); capped at 0–150%.
-    With more than ``MAX_BARS`` indicators only those furthest behind their schedule are drawn,
-    and the title says so, so the chart always fits on one page."""
-    usable = [r for r in rows if r.get("progress_value") not in (None, "")]
-    title = "主要指标完成进度与各自时间进度对比"
-    if len(usable) > MAX_BARS:
-        usable = sorted(usable, key=lambda r: float(r["progress_value"]) - float(r["time_progress_value"]))[:MAX_BARS]
-        title += f"（滞后最多的{MAX_BARS}项）"
-    import matplotlib
-
-    with matplotlib.rc_context(_rc()):
-        height = min(max(2.4, 0.3 * len(usable) + 1.3), 9.0)
-        fig, ax = _figure(6.0, height)
-        names = [_short(r["name"]) for r in usable][::-1]
-        values = [max(min(float(r["progress_value"]), 150.0), 0.0) for r in usable][::-1]
-        schedules = [float(r["time_progress_value"]) for r in usable][::-1]
-        colors = [f"#{r['status_color']}" for r in usable][::-1]
-        ax.barh(names, values, color=colors, edgecolor="#595959", linewidth=0.6)
-        for y, (value, r) in enumerate(zip(values, usable[::-1], strict=True)):
-            ax.annotate(str(r["progress"]), (value, y), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=8)
-        if usable:
-            ax.scatter(schedules, range(len(schedules)), marker="|", s=260, color="#C00000", linewidths=2,
-                       label="该指标的时间进度", zorder=3)
-            ax.legend(loc="lower right", frameon=False, fontsize=8)
-        ax.set_xlim(0, 150)
-        ax.set_xlabel("完成进度（%，超过150%的按150%显示）")
-        if not usable:
-            ax.text(75, 0.5, "暂无可计算完成进度的指标", ha="center", va="center", transform=ax.transData)
-        ax.set_title(title)
-        return _png(fig)
+PROGRESS_CAP = 150.0  # the bars stop here; the label still says the real figure
+SCHEDULE_COLOR = "BFBFBF"
+# Said on the axis rather than in a legend: a legend key has one colour, and the progress bars take
+# their status's (and renderers disagree on which legend entry an index names).
+VALUE_TITLE = "彩色条为完成进度（颜色同表1完成情况，超过150%的按150%绘制），灰色条为该指标的时间进度（%）"
 
 
 def _short(name: str, limit: int = 16) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-# ---------------------------------------------------------------- the report's charts
-_PROGRESS_KEYS = ("name", "progress", "progress_value", "time_progress_value", "status_color")
+def progress_chart(rows: Sequence[Mapping[str, Any]]) -> BarChart | None:
+    """Horizontal bars of 完成进度 per indicator (coloured by status as in table 1, labelled with the
+    figure the report prints) above a grey bar at that indicator's own 时间进度 (an indicator judged on a
+    2022 figure against 40%, not the 60% line). Bars stop at 150%. With more than ``MAX_BARS``
+    indicators only those furthest behind their schedule are shown, and the title says so, so the
+    chart always fits on one page. None when no indicator has a 完成进度."""
+    usable = [r for r in rows if r.get("progress_value") not in (None, "")]
+    if not usable:
+        return None
+    title = "主要指标完成进度与各自时间进度对比"
+    if len(usable) > MAX_BARS:
+        usable = sorted(usable, key=lambda r: float(r["progress_value"]) - float(r["time_progress_value"]))[:MAX_BARS]
+        title += f"（完成进度较时间进度最低的{MAX_BARS}项）"
+    # As the label rounds it (fmt.percent), so the workbook behind the chart says the same figure.
+    values = (fmt.round_half_up(float(r["progress_value"]), 1) or 0.0 for r in usable)
+    progress = Series("完成进度", tuple(max(min(v, PROGRESS_CAP), 0.0) for v in values),
+                      color="4472C4", point_colors=tuple(str(r["status_color"]) for r in usable),
+                      labels=tuple(str(r["progress"]) for r in usable))
+    schedule = Series("该指标的时间进度", tuple(float(r["time_progress_value"]) for r in usable),
+                      color=SCHEDULE_COLOR, outline="808080")
+    return BarChart(title, tuple(_short(str(r["name"])) for r in usable), (progress, schedule), horizontal=True,
+                    value_title=VALUE_TITLE, value_max=PROGRESS_CAP, major_unit=25, value_format='0"%"',
+                    height_cm=min(max(6.0, 0.8 * len(usable) + 3.2), 22.0))
 
 
-CHARTS = ("status", "progress")  # the keys of the template's ``charts``
+def status_chart(by_status: Sequence[Mapping[str, Any]]) -> BarChart | None:
+    """Columns of indicator counts per status (``context['counts']['by_status']``), each in its
+    status colour and labelled ``N 项``; None when there is no indicator."""
+    counts = tuple(float(int(s["count"])) for s in by_status)
+    if not any(counts):
+        return None
+    top = max(counts)
+    step = 1.0 if top <= 10 else float(math.ceil(top / 8))
+    series = Series("指标数", counts, color="4472C4", point_colors=tuple(str(s["color"]) for s in by_status),
+                    label_format='0" 项"', show_values=True)
+    return BarChart("主要指标完成情况分布", tuple(str(s["status"]) for s in by_status), (series,), horizontal=False,
+                    value_title="指标数（项）", value_max=math.ceil(top * 1.2 / step) * step, major_unit=step,
+                    value_format="0", height_cm=7.0, gap_width=80)
 
 
-def chart_inputs(ctx: Mapping[str, Any], wanted: Collection[str] | None = None) -> dict[str, Any]:
-    """What the report's charts (those ``wanted``; None: all) are drawn from, taken out of the
-    report context (small: one row per indicator, only the keys the charts read)."""
-    inputs = {"status": lambda: [dict(s) for s in ctx["counts"]["by_status"]],
-              "progress": lambda: [{k: r.get(k) for k in _PROGRESS_KEYS} for r in ctx["indicators"]]}
-    return {key: make() for key, make in inputs.items() if wanted is None or key in wanted}
-
-
-def draw_charts(inputs: Mapping[str, Any]) -> dict[str, bytes]:
-    """The charts ``inputs`` holds data for, as PNG bytes keyed as in the template's ``charts``;
-    the others are empty (a template shows nothing for them)."""
-    draw = {"status": status_chart, "progress": progress_chart}
-    return {key: draw[key](inputs[key]) if key in inputs else b"" for key in CHARTS}
-
-
-def prepare() -> None:
-    """Import matplotlib's drawing modules and register the font, ahead of drawing."""
-    from matplotlib.backends import backend_agg  # noqa: F401
-    from matplotlib.figure import Figure  # noqa: F401
-
-    cjk_font_registered()
-
-
-class ChartDrawer(Prepared[dict[str, Any], dict[str, bytes]]):
-    """The report's charts drawn in a child process forked when this is made (while the build
-    process is still small): told to :meth:`go`, it imports matplotlib while the build
-    evaluates, and draws when sent :func:`chart_inputs`. The PNGs are the same as drawn in this
-    process."""
-
-    def __init__(self) -> None:
-        super().__init__(prepare, draw_charts, hold=True)
+def report_charts(by_status: Sequence[Mapping[str, Any]],
+                  indicators: Sequence[Mapping[str, Any]]) -> dict[str, BarChart | None]:
+    """The report's charts, keyed as the template's ``charts``, from the report context's
+    ``counts.by_status`` and ``indicators``. Made in a few milliseconds; a chart the template
+    does not show is never put into the document."""
+    return {"status": status_chart(by_status), "progress": progress_chart(indicators)}

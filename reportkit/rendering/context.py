@@ -27,6 +27,7 @@ from ..findings import Finding, Severity
 from ..intake.types import STATE_LABELS, ReturnData
 from . import sentences, synthesis
 from .appendix import finding_location, plain_message, reporting_rows, submissions_of, values_rows
+from .charts import report_charts
 from .kinds import document_title, year_change
 
 STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and the workbook
@@ -94,15 +95,16 @@ def indicator_rows(inputs: ReportInputs) -> list[dict[str, Any]]:
             for i, r in enumerate(inputs.evaluation.indicators, 1)]
 
 
-def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None,
-                  rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The template context. ``charts`` maps ``status``/``progress`` to image objects or paths;
-    ``rows``: :func:`indicator_rows` of ``inputs`` when already made."""
+def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The template context. ``charts`` maps ``status``/``progress`` to what the template shows
+    there (default: the report's native Word charts, :func:`.charts.report_charts`; a picture's
+    bytes or path is inserted as a picture)."""
     ev, plan = inputs.evaluation, inputs.plan
     names = {u.code: u.name for u in plan.units}
     unit_names = [u.name for u in plan.units]
     flagged = unverified_figures(inputs, names)
-    rows = indicator_rows(inputs) if rows is None else rows
+    rows = indicator_rows(inputs)
+    counts = counts_section(ev)
     chapters = synthesis.chapters(ev, names, unit_names)
     tasks = task_summary(ev, names)  # once: a national plan's tasks hold a report per unit each
     items = {t["code"]: t for t in tasks["items"]}
@@ -114,8 +116,8 @@ def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None,
     ctx: dict[str, Any] = {
         "plan": plan_section(inputs),
         "report": report_section(inputs),
-        "counts": counts_section(ev),
-        "charts": dict(charts or {"status": "", "progress": ""}),
+        "counts": counts,
+        "charts": dict(charts) if charts is not None else report_charts(counts["by_status"], rows),
         "indicators": rows,
         "indicator_groups": indicator_groups(rows),
         "overview": overview_section(inputs, flagged, narrative["achievements"], unit_names, tasks["summary"]),

@@ -14,12 +14,13 @@ from typing import Any
 from ..fileio import generated_doc_main
 from .context import build_context
 from .sample import sample_inputs
+from .word_chart import BarChart
 
 SECTIONS = {
     "plan": "规划信息",
     "report": "报告信息（标题、署名、日期）",
     "counts": "指标状态统计与计数句",
-    "charts": "图表（图片，按固定宽度 15 厘米插入）",
+    "charts": "图表（Word 原生图表，宽 15 厘米，可在 Word/WPS 中编辑数据；无可绘制内容时为空）",
     "indicators": "主要指标，每项一行（表格用 `{%tr for r in indicators %}`）",
     "indicator_groups": "按状态分组的指标（用于逐项评估句）",
     "overview": "一、规划实施总体情况",
@@ -52,8 +53,8 @@ def _kind(value: Any) -> str:
         return "是/否"
     if isinstance(value, int | float):
         return "数值"
-    if isinstance(value, bytes):
-        return "图片"
+    if isinstance(value, BarChart):
+        return "图表"
     if isinstance(value, dict):
         return "对象"
     if isinstance(value, list):
@@ -62,7 +63,7 @@ def _kind(value: Any) -> str:
 
 
 def _example(value: Any) -> str:
-    if isinstance(value, dict | list | bytes):
+    if isinstance(value, dict | list | BarChart):
         return ""
     text = str(value).replace("|", "\\|").replace("\n", " ")
     return text if len(text) <= 60 else text[:59] + "…"
@@ -79,7 +80,7 @@ def walk(value: Any, path: str) -> Iterator[tuple[str, str, str]]:
 
 
 def describe_context() -> str:
-    ctx = build_context(sample_inputs(), charts={"status": b"png", "progress": b"png"})
+    ctx = build_context(sample_inputs())
     lines = [HEADER.rstrip("\n")]
     for key, value in ctx.items():
         lines.append(f"| **{key}** | {_kind(value)} | {SECTIONS.get(key, '')} |")

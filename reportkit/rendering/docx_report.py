@@ -29,6 +29,7 @@ from .cleaning import read_paths
 from .docprops import CoreProperties
 from .fast_rows import finalize_none
 from .row_loops import RowLoopTemplate
+from .word_chart import BarChart, WordChart
 
 CHART_WIDTH_CM = 15.0
 
@@ -151,26 +152,6 @@ def _undeclared(parsed: list[nodes.Template], env: jinja2.Environment) -> set[st
     return meta.find_undeclared_variables(whole)
 
 
-def charts_used(path: Path) -> set[str] | None:
-    """The ``charts`` the template shows (``{{ charts.progress }}``: ``{"progress"}``), or None when
-    that cannot be told (``charts`` read as a whole, reading not followed, the template unreadable):
-    then every chart is drawn."""
-    try:
-        parsed, error = _parse_parts(load_template(path), make_env())
-    except Exception:  # noqa: BLE001 - unreadable: render_docx reports it; draw everything meanwhile
-        return None
-    paths = read_paths(parsed) if not error else None
-    if paths is None:
-        return None
-    used = set()
-    for read in paths:
-        if read[0] == "charts":
-            if len(read) < 2 or read[1] == "*":
-                return None
-            used.add(read[1])
-    return used
-
-
 def check_template(path: Path, context: Mapping[str, Any]) -> TemplateCheck:
     """Syntax, unknown variables and a trial render in memory; writes nothing."""
     result = TemplateCheck(str(path))
@@ -185,11 +166,14 @@ def check_template(path: Path, context: Mapping[str, Any]) -> TemplateCheck:
 
 
 def _with_images(tpl: DocxTemplate, context: Mapping[str, Any]) -> dict[str, Any]:
-    """Chart paths/bytes in ``context['charts']`` become InlineImages at a fixed width."""
+    """``context['charts']``: a chart (:class:`BarChart`) becomes a native Word chart, a picture's
+    bytes or path an InlineImage at a fixed width; anything else (None, empty) shows nothing."""
     ctx = dict(context)
-    charts = {}
+    charts: dict[str, Any] = {}
     for key, value in dict(ctx.get("charts", {})).items():
-        if isinstance(value, bytes) and value:
+        if isinstance(value, BarChart) and value:
+            charts[key] = WordChart(tpl, value)
+        elif isinstance(value, bytes) and value:
             charts[key] = InlineImage(tpl, io.BytesIO(value), width=Cm(CHART_WIDTH_CM))
         elif isinstance(value, str | Path) and value and Path(value).is_file():
             charts[key] = InlineImage(tpl, str(value), width=Cm(CHART_WIDTH_CM))

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .build import BuildResult
 
 STAMP_FILE = "last-build.json"
-_WRITERS = ("docxtpl", "python-docx", "xlsxwriter", "matplotlib", "jinja2", "lxml")
+_WRITERS = ("docxtpl", "python-docx", "xlsxwriter", "jinja2", "lxml")
 
 
 @cache
