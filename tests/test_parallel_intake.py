@@ -127,6 +127,26 @@ def test_one_core_reads_a_batch_in_one_worker(returns: list[Path], monkeypatch: 
     assert calls == [1, 1]  # one worker for the batch, not a child per file
 
 
+def test_the_collector_walks_neither_the_plan_while_returns_arrive_nor_a_workers_live_objects(
+        returns: list[Path]) -> None:
+    """While the returns arrive, what existed before (modules, the plan) is left out of the
+    collections, and in again once they are in; a program's own freeze is left as it is. A
+    worker collects its young objects far less often than every 700."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    during = [gc.get_freeze_count() for _ in validate_many(PLAN, returns, jobs=2)]
+    assert min(during) > 0 and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        own = gc.get_freeze_count()
+        assert {gc.get_freeze_count() for _ in validate_many(PLAN, returns, jobs=2)} == {own}
+        assert gc.get_freeze_count() == own
+    finally:
+        gc.unfreeze()
+    assert list(run_isolated_many([gc.get_threshold], jobs=1))[0][0] == isolate.WORKER_GC_THRESHOLD > 700
+
+
 def test_an_abort_in_a_worker_is_that_files_finding(returns: list[Path], monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
     """A reader abort inside a worker (the measure is patched away, so calamine meets the far

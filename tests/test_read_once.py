@@ -22,6 +22,7 @@ from reportkit.intake.types import ReturnData
 from reportkit.intake.workbook import read_workbook
 
 PLAN = build_plan()
+sniff_module = sys.modules["reportkit.intake.sniff"]  # the package exports the function
 
 
 @pytest.fixture
@@ -145,3 +146,111 @@ def test_reading_and_checking_load_no_writer_or_decryption_library() -> None:
                                 check=True).stdout.split())
     assert "reportkit.checks.run" in loaded and "python_calamine" in loaded
     assert sorted(m for m in loaded if m.split(".")[0] in {"xlsxwriter", "msoffcrypto", "openpyxl", "docx"}) == []
+
+
+def _zipfile_answer(path: Path) -> tuple[object, dict[str, bytes]]:
+    """What the sniffer says of ``path`` when every member is read through zipfile (its kind, or
+    the exception it raises), with the worksheet parts it keeps."""
+    kept: dict[str, bytes] = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sniff_module, "_all_sound", lambda zf, kept: False)
+        try:
+            return sniff(path, kept), kept
+        except Exception as exc:  # noqa: BLE001 - the answer compared
+            return type(exc), kept
+
+
+def _damaged(src: Path, out: Path, change: object) -> Path:
+    """A copy of ``src`` with ``change(bytes, members by name, where the central directory starts)``."""
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as zf:
+        infos = {i.filename: i for i in zf.infolist()}
+        directory = zf.start_dir  # type: ignore[attr-defined]
+    change(data, infos, directory)  # type: ignore[operator]
+    out.write_bytes(bytes(data))
+    return out
+
+
+def _data_start(info: zipfile.ZipInfo, data: bytearray) -> int:
+    name_length, extra_length = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little"), \
+        int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+    return info.header_offset + 30 + name_length + extra_length
+
+
+def test_a_sound_zip_is_checked_in_one_read_without_opening_its_members(filled: Path, monkeypatch) -> None:  # noqa: ANN001
+    expected = _zipfile_answer(filled)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a member opened through zipfile")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", refused)
+    kept: dict[str, bytes] = {}
+    assert (sniff(filled, kept), kept) == expected and expected[0] is FileKind.XLSX and kept
+
+
+def test_the_one_read_check_agrees_with_zipfile_on_every_damage(filled: Path, tmp_path: Path) -> None:
+    part = _part_of(filled, L.SHEET_INDICATORS)
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(filled) as zin, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+
+    def flip_deflated(data: bytearray, infos: dict[str, zipfile.ZipInfo], _directory: int) -> None:
+        info = infos[part]
+        data[_data_start(info, data) + info.compress_size // 2] ^= 0x55
+
+    def flip_last_byte(data: bytearray, infos: dict[str, zipfile.ZipInfo], _directory: int) -> None:
+        info = infos[part]
+        data[_data_start(info, data) + info.compress_size - 1] ^= 0x01
+
+    def flip_stored(data: bytearray, infos: dict[str, zipfile.ZipInfo], _directory: int) -> None:
+        info = infos[part]
+        data[_data_start(info, data) + 100] ^= 0x01
+
+    def rename_in_local_header(data: bytearray, infos: dict[str, zipfile.ZipInfo], _directory: int) -> None:
+        at = infos[part].header_offset + 30 + len("xl/worksheets/")
+        data[at] = ord("X")
+
+    def local_signature(data: bytearray, infos: dict[str, zipfile.ZipInfo], _directory: int) -> None:
+        data[infos[part].header_offset] = ord("Q")
+
+    def size_in_directory(data: bytearray, _infos: dict[str, zipfile.ZipInfo], directory: int) -> None:
+        # the uncompressed size the central directory gives for the part, one byte less
+        entry = directory
+        while data[entry:entry + 4] == b"PK\x01\x02":
+            name_length = int.from_bytes(data[entry + 28:entry + 30], "little")
+            if data[entry + 46:entry + 46 + name_length] == part.encode():
+                size = int.from_bytes(data[entry + 24:entry + 28], "little")
+                data[entry + 24:entry + 28] = (size - 1).to_bytes(4, "little")
+                return
+            entry += 46 + name_length + int.from_bytes(data[entry + 30:entry + 32], "little") \
+                + int.from_bytes(data[entry + 32:entry + 34], "little")
+        raise AssertionError("no directory entry")
+
+    def encrypted_flag(data: bytearray, _infos: dict[str, zipfile.ZipInfo], directory: int) -> None:
+        data[directory + 8] |= 0x01  # the first member's flags in the central directory
+
+    cases = {
+        "deflated": filled, "stored": stored,
+        "flip-deflated": _damaged(filled, tmp_path / "a.xlsx", flip_deflated),
+        "flip-last": _damaged(filled, tmp_path / "b.xlsx", flip_last_byte),
+        "flip-stored": _damaged(stored, tmp_path / "c.xlsx", flip_stored),
+        "renamed": _damaged(filled, tmp_path / "d.xlsx", rename_in_local_header),
+        "signature": _damaged(filled, tmp_path / "e.xlsx", local_signature),
+        "size": _damaged(filled, tmp_path / "f.xlsx", size_in_directory),
+        "encrypted": _damaged(filled, tmp_path / "g.xlsx", encrypted_flag),
+    }
+    answers = {}
+    for label, path in cases.items():
+        kept: dict[str, bytes] = {}
+        try:
+            got: object = sniff(path, kept)
+        except Exception as exc:  # noqa: BLE001 - the answer compared
+            got = type(exc)
+        assert (got, kept) == _zipfile_answer(path), label
+        answers[label] = got
+    assert answers["deflated"] is answers["stored"] is FileKind.XLSX
+    assert {answers[k] for k in ("flip-deflated", "flip-stored", "renamed", "signature", "size")} == {FileKind.CORRUPT}
+    # a member that needs a password (zipfile raised RuntimeError, which ended validation in a traceback)
+    assert answers["encrypted"] is FileKind.ENCRYPTED
+    assert [f.code for f in validate_return(PLAN, cases["encrypted"]).findings] == ["file.encrypted"]

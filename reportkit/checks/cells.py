@@ -20,7 +20,7 @@ from ..findings import Severity, register
 from ..forms.layout import year_header
 from ..intake.external import EXTERNAL_REFERENCE
 from ..intake.rows import IndicatorRow, InputCell
-from ..intake.types import Observation, RowNote
+from ..intake.types import Observation, RowNote, make_observation
 from ..intake.values import NO_DATA_MARKS, ParsedValue, ValueKind, format_number, parse_input, same_unit
 from .context import CheckContext, RowSpec
 
@@ -152,7 +152,7 @@ def _check_cell(ctx: CheckContext, spec: RowSpec, row: IndicatorRow, cell: Input
     if parsed.kind is ValueKind.NUMBER and not (parsed.as_text or cell.merged or cell.formula or parsed.unit
                                                   or parsed.percent_sign or spec.percent):
         # the usual cell (a number typed as a number into a plain row): nothing to say about it
-        return Observation(unit, spec.code, year, parsed.value, parsed.raw, cell.address, False, prefilled)
+        return make_observation(unit, spec.code, year, parsed.value, parsed.raw, cell.address, False, prefilled)
     loc = ctx.cell_loc(cell.address, spec.code, year)
     if cell.merged:
         _merged(ctx, loc, cell)

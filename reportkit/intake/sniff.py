@@ -7,6 +7,7 @@ encrypted package), a truncated download, an HTML page renamed to ``.xls``.
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from enum import StrEnum
@@ -89,6 +90,10 @@ def _sniff_zip(path: Path, kept: dict[str, bytes] | None) -> FileKind:
         if kept is not None:
             kept.clear()
         return FileKind.CORRUPT
+    except RuntimeError:  # what zipfile raises for a member encrypted with a password (none is given)
+        if kept is not None:
+            kept.clear()
+        return FileKind.ENCRYPTED
     if "[Content_Types].xml" in names and any(n.startswith("xl/workbook") for n in names):
         return FileKind.XLSX
     return FileKind.NOT_SPREADSHEET
@@ -97,7 +102,16 @@ def _sniff_zip(path: Path, kept: dict[str, bytes] | None) -> FileKind:
 def _first_bad_member(zf: zipfile.ZipFile, kept: dict[str, bytes] | None) -> str | None:
     """``zf.testzip()``: the name of the first member whose data does not decompress to its
     checksum, or None. Worksheet parts are read whole into ``kept`` (when given, within the
-    limits above); every other member is read in chunks and dropped, as ``testzip`` does."""
+    limits above); every other member is read in chunks and dropped, as ``testzip`` does.
+
+    The usual zip (every member stored or deflated, unencrypted, its local header as the
+    directory says, its data complete and matching its checksum) is checked in one read of the
+    file (:func:`_all_sound`); anything else is checked member by member through ``zipfile``,
+    whose answer (or exception) is then the sniffer's."""
+    if _all_sound(zf, kept):
+        return None
+    if kept is not None:
+        kept.clear()
     budget = KEEP_TOTAL_BYTES if kept is not None else 0
     for info in zf.infolist():
         name = info.filename
@@ -115,3 +129,77 @@ def _first_bad_member(zf: zipfile.ZipFile, kept: dict[str, bytes] | None) -> str
         except zipfile.BadZipFile:
             return name
     return None
+
+
+# a member's local header (the zip format's, as zipfile reads it): signature, versions, flags,
+# method, time, date, checksum, sizes, then the lengths of the name and the extra field
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_UTF8_NAME = 0x800
+# flag bits zipfile refuses or must decrypt: encrypted (0), compressed patched data (5), strong
+# encryption (6)
+_UNUSUAL_FLAGS = 0x01 | 0x20 | 0x40
+
+
+def _all_sound(zf: zipfile.ZipFile, kept: dict[str, bytes] | None) -> bool:
+    """True when every member is stored or deflated, unencrypted, behind a local header that
+    names it as the directory does, and its data, read from the file whole, decompresses to the
+    end of its stream, to its size and to its checksum: exactly when reading it through
+    ``zipfile`` succeeds too (that reads the same bytes and makes the same comparisons, in
+    chunks). False at the first doubt, with ``kept`` then left partly filled. Reads the file
+    once, instead of opening a reader per member; inflates no member beyond its given size.
+    Two members of one name are left to zipfile."""
+    fp = zf.fp
+    if fp is None:
+        return False
+    try:
+        fp.seek(0)
+        blob = memoryview(fp.read())
+    except (OSError, ValueError):
+        return False
+    infos = zf.infolist()
+    if len({info.filename for info in infos}) != len(infos):
+        return False  # two members of one name: zipfile reads the last one for both
+    budget = KEEP_TOTAL_BYTES if kept is not None else 0
+    for info in infos:
+        offset = info.header_offset
+        head = blob[offset:offset + _LOCAL_HEADER.size]
+        if len(head) != _LOCAL_HEADER.size or info.flag_bits & _UNUSUAL_FLAGS:
+            return False
+        fields = _LOCAL_HEADER.unpack(head)
+        if fields[0] != _LOCAL_SIGNATURE:
+            return False
+        start = offset + _LOCAL_HEADER.size
+        name_length, extra_length = fields[10], fields[11]
+        stored_name = bytes(blob[start:start + name_length])
+        try:
+            text = stored_name.decode("utf-8" if fields[3] & _UTF8_NAME
+                                      else getattr(zf, "metadata_encoding", None) or "cp437")
+        except (UnicodeDecodeError, LookupError):
+            return False
+        if text != info.orig_filename:
+            return False
+        start += name_length + extra_length
+        raw = blob[start:start + info.compress_size]
+        if len(raw) != info.compress_size:
+            return False
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+            try:  # never more than one byte past the size given (zipfile stops at the size too)
+                data = inflate.decompress(raw, info.file_size + 1)
+            except zlib.error:
+                return False
+            if not inflate.eof:
+                return False
+        elif info.compress_type == zipfile.ZIP_STORED and info.compress_size == info.file_size:
+            data = bytes(raw)
+        else:
+            return False
+        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            return False
+        name = info.filename
+        if (kept is not None and name.startswith("xl/worksheets/") and name.endswith(".xml")
+                and info.file_size <= min(KEEP_PART_BYTES, budget)):
+            kept[name] = data
+            budget -= len(data)
+    return True
