@@ -63,3 +63,14 @@ def test_never_raises(raw: object) -> None:
     assert p.kind in ValueKind
     if p.kind is ValueKind.NUMBER:
         assert p.value is not None
+
+
+def test_a_number_cell_parses_to_the_same_value_as_the_plain_constructor_makes() -> None:
+    from reportkit.intake.values import ParsedValue, ValueKind, display, parse_input
+
+    for raw in (1.5, 3.0, -0.0, 98.5, 7, 12345678.0, 1e-7, 999999999999999.0):
+        made = ParsedValue(ValueKind.NUMBER, float(raw), display(raw))
+        got = parse_input(raw)
+        assert got == made and hash(got) == hash(made) and vars(got) == vars(made) and got.is_number
+    assert parse_input(1e15).kind is ValueKind.OUT_OF_RANGE and parse_input(float("inf")).kind is ValueKind.INVALID
+    assert parse_input(True).kind is ValueKind.INVALID

@@ -80,7 +80,9 @@ def test_the_sniffer_keeps_the_worksheets_it_checked_and_nothing_of_a_damaged_zi
     assert sniff(filled, kept) is FileKind.XLSX is sniff(filled)
     with zipfile.ZipFile(filled) as zf:
         worksheets = {n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
-        assert kept == {n: zf.read(n) for n in worksheets} and worksheets
+        others = {n for n in zf.namelist() if n in sniff_module.KEPT_PARTS}
+        assert kept == {n: zf.read(n) for n in worksheets | others} and worksheets
+        assert others == {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml"}
     # a member whose bytes no longer match its checksum: corrupt, as zipfile's testzip says
     damaged = tmp_path / "damaged.xlsx"
     data = bytearray(filled.read_bytes())
@@ -254,3 +256,31 @@ def test_the_one_read_check_agrees_with_zipfile_on_every_damage(filled: Path, tm
     # a member that needs a password (zipfile raised RuntimeError, which ended validation in a traceback)
     assert answers["encrypted"] is FileKind.ENCRYPTED
     assert [f.code for f in validate_return(PLAN, cases["encrypted"]).findings] == ["file.encrypted"]
+
+
+def test_the_row_specs_of_a_batch_are_made_once_and_are_what_each_unit_is_given() -> None:
+    from reportkit.checks.context import RowSpecs, row_specs
+
+    specs = RowSpecs(PLAN)
+    units = [u.code for u in PLAN.reporting_units()]
+    made = {unit: specs(unit) for unit in units}
+    assert made == {unit: row_specs(PLAN, unit) for unit in units}
+    assert all(list(made[u]) == list(row_specs(PLAN, u)) for u in units)  # in plan order
+    sole = {(code, s.sole_reporter) for by_code in made.values() for code, s in by_code.items()}
+    assert {flag for _code, flag in sole} == {True, False}  # both forms of an indicator's spec met
+    shared = [code for code in made[units[0]] if code in made[units[1]]]
+    assert shared and all(made[units[0]][c] is made[units[1]][c] for c in shared
+                          if not made[units[0]][c].sole_reporter and not made[units[1]][c].sole_reporter)
+
+
+def test_the_sheet_list_and_properties_the_sniffer_read_are_not_read_again(filled: Path) -> None:
+    with zipfile.ZipFile(filled) as zf:
+        custom, book = zf.read("docProps/custom.xml"), zf.read("xl/workbook.xml")
+    plain = read_workbook(filled, FileKind.XLSX)
+    key = next(k for k, v in plain.doc_properties.items() if v == "D01")
+    # the form as filled asks for recalculation on load (its formula results are not trusted)
+    assert b'fullCalcOnLoad="1"' in book and not plain.computed
+    given = {"docProps/custom.xml": custom.replace(b">D01<", b">D02<"),
+             "xl/workbook.xml": book.replace(b'fullCalcOnLoad="1"', b"")}
+    seen = read_workbook(filled, FileKind.XLSX, parts=given)
+    assert seen.doc_properties[key] == "D02" and seen.computed

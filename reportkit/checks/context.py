@@ -54,6 +54,33 @@ def row_specs(plan: Plan, unit: str) -> dict[str, RowSpec]:
     return out
 
 
+class RowSpecs:
+    """:func:`row_specs` of the units of one plan, for a batch of returns: each indicator's and
+    item's spec is made once (an indicator's has two forms: the unit is its only reporter or
+    not), not once per return."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._indicators: dict[tuple[int, bool], RowSpec] = {}
+        self._items: dict[int, RowSpec] = {}
+
+    def __call__(self, unit: str) -> dict[str, RowSpec]:
+        plan = self.plan
+        out = {}
+        for i in plan.direct_indicators_for(unit):
+            key = (id(i), plan.indicator_reporters(i) == (unit,))
+            spec = self._indicators.get(key)
+            if spec is None:
+                spec = self._indicators[key] = spec_for_indicator(plan, i, unit)
+            out[i.code] = spec
+        for it in plan.items_for(unit):
+            spec = self._items.get(id(it))
+            if spec is None:
+                spec = self._items[id(it)] = spec_for_item(it)
+            out[it.code] = spec
+        return out
+
+
 def any_spec(plan: Plan, code: str, unit: str) -> RowSpec | None:
     ind = plan.indicator(code)
     if ind is not None:

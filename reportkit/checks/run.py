@@ -23,7 +23,7 @@ from ..intake.reader import FormContent, opened, read_form, unreadable
 from ..intake.types import ReturnData, ReturnMeta
 from . import identity, structure
 from .cells import check_cells, is_explanation
-from .context import CheckContext, row_specs
+from .context import CheckContext, RowSpecs, row_specs
 from .duplicates import resolve_duplicates
 from .rules import check_rules
 from .series import check_series
@@ -62,7 +62,8 @@ def validate_many(plan: Plan, paths: Sequence[Path | str], *, jobs: int | None =
         yield from (validate_return(plan, p) for p in files)
         return
     plan.fingerprint()  # computed once here, before the workers are forked, not once in each
-    tasks = [partial(_read_and_check, plan, p) for p in files]
+    specs = RowSpecs(plan)  # filled in each worker, for the units of the returns it checks
+    tasks = [partial(_read_and_check, plan, p, specs) for p in files]
     # What exists now (the modules, the plan) is left out of the collections made while the returns
     # arrive (the collector walked it again and again: a fifth of this process's time); a program that froze
     # objects itself keeps its own scheme.
@@ -86,17 +87,18 @@ def validate_many(plan: Plan, paths: Sequence[Path | str], *, jobs: int | None =
             gc.unfreeze()
 
 
-def _read_and_check(plan: Plan, path: Path) -> ReturnData:
-    return check_content(plan, read_form(path, isolate=False))
+def _read_and_check(plan: Plan, path: Path, specs: RowSpecs | None = None) -> ReturnData:
+    return check_content(plan, read_form(path, isolate=False), specs)
 
 
-def check_content(plan: Plan, content: FormContent) -> ReturnData:
+def check_content(plan: Plan, content: FormContent, specs: RowSpecs | None = None) -> ReturnData:
+    """``specs``: the plan's row specs as made for earlier returns of a batch (:class:`RowSpecs`)."""
     ctx = CheckContext(plan, content)
     for gate in GATES:
         _guarded(gate, ctx)
         if ctx.stop:
             return _result(ctx)
-    ctx.specs = row_specs(plan, ctx.unit or "")
+    ctx.specs = specs(ctx.unit or "") if specs is not None and specs.plan is plan else row_specs(plan, ctx.unit or "")
     for check in CHECKS:
         _guarded(check, ctx)
     return _result(ctx)

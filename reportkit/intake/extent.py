@@ -80,21 +80,28 @@ def _attrs(tag: bytes) -> dict[str, str]:
             v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, zip part) for each worksheet listed in the workbook."""
+def read_part(zf: zipfile.ZipFile, name: str, read: Mapping[str, bytes]) -> bytes:
+    """A part of the zip: as already read (``read``, by part name), or decompressed now."""
+    data = read.get(name)
+    return zf.read(name) if data is None else data
+
+
+def _sheet_parts(zf: zipfile.ZipFile, read: Mapping[str, bytes] = MappingProxyType({})) -> list[tuple[str, str]]:
+    """(sheet name, zip part) for each worksheet listed in the workbook (``read``: parts already
+    read, by name)."""
     names = set(zf.namelist())
     book = next((n for n in ("xl/workbook.xml", "xl/workbook2.xml") if n in names), None)
     rels_name = "xl/_rels/workbook.xml.rels"
     if book is None or rels_name not in names:
         return [(n, n) for n in sorted(names) if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     targets = {}
-    for tag in _RELATIONSHIP.findall(zf.read(rels_name)):
+    for tag in _RELATIONSHIP.findall(read_part(zf, rels_name, read)):
         a = _attrs(tag)
         target = a.get("Target", "")
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         targets[a.get("Id", "")] = part
     out = []
-    for tag in _SHEET.findall(zf.read(book)):
+    for tag in _SHEET.findall(read_part(zf, book, read)):
         a = _attrs(tag)
         part = targets.get(a.get("id", ""), "")
         if part in names:
@@ -177,9 +184,9 @@ def scan_sheets(path: Path) -> SheetScan:
 
 def scan_zip(zf: zipfile.ZipFile, read: Mapping[str, bytes] = MappingProxyType({})) -> SheetScan:
     """:func:`scan_sheets` of an opened workbook (empty when it cannot be read to the end);
-    ``read``: worksheet parts already decompressed from it (by the sniffer), by part name."""
+    ``read``: parts already decompressed from it (by the sniffer), by part name."""
     try:
-        sheets = _sheet_parts(zf)
+        sheets = _sheet_parts(zf, read)
         listed = {part: name for name, part in sheets}
         parts = sorted({*listed, *(n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))})
         oversized, formulas, errors = [], False, False

@@ -44,7 +44,7 @@ class FormContent:
 def read_form(path: Path, *, isolate: bool = True) -> FormContent:
     """``isolate=False`` reads in this process: for a caller that is itself an isolated worker
     (:func:`~reportkit.checks.run.validate_many`)."""
-    parts: dict[str, bytes] = {}  # worksheet XML the sniffer read: the reader's scan uses it
+    parts: dict[str, bytes] = {}  # the parts the sniffer read (worksheets, sheet list, properties): read once
     content = opened(path, parts)
     if content.problem is not None:
         return content

@@ -37,15 +37,23 @@ class FileKind(StrEnum):
 
 
 # The worksheet XML read while checking a zip's members is kept for the scan that follows (see
-# :func:`sniff`), up to these sizes; a larger part is read again where it is needed.
+# :func:`sniff`), up to these sizes; a larger part is read again where it is needed. So are the
+# parts the reader reads besides the cells (the sheet list and its relationships, the custom
+# document properties).
 KEEP_PART_BYTES = 8 * 1024 * 1024
 KEEP_TOTAL_BYTES = 32 * 1024 * 1024
+KEPT_PARTS = frozenset({"xl/workbook.xml", "xl/workbook2.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml"})
+
+
+def _kept(name: str) -> bool:
+    return (name.startswith("xl/worksheets/") and name.endswith(".xml")) or name in KEPT_PARTS
 
 
 def sniff(path: Path, kept: dict[str, bytes] | None = None) -> FileKind:
     """Classify a file by content. Never raises for a readable path. ``kept``, when given,
-    receives the worksheet parts (``xl/worksheets/*.xml``) of a zip as they were decompressed
-    and checksummed here, so that the reader's scan of them need not decompress them again."""
+    receives the worksheet parts (``xl/worksheets/*.xml``) and the :data:`KEPT_PARTS` of a zip
+    as they were decompressed and checksummed here, so that the reader need not decompress them
+    again."""
     size = path.stat().st_size
     if size == 0:
         return FileKind.EMPTY
@@ -102,7 +110,8 @@ def _sniff_zip(path: Path, kept: dict[str, bytes] | None) -> FileKind:
 def _first_bad_member(zf: zipfile.ZipFile, kept: dict[str, bytes] | None) -> str | None:
     """``zf.testzip()``: the name of the first member whose data does not decompress to its
     checksum, or None. Worksheet parts are read whole into ``kept`` (when given, within the
-    limits above); every other member is read in chunks and dropped, as ``testzip`` does.
+    limits above), and the :data:`KEPT_PARTS`; every other member is read in chunks and dropped,
+    as ``testzip`` does.
 
     The usual zip (every member stored or deflated, unencrypted, its local header as the
     directory says, its data complete and matching its checksum) is checked in one read of the
@@ -115,8 +124,7 @@ def _first_bad_member(zf: zipfile.ZipFile, kept: dict[str, bytes] | None) -> str
     budget = KEEP_TOTAL_BYTES if kept is not None else 0
     for info in zf.infolist():
         name = info.filename
-        keep = (kept is not None and name.startswith("xl/worksheets/") and name.endswith(".xml")
-                and info.file_size <= min(KEEP_PART_BYTES, budget))
+        keep = kept is not None and _kept(name) and info.file_size <= min(KEEP_PART_BYTES, budget)
         try:
             with zf.open(name, "r") as fh:
                 if keep:
@@ -198,8 +206,7 @@ def _all_sound(zf: zipfile.ZipFile, kept: dict[str, bytes] | None) -> bool:
         if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
             return False
         name = info.filename
-        if (kept is not None and name.startswith("xl/worksheets/") and name.endswith(".xml")
-                and info.file_size <= min(KEEP_PART_BYTES, budget)):
+        if kept is not None and _kept(name) and info.file_size <= min(KEEP_PART_BYTES, budget):
             kept[name] = data
             budget -= len(data)
     return True

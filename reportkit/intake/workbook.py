@@ -23,7 +23,7 @@ from typing import Any
 import python_calamine as pc
 
 from . import external, legacy
-from .extent import MAX_COLS, MAX_ROWS, ZIP_READ_ERRORS, SheetExtent, SheetScan, scan_zip
+from .extent import MAX_COLS, MAX_ROWS, ZIP_READ_ERRORS, SheetExtent, SheetScan, read_part, scan_zip
 from .sniff import FileKind
 
 Cell = Any  # str ('' when empty) | float | int | bool | date | datetime | time | timedelta
@@ -82,7 +82,7 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
     """Read all sheets; for OOXML also the formulas (except on ``skip_formulas`` sheets) and
     the custom document properties. ``percent_text``: a number shown with a percent format
     (a typed "98%", stored as 0.98) comes back as the text the person sees ("98%"). ``parts``:
-    worksheet XML already read from the file (by :func:`~.sniff.sniff`), by part name.
+    parts already read from the file (by :func:`~.sniff.sniff`), by part name.
     ``unread``: sheets whose cells the caller never looks at: listed, with their visibility,
     and an empty grid (their extent is still measured: a far cell is still found)."""
     if kind is FileKind.XLSX:
@@ -116,7 +116,7 @@ def _read_xlsx(path: Path, skip_formulas: tuple[str, ...], *, percent_text: bool
         data = WorkbookData(FileKind.XLSX, _read_calamine(path, FileKind.XLSX, {e.sheet for e in clipped}, unread),
                             clipped=clipped)
         if zf is not None:
-            _read_openpyxl_extras(path, zf, data, skip_formulas, scan)
+            _read_openpyxl_extras(path, zf, data, skip_formulas, scan, parts)
     finally:
         if zf is not None:
             zf.close()
@@ -264,16 +264,17 @@ _RECALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\s[^>]*\bfullCalcOnLoad=\"(?:1|t
 
 
 def _read_openpyxl_extras(path: Path, zf: zipfile.ZipFile, data: WorkbookData, skip_formulas: tuple[str, ...],
-                          scan: SheetScan) -> None:
+                          scan: SheetScan, parts: Mapping[str, bytes] = MappingProxyType({})) -> None:
     """Document properties straight from ``docProps/custom.xml``; formulas through openpyxl, but
     only when a worksheet has any (parsing every cell with openpyxl is what made intake slow, and
-    forms as generated have no formulas). ``scan`` says whether any has formulas or error cells."""
+    forms as generated have no formulas). ``scan`` says whether any has formulas or error cells;
+    ``parts``: parts already read, by name."""
     try:
         names = set(zf.namelist())
         if "docProps/custom.xml" in names:
-            data.doc_properties.update(_custom_properties(zf.read("docProps/custom.xml")))
+            data.doc_properties.update(_custom_properties(read_part(zf, "docProps/custom.xml", parts)))
         if "xl/workbook.xml" in names:
-            data.computed = not _RECALC_ON_LOAD.search(zf.read("xl/workbook.xml"))
+            data.computed = not _RECALC_ON_LOAD.search(read_part(zf, "xl/workbook.xml", parts))
         data.macros = any(n.lower().endswith("vbaproject.bin") for n in names)
         links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
         data.external_links = len(links)
