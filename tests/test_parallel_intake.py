@@ -51,7 +51,8 @@ def test_a_worker_killed_for_memory_is_replaced_and_the_rest_go_on() -> None:
 
 
 def test_a_worker_is_given_its_next_task_before_its_result_is_unpickled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The worker does not wait while this process unpickles what it sent back."""
+    """The worker does not wait while this process unpickles what it sent back: it holds its
+    next task while it works on one, and is given another as soon as a result has arrived."""
     events: list[str] = []
     assign, loads = isolate._Worker.assign, isolate.pickle.loads
 
@@ -66,8 +67,26 @@ def test_a_worker_is_given_its_next_task_before_its_result_is_unpickled(monkeypa
 
     monkeypatch.setattr(isolate._Worker, "assign", logged_assign)
     monkeypatch.setattr(isolate.pickle, "loads", logged_loads)
-    assert list(run_isolated_many([lambda: 0, lambda: 1, lambda: 2], jobs=1)) == [0, 1, 2]
-    assert events == ["assign 0", "assign 1", "loaded 0", "assign 2", "loaded 1", "loaded 2"]
+    assert list(run_isolated_many([lambda: 0, lambda: 1, lambda: 2, lambda: 3], jobs=1)) == [0, 1, 2, 3]
+    assert events[:2] == ["assign 0", "assign 1"]  # two at once: the next one waits in the worker
+    for k in (0, 1):  # task k's result is unpickled once the worker holds task k + 2
+        assert events.index(f"assign {k + 2}") < events.index(f"loaded {k}")
+
+
+def test_a_task_queued_behind_one_that_kills_its_worker_is_run_by_the_replacement() -> None:
+    """A worker holds its next task while it works on one: when it dies on the first (abort,
+    timeout), the next is not lost nor blamed for it, but run by the worker that replaces it."""
+    tasks = [lambda: "一", os.abort, lambda: "三", lambda: time.sleep(30), lambda: "五", lambda: "六"]
+    got = list(run_isolated_many(tasks, jobs=1, seconds=2))
+    assert got[0] == "一" and got[2] == "三" and got[4:] == ["五", "六"]
+    assert isinstance(got[1], IsolationFailed) and got[1].reason == "too-large"
+    assert isinstance(got[3], IsolationFailed) and got[3].reason == "timeout"
+
+
+def test_results_that_arrive_together_are_each_taken() -> None:
+    """Two results of one worker read in one chunk: both are its tasks' values, in order."""
+    tasks = [lambda i=i: "x" * (i % 3) for i in range(40)]
+    assert list(run_isolated_many(tasks, jobs=2)) == ["x" * (i % 3) for i in range(40)]
 
 
 @pytest.fixture
@@ -282,8 +301,10 @@ import os, sys
 from pathlib import Path
 from fixtures.returns.builders import build_plan
 from reportkit.ledger import CHECKPOINTS, Ledger
+from reportkit.ledger import ledger as ledger_module
 
-point, nth, db, *files = sys.argv[1:]
+point, nth, hold, db, *files = sys.argv[1:]
+ledger_module.BATCH_HOLD = float(hold)
 seen = []
 
 def stop():
@@ -298,32 +319,89 @@ print("committed")
 """
 
 
-@pytest.mark.parametrize(("point", "nth"), [("originals-synced", 1), ("contents-written", 2), ("before-commit", 1)])
-def test_a_batch_killed_half_way_records_none_of_it_and_the_next_collect_all(tmp_path: Path, point: str,
-                                                                            nth: int) -> None:
+def _collect_killed(tmp_path: Path, point: str, nth: int, hold: float = 5.0) -> tuple[Path, list[Path], list[str]]:
+    """A ledger holding the first district's return, then a batch of the two others collected
+    in a process that exits at the ``nth`` time it reaches ``point``: (ledger, all three files,
+    the ledger's rows before the batch)."""
     import subprocess
 
     from test_ledger_support import dump
 
     forms = tmp_path / "forms"
-    first, *batch = (fill(generate(PLAN, u, forms), tmp_path / f"{u}.xlsx") for u in DISTRICTS)
+    files = [fill(generate(PLAN, u, forms), tmp_path / f"{u}.xlsx") for u in DISTRICTS]
     db = tmp_path / "state" / "ledger.db"
     with Ledger(db) as ledger:
-        assert ledger.collect(PLAN, first, received_at="2024-01-04").outcome.value == "new"
+        assert ledger.collect(PLAN, files[0], received_at="2024-01-04").outcome.value == "new"
     before = dump(db)
     tests = Path(__file__).resolve().parent
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)])}
-    proc = subprocess.run([sys.executable, "-c", CHILD_BATCH, point, str(nth), str(db), *map(str, batch)],
+    proc = subprocess.run([sys.executable, "-c", CHILD_BATCH, point, str(nth), str(hold), str(db),
+                           *map(str, files[1:])],
                           env=env, cwd=tests.parent, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 70, proc.stderr
     assert "committed" not in proc.stdout
+    return db, files, before
+
+
+@pytest.mark.parametrize(("point", "nth"), [("originals-synced", 1), ("contents-written", 2), ("before-commit", 1)])
+def test_a_batch_killed_half_way_records_none_of_it_and_the_next_collect_all(tmp_path: Path, point: str,
+                                                                            nth: int) -> None:
+    """The rows are written as the files are checked, in one transaction: a kill before its
+    commit (also after the last file's rows were written) leaves none of them."""
+    from test_ledger_support import dump
+
+    db, files, before = _collect_killed(tmp_path, point, nth)
     assert dump(db) == before  # none of the batch: no submission, value or finding
     with Ledger(db) as ledger:
-        again = ledger.collect_many(PLAN, [first, *batch], received_at="2024-01-05")
+        again = ledger.collect_many(PLAN, files, received_at="2024-01-05")
         assert [r.outcome.value for r in again] == ["already", "new", "new"]
         assert [r.unit for r in ledger.latest(PLAN)] == list(DISTRICTS)
-        for src, res in zip(batch, again[1:], strict=True):
+        for src, res in zip(files[1:], again[1:], strict=True):
             assert Path(res.record.original).read_bytes() == src.read_bytes()
+
+
+def test_a_batch_holding_the_ledger_long_commits_what_it_has_and_goes_on(tmp_path: Path) -> None:
+    """A batch that has held the ledger's write lock for ``BATCH_HOLD`` commits the files recorded
+    so far (other writers, such as an upload through the web intake, get their turn); killed
+    after that, the ledger keeps those files, each with its stored original, and the next
+    collect records the rest."""
+    from test_ledger_support import dump
+
+    db, files, before = _collect_killed(tmp_path, "before-commit", 2, hold=0.0)  # each file its own commit
+    after = dump(db)
+    assert after != before
+    with Ledger(db) as ledger:
+        assert [Path(r.source_path).name for r in ledger.submissions()] == [files[0].name, files[1].name]
+        assert Path(ledger.find(ledger.submissions()[1].sha256).original).read_bytes() == files[1].read_bytes()
+        again = ledger.collect_many(PLAN, files, received_at="2024-01-05")
+        assert [r.outcome.value for r in again] == ["already", "already", "new"]
+        assert [r.unit for r in ledger.latest(PLAN)] == list(DISTRICTS)
+
+
+def test_a_file_changed_during_a_batch_stops_it_keeping_the_files_before(tmp_path: Path) -> None:
+    """A file saved again while the batch reads it stops the batch with a message; the files
+    recorded before it stay recorded (as one collect after another keeps them), with their
+    originals, and collecting again records the rest."""
+    from reportkit.errors import LedgerError
+
+    forms = tmp_path / "forms"
+    files = [fill(generate(PLAN, u, forms), tmp_path / f"{u}.xlsx") for u in DISTRICTS]
+    last = files[-1]
+    content = last.read_bytes()
+
+    def touch(path: Path) -> None:
+        if path == files[0]:
+            last.write_bytes(content + b"\0")  # saved again after it was hashed
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        with pytest.raises(LedgerError, match="在登记过程中被修改"):
+            ledger.collect_many(PLAN, files, received_at="2024-01-05", on_file=touch)
+    last.write_bytes(content)
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        assert [Path(r.source_path).name for r in ledger.submissions()] == [f.name for f in files[:-1]]
+        for rec, src in zip(ledger.submissions(), files, strict=False):
+            assert Path(rec.original).read_bytes() == src.read_bytes()
+        again = ledger.collect_many(PLAN, files, received_at="2024-01-05")
+        assert [r.outcome.value for r in again] == ["already", "already", "new"]
 
 
 def test_progress_follows_each_file_as_it_is_checked_not_the_batch_commit(returns: list[Path],

@@ -3,6 +3,7 @@ written that way, and a build process that never loads openpyxl itself."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -163,6 +164,36 @@ def test_a_provinces_summary_is_written_alongside_the_report_and_is_the_same(pro
     build(project, force=True)
     assert [int(p) for p in pids.read_text().split()] == [os.getpid()]
     assert _parts(summary) == alongside
+
+
+def test_a_provinces_validation_results_are_made_alongside_and_are_the_same(project, tmp_path: Path,  # noqa: F811
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    """审核结果.json and .xlsx are made by a process forked once the returns are gathered (while
+    this one evaluates and renders), for a national plan here: the same content either way."""
+    import reportkit.rendering.build as rb
+
+    pids = tmp_path / "pids"
+    real = rb.write_summary
+
+    def noting(run, target):  # type: ignore[no-untyped-def]
+        with pids.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(run, target)
+
+    monkeypatch.setattr(rb, "write_summary", noting)
+    first = build(project, force=True)
+    book = next(p for p in first.written if p.name == "审核结果.xlsx")
+    found = next(p for p in first.written if p.name == "审核结果.json")
+    alongside, alongside_json = _parts(book), found.read_bytes()
+    assert [int(p) for p in pids.read_text().split()] != [os.getpid()]  # made by another process
+    assert json.loads(alongside_json)["returns"]
+
+    pids.unlink()
+    monkeypatch.setattr(rb, "VALIDATION_ALONGSIDE_RETURNS", 0)  # a national plan: written here
+    second = build(project, force=True)
+    assert [int(p) for p in pids.read_text().split()] == [os.getpid()]
+    assert _parts(book) == alongside and found.read_bytes() == alongside_json
+    assert [p.name for p in second.written] == [p.name for p in first.written]
 
 
 def test_a_failed_report_leaves_no_process_behind(project, tmp_path: Path):  # noqa: F811

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from xlsxwriter.workbook import Workbook
 
@@ -61,7 +61,7 @@ def _unique(name: str, used: set[str]) -> str:
     return name
 
 
-def write_summary(run: ValidationRun, path: Path) -> None:
+def write_summary(run: ValidationRun, path: Path | IO[bytes]) -> None:
     wb = new_xlsx(path)
     try:
         head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})

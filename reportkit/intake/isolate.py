@@ -26,6 +26,7 @@ A = TypeVar("A")
 WORKER_GC_THRESHOLD = 20_000  # allocations between two young collections in a pool worker (Python's: 700)
 MEMORY_LIMIT = 3 * 2**30  # bytes of address space added on top of the parent's
 TIME_LIMIT = 120.0  # seconds for one file (the machine may be busy; a normal return takes < 1 s)
+QUEUED = 2  # tasks a pool worker holds at a time: the one it works on and the next
 
 
 class IsolationFailed(Exception):
@@ -310,10 +311,13 @@ def run_isolated_many(tasks: Sequence[Callable[[], T]], *, jobs: int, memory: in
         workers.extend(_Worker.start(tasks, memory) for _ in range(min(jobs, len(tasks))))
         for index in range(len(tasks)):
             while index not in done:
-                for w in workers:
-                    if w.task is None and pending:
-                        w.assign(pending.popleft(), seconds)
-                _wait(workers, done, pending, tasks, memory, seconds)
+                # Each worker holds its next task as well as the one it works on: it starts the
+                # next as soon as it sends a result, while this process is busy with what it got.
+                for depth in range(1, QUEUED + 1):
+                    for w in workers:
+                        if len(w.tasks) < depth and pending:
+                            w.assign(pending.popleft(), seconds)
+                _wait(workers, done, tasks, memory, seconds, pending)
             yield done.pop(index)
     finally:
         for w in workers:
@@ -321,34 +325,49 @@ def run_isolated_many(tasks: Sequence[Callable[[], T]], *, jobs: int, memory: in
 
 
 class _Worker:
-    """One forked worker: task numbers go in through one pipe, pickled results come out of another."""
+    """One forked worker: task numbers go in through one pipe, pickled results come out of another.
+
+    It is given up to :data:`QUEUED` tasks at a time and runs them in the order given; the
+    first of ``tasks`` is the one it works on (its time limit runs from when it started)."""
 
     def __init__(self, pid: int, send: int, receive: int) -> None:
         self.pid, self.send, self.receive = pid, send, receive
-        self.task: int | None = None
+        self.tasks: deque[int] = deque()
         self.deadline = 0.0
         self.buffer = bytearray()
+        self.seconds = TIME_LIMIT
 
     @classmethod
     def start(cls, tasks: Sequence[Callable[[], object]], memory: int) -> _Worker:
         return cls(*_fork_with_pipes(lambda receive, send: _serve(tasks, receive, send, memory)))
 
+    @property
+    def task(self) -> int | None:
+        """The task being worked on."""
+        return self.tasks[0] if self.tasks else None
+
     def assign(self, index: int, seconds: float) -> None:
-        self.task, self.deadline = index, time.monotonic() + seconds
-        self.buffer.clear()
-        os.write(self.send, index.to_bytes(4, "little"))
+        if not self.tasks:
+            self.deadline = time.monotonic() + seconds
+        self.seconds = seconds
+        self.tasks.append(index)
+        try:
+            os.write(self.send, index.to_bytes(4, "little"))
+        except OSError:
+            pass  # the worker has died (on the task before): its end is read next, and the task given to another
 
     def finished(self) -> tuple[int, bytes] | None:
         """(task, its pickled value or the exception it raised) once the whole result has arrived;
-        the worker is then free for another task."""
-        if self.task is None or len(self.buffer) < 8:
+        the worker has then gone on to its next task."""
+        if not self.tasks or len(self.buffer) < 8:
             return None
         size = int.from_bytes(self.buffer[:8], "little")
         if len(self.buffer) < 8 + size:
             return None
         payload = bytes(self.buffer[8:8 + size])
-        index, self.task = self.task, None
-        self.buffer.clear()
+        del self.buffer[:8 + size]
+        index = self.tasks.popleft()
+        self.deadline = time.monotonic() + self.seconds  # the next one starts now
         return index, payload
 
     def stop(self, kill: bool = True) -> int:
@@ -392,12 +411,14 @@ def _serve(tasks: Sequence[Callable[[], object]], task_fd: int, result_fd: int, 
         os._exit(code)
 
 
-def _wait(workers: list[_Worker], done: dict[int, Any], pending: deque[int], tasks: Sequence[Callable[[], object]],
-          memory: int, seconds: float) -> None:
+def _wait(workers: list[_Worker], done: dict[int, Any], tasks: Sequence[Callable[[], object]],
+          memory: int, seconds: float, pending: deque[int]) -> None:
     """Wait for output from the busy workers; put every finished (or failed) task into ``done``.
-    A worker whose result has arrived is given the next pending task before that result is
-    unpickled here, so that it does not wait for this process."""
-    busy = {w.receive: w for w in workers if w.task is not None}
+    A worker whose results have arrived is given its next pending tasks before those results
+    are unpickled here, so that it never waits for this process. A worker that dies or runs
+    out of time fails the task it was working on; the tasks queued behind it go back to the
+    front of ``pending`` for its replacement."""
+    busy = {w.receive: w for w in workers if w.tasks}
     left = min(w.deadline for w in busy.values()) - time.monotonic()
     ready, _, _ = select.select(list(busy), [], [], max(left, 0))
     for fd in ready:
@@ -405,19 +426,23 @@ def _wait(workers: list[_Worker], done: dict[int, Any], pending: deque[int], tas
         chunk = os.read(fd, 1 << 20)
         if chunk:
             w.buffer.extend(chunk)
-            got = w.finished()
-            if got is not None:
-                if pending:
-                    w.assign(pending.popleft(), seconds)
-                done[got[0]] = pickle.loads(got[1])[1]
+            arrived = []
+            while (got := w.finished()) is not None:
+                arrived.append(got)
+            while arrived and len(w.tasks) < QUEUED and pending:
+                w.assign(pending.popleft(), seconds)
+            for index, payload in arrived:
+                done[index] = pickle.loads(payload)[1]
             continue
-        index, status = w.task, w.stop(kill=False)
-        assert index is not None
+        status = w.stop(kill=False)
+        index = w.tasks.popleft()
         done[index] = IsolationFailed(*_death(status, memory))
+        pending.extendleft(reversed(w.tasks))
         workers[workers.index(w)] = _Worker.start(tasks, memory)
     now = time.monotonic()
     for i, w in enumerate(workers):
-        if w.task is not None and w.deadline <= now and w.task not in done:
-            done[w.task] = IsolationFailed("timeout", f"读取超过 {seconds:.0f} 秒仍未完成")
+        if w.tasks and w.deadline <= now:
+            done[w.tasks.popleft()] = IsolationFailed("timeout", f"读取超过 {seconds:.0f} 秒仍未完成")
+            pending.extendleft(reversed(w.tasks))
             w.stop()
             workers[i] = _Worker.start(tasks, memory)

@@ -2,7 +2,8 @@
 
 One SQLite file (``.reportkit/ledger.db``) plus the originals stored by content hash.
 Collecting one file is one transaction, a batch of files (``collect_many``) one transaction for
-the whole batch; the stored copies are synced to disk before the commit.
+the whole batch (its rows written as the files are checked, committed at its end); the stored
+copies are synced to disk before the commit.
 A newer return of a unit for the same plan and period supersedes the older one for the
 figures; the older one stays, with its findings, in the unit's history.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -157,8 +159,8 @@ class Ledger:
         the folder's 收件记录.csv, else when the file was saved. When two returns of one unit
         get the same receipt time, the one saved later is the current one.
 
-        ``on_result`` gets each file's outcome once it is recorded (a batch is recorded at its
-        end); ``on_file`` is called as each file has been read and checked (or found already
+        ``on_result`` gets each file's outcome once it is recorded (a batch's once the batch is
+        committed, at its end); ``on_file`` is called as each file has been read and checked (or found already
         recorded), in receipt order — what a progress display follows."""
         from .receipts import ReceiptLogs
 
@@ -190,8 +192,8 @@ class Ledger:
                           on_file: Callable[[Path], None] | None = None) -> list[CollectResult]:
         """:meth:`collect` of each file in ``ordered``, with the new files read and checked on
         every core (:func:`~reportkit.checks.run.validate_many`) and recorded here, in order,
-        as one batch: the same rows, outcomes and superseding as one :meth:`collect` after
-        another (see :meth:`_record_batch`)."""
+        as each one's result arrives, in one transaction (see :class:`_Batch`): the same rows,
+        outcomes and superseding as one :meth:`collect` after another."""
         from ..checks.run import validate_many
 
         shas = {p: _content(p)[1] for p in ordered}
@@ -205,28 +207,28 @@ class Ledger:
                     new.append(p)
         fresh = set(new)
         checked = validate_many(plan, new)
-        steps: list[tuple[Path, str, _Pending | None]] = []  # None: already in the ledger or the batch
+        batch = _Batch(self, known, plan.fingerprint())
         try:
             for p in ordered:
-                pending = None
                 if p in fresh:
                     result = next(checked)
                     data, sha = _content(p)
                     if sha != shas[p]:
                         raise LedgerError(f"文件 {p} 在登记过程中被修改，请待文件保存完毕后重新登记。")
-                    pending = self._prepare(p, data, sha, result, given[p])
-                steps.append((p, shas[p], pending))
+                    batch.add(p, sha, self._prepare(p, data, sha, result, given[p]))
+                else:
+                    batch.add(p, shas[p], None)
                 if on_file is not None:
                     on_file(p)
         finally:
-            # Whatever was ready is recorded, also when a later file stopped the batch with an
-            # error (as one collect after another kept the files before it). A killed process
-            # runs no ``finally``: its batch is not recorded at all.
-            results = self._record_batch(steps, known, plan.fingerprint())
-            if on_result is not None:
-                for res in results:
-                    on_result(res)
-        return results
+            # Whatever was recorded is committed, also when a later file stopped the batch with
+            # an error (as one collect after another kept the files before it). A killed
+            # process commits nothing of its open transaction.
+            batch.commit()
+        if on_result is not None:
+            for res in batch.results:
+                on_result(res)
+        return batch.results
 
     def _prepare(self, src: Path, data: bytes | None, sha: str, result: ReturnData,
                  received_at: dt.datetime | dt.date | str | None) -> _Pending:
@@ -234,33 +236,6 @@ class Ledger:
         received = _claim(src, sha, result, received_at)
         original = None if data is None else self.store.put(sha, src.name, data, sync=False)
         return _Pending(src, len(data or b""), result, received, original)
-
-    def _record_batch(self, steps: list[tuple[Path, str, _Pending | None]],
-                      known: dict[str, SubmissionRecord | None], checked_with: str) -> list[CollectResult]:
-        """Record the files of a batch in one transaction, in order; ``known``: the records of
-        the others, found before the batch. The originals are made durable together first (each
-        file, then each folder once), so every row committed names a synced copy; a kill at any
-        moment leaves the ledger as before the batch or with all of it, and the next collect
-        records what was lost. Each result holds its record as one collect after another would
-        have reported it (read inside the transaction, right after its file)."""
-        if all(b is None for _, _, b in steps):  # nothing new: nothing to write
-            return [CollectResult(str(src), sha, Outcome.ALREADY, known.get(sha) or self._require(sha))
-                    for src, sha, _ in steps]
-        sync_files([b.original for _, _, b in steps if b is not None and b.original is not None])
-        _checkpoint("originals-synced")
-        results, entered = [], []
-        with immediate(self.conn):
-            for src, sha, b in steps:
-                if b is None or self._submission_row(sha) is not None:  # (or collected meanwhile elsewhere)
-                    record = known.get(sha) if b is None else None
-                    results.append(CollectResult(str(src), sha, Outcome.ALREADY, record or self._require(sha)))
-                    continue
-                outcome, replaced = self._insert(src, b.size, b.result, b.received, checked_with)
-                results.append(CollectResult(str(src), sha, outcome, self._require(sha), replaced))
-                entered.append(b.result)
-            _checkpoint("before-commit")
-        self._entered.update((r.sha256, r) for r in entered)
-        return results
 
     def collect_dir(self, plan: Plan, directory: Path, *,
                     on_result: Callable[[CollectResult], None] | None = None) -> list[CollectResult]:
@@ -544,6 +519,81 @@ class _Pending:
     result: ReturnData
     received: str
     original: Path | None
+
+
+# Longest a batch keeps the ledger's write lock (seconds): a second writer (the web intake
+# receiving an upload) waits for it up to SQLite's busy timeout (30 s, ledger.schema.connect).
+# After this long what is recorded is committed and the next file opens a new transaction.
+BATCH_HOLD = 5.0
+
+
+class _Batch:
+    """The files of a parallel collect recorded as their results arrive, in receipt order.
+
+    The rows are written inside one write transaction taken at the first new file (while the
+    other files are still being read and checked); the originals are made durable together
+    (:func:`~reportkit.fileio.sync_files`) just before it commits, so every row committed names
+    a synced copy. A kill at any moment leaves the ledger as before the batch or with all of it
+    (with a batch held longer than :data:`BATCH_HOLD`: with the files up to some point, in
+    receipt order, as one collect after another leaves it); the next collect records the rest.
+    Each result holds its record as one collect after another would have reported it (read
+    inside the transaction, right after its file)."""
+
+    def __init__(self, ledger: Ledger, known: dict[str, SubmissionRecord | None], checked_with: str) -> None:
+        self.ledger, self.known, self.checked_with = ledger, known, checked_with
+        self.results: list[CollectResult] = []
+        self.entered: list[ReturnData] = []
+        self.originals: list[Path] = []
+        self.opened: float | None = None  # when the open transaction began
+
+    def add(self, src: Path, sha: str, pending: _Pending | None) -> None:
+        """Record one file (``pending``: None when it was in the ledger or earlier in the batch)."""
+        ledger = self.ledger
+        if pending is None:
+            record = self.known.get(sha) or ledger._require(sha)
+            self.results.append(CollectResult(str(src), sha, Outcome.ALREADY, record))
+            return
+        if self.opened is None:
+            ledger.conn.execute("BEGIN IMMEDIATE")
+            self.opened = time.monotonic()
+        try:
+            if ledger._submission_row(sha) is not None:  # collected meanwhile by another process
+                self.results.append(CollectResult(str(src), sha, Outcome.ALREADY, ledger._require(sha)))
+                return
+            outcome, replaced = ledger._insert(src, pending.size, pending.result, pending.received,
+                                               self.checked_with)
+            self.results.append(CollectResult(str(src), sha, outcome, ledger._require(sha), replaced))
+        except BaseException:
+            self._rollback()
+            raise
+        self.entered.append(pending.result)
+        if pending.original is not None:
+            self.originals.append(pending.original)
+        if time.monotonic() - self.opened >= BATCH_HOLD:
+            self.commit()
+
+    def commit(self) -> None:
+        """Make the originals recorded so far durable, then commit their rows."""
+        if self.opened is None:
+            return
+        try:
+            sync_files(self.originals)
+            _checkpoint("originals-synced")
+            _checkpoint("before-commit")
+            self.ledger.conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+        self.opened = None
+        self.originals = []
+        self.ledger._entered.update((r.sha256, r) for r in self.entered)
+        self.entered = []
+
+    def _rollback(self) -> None:
+        if self.ledger.conn.in_transaction:
+            self.ledger.conn.execute("ROLLBACK")
+        self.opened = None
+        self.originals, self.entered = [], []
 
 
 def _save_order(path: Path) -> tuple[float, str]:

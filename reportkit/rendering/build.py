@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..checks.report import JSON_NAME, SUMMARY_NAME, write_summary
@@ -48,9 +49,11 @@ from .make_template import TEMPLATE_NAME
 from .summary_xlsx import summary_workbook
 
 STAGE_RENDER = "生成报告"
+T = TypeVar("T")
 PACKAGED_TEMPLATE = PACKAGED_TEMPLATES / TEMPLATE_NAME
 VALIDATION_DIR = "validation"  # 审核结果.xlsx and .json (annotated copies for units: reportkit validate)
 MANIFEST_FILE = "manifest.json"
+VALIDATION_JSON: dict[str, Any] = {"ensure_ascii": False, "indent": 2, "default": str}
 
 
 @dataclass
@@ -188,22 +191,52 @@ def report_appendix(appendix: dict[str, Any]) -> dict[str, Any]:
 SUMMARY_ALONGSIDE_ROWS = 20000
 
 
-def _summary_alongside(ctx: dict[str, Any]) -> Prepared[None, bytes] | None:
-    """The Excel summary being written in a forked process, or None (written here)."""
-    if len(ctx["appendix"]["district_values"]) > SUMMARY_ALONGSIDE_ROWS:
-        return None
-    job: Prepared[None, bytes] = Prepared(lambda: None, lambda _none: summary_workbook(ctx))
+def _alongside(work: Callable[[], T]) -> Prepared[None, T]:
+    """``work()`` being done in a process forked now (see :class:`Prepared`: done here if that fails)."""
+    job: Prepared[None, T] = Prepared(lambda: None, lambda _none: work())
     job.send(None)
     return job
 
 
-def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
-                   progress: Progress | None) -> dict[Path, Content]:
+def _summary_alongside(ctx: dict[str, Any]) -> Prepared[None, bytes] | None:
+    """The Excel summary being written in a forked process, or None (written here)."""
+    if len(ctx["appendix"]["district_values"]) > SUMMARY_ALONGSIDE_ROWS:
+        return None
+    return _alongside(lambda: summary_workbook(ctx))
+
+
+# Up to this many returns checked (a province) the validation results (审核结果.json and .xlsx) are
+# made by a process forked once the returns are gathered, while this one evaluates and renders;
+# with more (a national plan) they are written here, the JSON piece by piece (hundreds of MB).
+VALIDATION_ALONGSIDE_RETURNS = 400
+
+
+def validation_files(run: ValidationRun) -> tuple[bytes, bytes]:
+    """(审核结果.json, 审核结果.xlsx) as bytes: the findings of every return checked."""
+    text = json.dumps(run.to_dict(values=False), **VALIDATION_JSON)
+    book = io.BytesIO()
+    write_summary(run, book)
+    return text.encode("utf-8"), book.getvalue()
+
+
+def validation_outputs(run: ValidationRun, alongside: Prepared[None, tuple[bytes, bytes]] | None
+                       ) -> tuple[Content, Content]:
+    """(审核结果.json, 审核结果.xlsx) as :data:`Content`: made by ``alongside``, else written here
+    when the files are (the JSON built and encoded piece by piece)."""
+    if alongside is not None:
+        return alongside.result()
+    return (json_writer(lambda: run.to_dict(values=False), **VALIDATION_JSON),
+            lambda tmp: write_summary(run, tmp))
+
+
+def render_outputs(project: Project, result: BuildResult, now: dt.datetime, progress: Progress | None,
+                   validation: Prepared[None, tuple[bytes, bytes]] | None = None) -> dict[Path, Content]:
     """Every output, rendered in memory or as the function writing it (nothing written yet).
 
     For a province the Excel summary is written by a forked process (:func:`_summary_alongside`)
     while this one renders the Word report (its charts are native Word charts, made from the data
-    in milliseconds)."""
+    in milliseconds), and the validation results by ``validation`` (forked once the returns were
+    gathered); without them they are made here."""
     assert result.evaluation is not None and result.template is not None
     step = stepper(progress, STAGE_RENDER, 5)
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
@@ -233,13 +266,13 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime,
     assert summary is not None
     files: dict[Path, Content] = {out / report_name: docx, out / summary_name: summary}
     step()
-    # The figures are in the summary workbook and the ledger; this file is the findings.
-    # Built and encoded while it is written, once this function's report context is gone.
-    files[out / VALIDATION_DIR / JSON_NAME] = json_writer(lambda: result.run.to_dict(values=False),
-                                                          ensure_ascii=False, indent=2, default=str)
+    # The figures are in the summary workbook and the ledger; these files are the findings.
+    findings_json, findings_book = validation_outputs(result.run, validation)
+    files[out / VALIDATION_DIR / JSON_NAME] = findings_json
     names = [str(p.relative_to(out)) for p in files] + [f"{VALIDATION_DIR}/{SUMMARY_NAME}"]
     files[out / MANIFEST_FILE] = json.dumps(manifest(project, result, names, now), ensure_ascii=False,
                                             indent=2).encode("utf-8")
+    files[out / VALIDATION_DIR / SUMMARY_NAME] = findings_book
     step()
     return files
 
@@ -291,12 +324,19 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
     finish_pending(project.outputs)
     key = stamp.build_key(project, result, now.date())
     kept = None if force else stamp.unchanged_outputs(project, key)
-    result.evaluation = gathered.evaluate(plan)  # also when the outputs are kept: it is shown
     if kept is not None:
+        result.evaluation = gathered.evaluate(plan)  # shown, though the outputs are kept
         result.up_to_date, result.kept = True, kept
         return result
-    files: dict[Path, Content] = {**render_outputs(project, result, now, progress)}
-    files[project.outputs / VALIDATION_DIR / SUMMARY_NAME] = lambda tmp: write_summary(result.run, tmp)
+    # A province's validation results are made in another process while this one evaluates and renders.
+    validation = _alongside(lambda: validation_files(result.run)) \
+        if len(result.run.returns) <= VALIDATION_ALONGSIDE_RETURNS else None
+    try:
+        result.evaluation = gathered.evaluate(plan)
+        files = render_outputs(project, result, now, progress, validation)
+    finally:
+        if validation is not None:
+            validation.close()  # (after a result: nothing left to stop)
     remove_stale_temps(project.outputs)
     stamp.forget(project)
     result.written = replace_as_set(project.outputs, files)
