@@ -208,8 +208,10 @@ class ReturnData:
         # through each one's own ``__reduce__``, was most of the cost of receiving a return).
         state = dict(vars(self))
         observations, notes, tasks = state.pop("observations"), state.pop("notes"), state.pop("tasks")
-        return (_return_data, (state, [_row(o) for o in observations],
-                               [(code, _row(n)) for code, n in notes.items()], [_row(t) for t in tasks]))
+        note_row = _ROWS[RowNote]
+        return (_return_data, (state, list(map(_ROWS[Observation], observations)),
+                               [(code, note_row(n)) for code, n in notes.items()],
+                               list(map(_ROWS[TaskReport], tasks))))
 
     @property
     def unit(self) -> str | None:
@@ -253,10 +255,6 @@ class ReturnData:
         d.update(findings=[f.to_dict() for f in self.findings], received_at=self.received_at,
                  superseded_by=self.superseded_by, state=self.state)
         return d
-
-
-def _row(x: Observation | RowNote | TaskReport) -> tuple[Any, ...]:
-    return _ROWS[type(x)](x)  # type: ignore[no-any-return]
 
 
 def _return_data(state: dict[str, Any], observations: list[tuple[Any, ...]],
