@@ -29,6 +29,7 @@ from . import sentences, synthesis
 from .appendix import finding_location, plain_message, reporting_rows, submissions_of, values_rows
 from .charts import report_charts
 from .kinds import document_title, year_change
+from .submissions import Fallback, Submission
 
 STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and the workbook
     Status.ACHIEVED: "C6EFCE",
@@ -43,31 +44,6 @@ STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and
 
 
 MAX_NAMES = 6  # longer lists of units are shortened in running text
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One unit's latest return as the report lists it (附件2)."""
-
-    unit: str
-    file: str
-    received_at: str = ""
-    state: str = ""  # a key of STATE_LABELS
-    included: bool = True
-    resubmissions: int = 0
-    timeliness: str = ""  # on-time / late / "" (no deadline known)
-    used_file: str = ""  # the return whose figures are used, when not the newest one
-    used_received_at: str = ""
-
-
-@dataclass(frozen=True)
-class Fallback:
-    """A unit whose newest return was rejected while an older accepted one is used."""
-
-    unit: str
-    rejected_file: str
-    used_file: str
-    used_received_at: str = ""
 
 
 @dataclass
