@@ -207,7 +207,7 @@ from reportkit.intake import isolate
 from reportkit.project import Project
 from reportkit.rendering.build import build
 
-RENDERER = %r
+RENDERER = RENDERER_NAMES
 def loaded():
     return sorted(m for m in sys.modules if any(m == r or m.startswith(r + ".") for r in RENDERER))
 print("start", loaded(), file=sys.stderr)
@@ -223,7 +223,7 @@ import reportkit.checks.run
 reportkit.checks.run.run_isolated_many = many
 result = build(Project(sys.argv[1]))
 print("end", loaded(), result.up_to_date, file=sys.stderr)
-""" % (RENDERER,)
+""".replace("RENDERER_NAMES", repr(RENDERER))
 
 
 def _stages(project_root: Path) -> dict[str, str]:
