@@ -61,11 +61,14 @@ class ReportInputs:
     fallbacks: Sequence[Fallback] = ()  # newest return rejected, an older accepted one used
 
 
-def indicator_rows(inputs: ReportInputs) -> list[dict[str, Any]]:
-    """The context's ``indicators``: one row per indicator (what the progress chart is drawn from)."""
+def indicator_rows(inputs: ReportInputs, flagged: dict[str, list[tuple[str, int]]] | None = None
+                   ) -> list[dict[str, Any]]:
+    """The context's ``indicators``: one row per indicator (what the progress chart is drawn from);
+    ``flagged``: :func:`unverified_figures`, when already known."""
     plan = inputs.plan
     names = {u.code: u.name for u in plan.units}
-    flagged = unverified_figures(inputs, names)
+    if flagged is None:
+        flagged = unverified_figures(inputs, names)
     rejected = frozenset(r.unit for r in inputs.excluded if r.unit)
     return [indicator_row(i, r, names, plan.info.baseline_year, flagged, rejected)
             for i, r in enumerate(inputs.evaluation.indicators, 1)]
@@ -79,7 +82,7 @@ def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None)
     names = {u.code: u.name for u in plan.units}
     unit_names = [u.name for u in plan.units]
     flagged = unverified_figures(inputs, names)
-    rows = indicator_rows(inputs)
+    rows = indicator_rows(inputs, flagged)
     counts = counts_section(ev)
     chapters = synthesis.chapters(ev, names, unit_names)
     tasks = task_summary(ev, names)  # once: a national plan's tasks hold a report per unit each
