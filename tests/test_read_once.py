@@ -284,3 +284,31 @@ def test_the_sheet_list_and_properties_the_sniffer_read_are_not_read_again(fille
              "xl/workbook.xml": book.replace(b'fullCalcOnLoad="1"', b"")}
     seen = read_workbook(filled, FileKind.XLSX, parts=given)
     assert seen.doc_properties[key] == "D02" and seen.computed
+
+
+def test_records_made_by_setting_their_slots_equal_the_ones_their_class_makes() -> None:
+    import dataclasses
+
+    from reportkit.intake.types import (
+        Observation,
+        RowNote,
+        TaskReport,
+        make_observation,
+        make_row_note,
+        make_task_report,
+    )
+
+    pairs = [
+        (make_observation("D01", "A01", 2023, 98.5, "98.5", "J5", False, True),
+         Observation("D01", "A01", 2023, 98.5, "98.5", "J5", False, True)),
+        (make_observation("D01", "A02", 2022, None, "—", "K6", True, False),
+         Observation("D01", "A02", 2022, None, "—", "K6", True, False)),
+        (make_row_note("D01", "A01", "统计年报", "口径调整", "N5"), RowNote("D01", "A01", "统计年报", "口径调整", "N5")),
+        (make_task_report("D01", "T01", "推进中", "按进度推进", "无", "继续", 7),
+         TaskReport("D01", "T01", "推进中", "按进度推进", "无", "继续", 7)),
+    ]
+    for made, plain in pairs:
+        assert type(made) is type(plain) and made == plain and hash(made) == hash(plain)
+        assert repr(made) == repr(plain) and dataclasses.astuple(made) == dataclasses.astuple(plain)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.unit = "D02"  # type: ignore[misc]

@@ -20,7 +20,7 @@ from ..findings import Severity, register
 from ..forms.layout import year_header
 from ..intake.external import EXTERNAL_REFERENCE
 from ..intake.rows import IndicatorRow, InputCell
-from ..intake.types import Observation, RowNote, make_observation
+from ..intake.types import Observation, make_observation, make_row_note
 from ..intake.values import NO_DATA_MARKS, ParsedValue, ValueKind, format_number, parse_input, same_unit
 from .context import CheckContext, RowSpec
 
@@ -77,7 +77,7 @@ def check_cells(ctx: CheckContext) -> None:
         if spec is None or code in done:
             continue
         done.add(code)
-        ctx.notes[code] = RowNote(unit, code, row.data_source, row.explanation, row.explanation_address)
+        ctx.notes[code] = make_row_note(unit, code, row.data_source, row.explanation, row.explanation_address)
         previous: float | None = spec.baseline if spec.sole_reporter else None
         base_year = _base_year(ctx, code)
         for year in years:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ..forms import layout as L
 from .form import Table, norm
-from .types import Narrative, TaskReport
+from .types import Narrative, TaskReport, make_task_report
 from .values import display
 from .workbook import Cell, SheetData, WorkbookData
 
@@ -161,8 +161,8 @@ def read_tasks(table: Table, unit: str) -> list[TaskReport]:
     for r in range(table.header_row + 1, len(sheet.grid)):
         code = code_text(sheet.cell(r, code_col))
         if code:
-            out.append(TaskReport(unit, code, text(r, "进展情况"), text(r, "完成状态"), text(r, "存在问题"),
-                                  text(r, "下一步打算"), row=r + 1))
+            out.append(make_task_report(unit, code, text(r, "进展情况"), text(r, "完成状态"), text(r, "存在问题"),
+                                        text(r, "下一步打算"), r + 1))
     return out
 
 
