@@ -116,7 +116,7 @@ def phases(project: Path) -> dict[str, Any]:
     import reportkit.rendering.build as rbuild
     from reportkit.checks import report as check_report
     from reportkit.project import Project
-    from reportkit.rendering import context
+    from reportkit.rendering import context, docx_report
     from reportkit.rendering.build import build
 
     imported = time.perf_counter()
@@ -137,10 +137,9 @@ def phases(project: Path) -> dict[str, Any]:
         (ledger.Ledger, "status", "ledger (status)"),
         (pipeline, "gather_from_ledger", "gather (other)"),
         (rbuild, "load_checked_plan", "plan"),
-        (pipeline, "evaluate", "evaluate"),
-        (rbuild, "build_context", "report context"),
+        (pipeline.Gathered, "evaluate", "evaluate"),
         (context, "build_context", "report context"),
-        (rbuild, "render_docx", "render word"),
+        (docx_report, "render_docx", "render word"),
         (rbuild, "summary_workbook", "render excel summary"),
         (check_report, "write_summary", "render validation workbook"),
         (rbuild, "write_summary", "render validation workbook"),

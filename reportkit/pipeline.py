@@ -8,20 +8,23 @@ latest accepted return from it (:func:`gather_from_ledger`); ``build --dry-run``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks.run import ValidationRun, collect_files, validate_paths
 from .definitions.model import Plan
-from .evaluation import Evaluation, evaluate
 from .intake.types import ReturnData
 from .ledger import Ledger, plan_period
 from .ledger.collecting import collect_returns
 from .ledger.rehearsal import rehearsal
 from .project import Project
-from .rendering.context import Fallback, Submission
 from .rendering.kinds import within_the_year
+from .rendering.submissions import Fallback, Submission
+
+if TYPE_CHECKING:
+    from .evaluation import Evaluation
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 STAGE_READ = "读取并审核填报表"
@@ -64,22 +67,31 @@ class Gathered:
     def evaluate(self, plan: Plan, *, tolerance: float | None = None) -> Evaluation:
         """The evaluation ``build`` and ``evaluate`` report: from the included returns, naming the
         returns left out for errors; a yearly round is not projected to the end of a plan period."""
+        from .evaluation import evaluate
+
         ev = evaluate(plan, self.included, tolerance=tolerance,
                       rejected_units=[r.unit for r in self.excluded if r.unit])
         return replace(within_the_year(ev), rejected_files=tuple(Path(r.path).name for r in self.excluded))
 
 
 def gather_from_ledger(plan: Plan, project: Project, progress: Progress | None, *,
-                       rehearse: bool = False) -> Gathered:
+                       rehearse: bool = False, meanwhile: Iterator[object] | None = None) -> Gathered:
     """Collect new files from ``inputs/returns/`` into the ledger, then take each unit's latest
     accepted return for the figures. Files already in the ledger are only hashed.
 
     ``rehearse``: do all of it on a scratch copy of the ledger; the project's ledger and
-    stored originals are only read (what ``build --strict`` decides on before writing)."""
+    stored originals are only read (what ``build --strict`` decides on before writing).
+    ``meanwhile``: short steps of other work, one taken as each file is done (while the other
+    files are read and checked in worker processes)."""
     files = collect_files([project.returns_dir]) if project.returns_dir.is_dir() else []
     step = stepper(progress, STAGE_READ, len(files))
+
+    def on_file(_path: Path) -> None:
+        step()
+        if meanwhile is not None:
+            next(meanwhile, None)
     with (rehearsal(project) if rehearse else Ledger.for_project(project)) as ledger:
-        done = collect_returns(ledger, plan, files, on_file=lambda _p: step())
+        done = collect_returns(ledger, plan, files, on_file=on_file)
         results, revalidated = done.results, done.revalidated
         latest, included = ledger.current(plan)
         status = ledger.status(plan)

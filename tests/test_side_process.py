@@ -196,6 +196,54 @@ def test_a_provinces_validation_results_are_made_alongside_and_are_the_same(proj
     assert [p.name for p in second.written] == [p.name for p in first.written]
 
 
+RENDERER = ("docx", "docxtpl", "jinja2", "xlsxwriter", "lxml", "reportkit.rendering.docx_report",
+            "reportkit.rendering.context", "reportkit.rendering.summary_xlsx", "reportkit.checks.report")
+
+TIMED_PROBE = """
+import sys
+import reportkit.commands.build
+from reportkit import pipeline
+from reportkit.intake import isolate
+from reportkit.project import Project
+from reportkit.rendering.build import build
+
+RENDERER = RENDERER_NAMES
+def loaded():
+    return sorted(m for m in sys.modules if any(m == r or m.startswith(r + ".") for r in RENDERER))
+print("start", loaded(), file=sys.stderr)
+real_many, real_evaluate = isolate.run_isolated_many, pipeline.Gathered.evaluate
+def many(*args, **kwargs):
+    print("reading", loaded(), file=sys.stderr)
+    return real_many(*args, **kwargs)
+def evaluate(self, *args, **kwargs):
+    print("evaluating", loaded(), file=sys.stderr)
+    return real_evaluate(self, *args, **kwargs)
+isolate.run_isolated_many, pipeline.Gathered.evaluate = many, evaluate
+import reportkit.checks.run
+reportkit.checks.run.run_isolated_many = many
+result = build(Project(sys.argv[1]))
+print("end", loaded(), result.up_to_date, file=sys.stderr)
+""".replace("RENDERER_NAMES", repr(RENDERER))
+
+
+def _stages(project_root: Path) -> dict[str, str]:
+    done = subprocess.run([sys.executable, "-c", TIMED_PROBE, str(project_root)], capture_output=True, text=True,
+                          timeout=300, check=True, cwd=ROOT)
+    return dict(line.split(" ", 1) for line in done.stderr.splitlines() if line.split(" ")[0] in
+                {"start", "reading", "evaluating", "end"})
+
+
+def test_the_renderer_is_imported_while_the_returns_are_read_and_not_when_outputs_are_kept(project):  # noqa: F811
+    """``reportkit build`` starts reading the returns before it imports what renders the outputs
+    (Word, Excel, the report context): those come in while the returns are read, one between two
+    files' results. A build that finds its outputs up to date never imports them."""
+    first = _stages(project.root)
+    assert first["start"] == "[]" and first["reading"] == "[]"
+    assert all(f"'{m}'" in first["evaluating"] for m in RENDERER)
+    again = _stages(project.root)
+    assert again["end"] == "[] True"  # nothing changed: outputs kept, no renderer loaded
+
+
 def test_a_failed_report_leaves_no_process_behind(project, tmp_path: Path):  # noqa: F811
     from reportkit.errors import TemplateError
 

@@ -9,7 +9,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from .. import formatting as fmt
-from ..evaluation.types import STATUS_ORDER
 from ..findings import Severity
 from ..rendering.build import BuildResult, build
 from ._common import console, err_console, get_project, json_option, line, print_json, project_option, styled
@@ -52,6 +51,9 @@ def _status_table(result: BuildResult) -> Table:
 
 
 def _summary(result: BuildResult) -> None:
+    # (imported with the build's evaluation, not before the returns are read)
+    from ..evaluation.types import STATUS_ORDER
+
     ev = result.evaluation
     f = result.findings
     if ev is not None:

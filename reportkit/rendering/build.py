@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
-from ..checks.report import JSON_NAME, SUMMARY_NAME, write_summary
 from ..checks.run import ValidationRun
 from ..definitions.check import require_clean_plan
 from ..definitions.model import Plan
-from ..evaluation import Evaluation
-from ..evaluation.supervision import Supervision, supervise
 from ..fileio import (
     Content,
     finish_pending,
@@ -40,18 +38,18 @@ from ..ledger.rounds import previous_round, record_round
 from ..pipeline import Progress, gather_from_files, gather_from_ledger, stepper
 from ..project import Project
 from . import stamp
-from .bulletin import bulletin_context
-from .context import Fallback, ReportInputs, Submission, build_context
-from .docprops import CoreProperties
-from .docx_report import render_docx
-from .kinds import PACKAGED_TEMPLATES, document_title, fit_context, template_name
-from .make_template import TEMPLATE_NAME
-from .summary_xlsx import summary_workbook
+from .kinds import PACKAGED_TEMPLATES, TEMPLATE_NAME, document_title, fit_context, template_name
+from .submissions import Fallback, Submission
+
+if TYPE_CHECKING:
+    from ..evaluation import Evaluation
+    from ..evaluation.supervision import Supervision
 
 STAGE_RENDER = "生成报告"
 T = TypeVar("T")
 PACKAGED_TEMPLATE = PACKAGED_TEMPLATES / TEMPLATE_NAME
 VALIDATION_DIR = "validation"  # 审核结果.xlsx and .json (annotated copies for units: reportkit validate)
+JSON_NAME, SUMMARY_NAME = "审核结果.json", "审核结果.xlsx"  # (as reportkit validate names them)
 MANIFEST_FILE = "manifest.json"
 VALIDATION_JSON: dict[str, Any] = {"ensure_ascii": False, "indent": 2, "default": str}
 
@@ -198,6 +196,44 @@ def _alongside(work: Callable[[], T]) -> Prepared[None, T]:
     return job
 
 
+# What rendering uses and gathering does not. A build that will render imports them while the
+# returns are read (:func:`_importing`: the build process mostly waits for its readers then),
+# one at a time between two files' results, the libraries' inner modules first so that no step
+# is long; a build that keeps its outputs never imports them.
+RENDERING_MODULES = (
+    "lxml.etree", "docx.oxml", "docx", "jinja2", "docxtpl", "xlsxwriter",
+    "reportkit.evaluation", "reportkit.evaluation.supervision", "reportkit.checks.report",
+    "reportkit.rendering.word_chart", "reportkit.rendering.charts", "reportkit.rendering.synthesis",
+    "reportkit.rendering.context", "reportkit.rendering.bulletin", "reportkit.rendering.docprops",
+    "reportkit.rendering.docx_report", "reportkit.rendering.summary_xlsx",
+)
+
+
+def _importing(names: Sequence[str]) -> Iterator[str]:
+    """Import ``names`` one per step. A library laid out otherwise than expected is left to the
+    import that needs it (which then says what is missing)."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+        yield name
+
+
+def summary_workbook(ctx: dict[str, Any]) -> bytes:
+    """The Excel summary (:func:`.summary_xlsx.summary_workbook`)."""
+    from .summary_xlsx import summary_workbook as make
+
+    return make(ctx)
+
+
+def write_summary(run: ValidationRun, target: Path | io.BytesIO) -> None:
+    """审核结果.xlsx (:func:`reportkit.checks.report.write_summary`)."""
+    from ..checks.report import write_summary as write
+
+    write(run, target)
+
+
 def _summary_alongside(ctx: dict[str, Any]) -> Prepared[None, bytes] | None:
     """The Excel summary being written in a forked process, or None (written here)."""
     if len(ctx["appendix"]["district_values"]) > SUMMARY_ALONGSIDE_ROWS:
@@ -237,6 +273,11 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime, prog
     while this one renders the Word report (its charts are native Word charts, made from the data
     in milliseconds), and the validation results by ``validation`` (forked once the returns were
     gathered); without them they are made here."""
+    from .bulletin import bulletin_context
+    from .context import ReportInputs, build_context
+    from .docprops import CoreProperties
+    from .docx_report import render_docx
+
     assert result.evaluation is not None and result.template is not None
     step = stepper(progress, STAGE_RENDER, 5)
     inputs = ReportInputs(result.plan, result.evaluation, result.included, result.excluded,
@@ -296,15 +337,18 @@ def build(project: Project, *, strict: bool = False, dry_run: bool = False, prog
 
 def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progress: Progress | None,
            template: Path | None, now: dt.datetime, force: bool = False, freeze: bool = False) -> BuildResult:
+    # Outputs will be rendered (forced, or none recorded): what that needs is imported while the returns are read.
+    warm = _importing(RENDERING_MODULES) if not dry_run and (force or not stamp.recorded(project)) else None
     gathered = None
     if strict and not dry_run:
         # --strict promises to write nothing when it refuses, so the decision is made first, on
         # what the ledger would hold after this collect (rehearsed on a scratch copy).
-        rehearsed = gather_from_ledger(plan, project, progress, rehearse=True)
+        rehearsed = gather_from_ledger(plan, project, progress, rehearse=True, meanwhile=warm)
         if rehearsed.excluded:
             gathered = rehearsed
     if gathered is None:
-        gathered = (gather_from_files if dry_run else gather_from_ledger)(plan, project, progress)
+        gathered = gather_from_files(plan, project, progress) if dry_run else \
+            gather_from_ledger(plan, project, progress, meanwhile=warm)
     # The returns gathered (a national plan's: millions of objects) live until the build ends: the
     # collector need not walk them again at every collection while the rest is made.
     if freeze:
@@ -316,6 +360,8 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
     if strict and excluded:
         result.strict_failed = True
         return result
+    for _name in warm or ():  # (what the reading left: fewer files than modules)
+        pass
     if plan.info.is_work_plan:
         result.supervision = supervise_round(project, plan, included, record=not dry_run)
     if dry_run:
@@ -347,6 +393,8 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
 def supervise_round(project: Project, plan: Plan, included: Sequence[ReturnData], *, record: bool) -> Supervision:
     """The round's 督办台账, compared with the previous round the ledger holds (if any);
     ``record`` remembers this round in the ledger."""
+    from ..evaluation.supervision import supervise
+
     if not project.ledger_path.exists():
         return supervise(plan, included)
     with Ledger.for_project(project) as ledger:

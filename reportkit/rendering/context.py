@@ -29,6 +29,7 @@ from . import sentences, synthesis
 from .appendix import finding_location, plain_message, reporting_rows, submissions_of, values_rows
 from .charts import report_charts
 from .kinds import document_title, year_change
+from .submissions import Fallback, Submission
 
 STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and the workbook
     Status.ACHIEVED: "C6EFCE",
@@ -43,31 +44,6 @@ STATUS_COLORS = {  # cell shading (hex RGB) per status, shared by the report and
 
 
 MAX_NAMES = 6  # longer lists of units are shortened in running text
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One unit's latest return as the report lists it (附件2)."""
-
-    unit: str
-    file: str
-    received_at: str = ""
-    state: str = ""  # a key of STATE_LABELS
-    included: bool = True
-    resubmissions: int = 0
-    timeliness: str = ""  # on-time / late / "" (no deadline known)
-    used_file: str = ""  # the return whose figures are used, when not the newest one
-    used_received_at: str = ""
-
-
-@dataclass(frozen=True)
-class Fallback:
-    """A unit whose newest return was rejected while an older accepted one is used."""
-
-    unit: str
-    rejected_file: str
-    used_file: str
-    used_received_at: str = ""
 
 
 @dataclass
@@ -85,11 +61,14 @@ class ReportInputs:
     fallbacks: Sequence[Fallback] = ()  # newest return rejected, an older accepted one used
 
 
-def indicator_rows(inputs: ReportInputs) -> list[dict[str, Any]]:
-    """The context's ``indicators``: one row per indicator (what the progress chart is drawn from)."""
+def indicator_rows(inputs: ReportInputs, flagged: dict[str, list[tuple[str, int]]] | None = None
+                   ) -> list[dict[str, Any]]:
+    """The context's ``indicators``: one row per indicator (what the progress chart is drawn from);
+    ``flagged``: :func:`unverified_figures`, when already known."""
     plan = inputs.plan
     names = {u.code: u.name for u in plan.units}
-    flagged = unverified_figures(inputs, names)
+    if flagged is None:
+        flagged = unverified_figures(inputs, names)
     rejected = frozenset(r.unit for r in inputs.excluded if r.unit)
     return [indicator_row(i, r, names, plan.info.baseline_year, flagged, rejected)
             for i, r in enumerate(inputs.evaluation.indicators, 1)]
@@ -103,7 +82,7 @@ def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None)
     names = {u.code: u.name for u in plan.units}
     unit_names = [u.name for u in plan.units]
     flagged = unverified_figures(inputs, names)
-    rows = indicator_rows(inputs)
+    rows = indicator_rows(inputs, flagged)
     counts = counts_section(ev)
     chapters = synthesis.chapters(ev, names, unit_names)
     tasks = task_summary(ev, names)  # once: a national plan's tasks hold a report per unit each

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import formatting as fmt
 from ..definitions.model import EvaluationKind, PlanInfo
-from ..evaluation import Evaluation, IndicatorResult
-from ..evaluation.projection import no_projection
-from .make_template import ANNUAL_TEMPLATE_NAME as ANNUAL_TEMPLATE
-from .make_template import TEMPLATE_NAME
 
+if TYPE_CHECKING:
+    from ..evaluation import Evaluation, IndicatorResult
+
+TEMPLATE_NAME = "中期评估报告模板.docx"
+ANNUAL_TEMPLATE = "年度监测报告模板.docx"
 BULLETIN_TEMPLATE = "落实情况通报模板.docx"
 PACKAGED_TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
 
@@ -40,6 +41,8 @@ def document_title(info: PlanInfo) -> str:
 def within_the_year(ev: Evaluation) -> Evaluation:
     """A yearly round (年度监测, a work plan's round) says where each indicator stands this year:
     no projection to the end of a plan period."""
+    from ..evaluation.projection import no_projection
+
     if not (ev.info.is_work_plan or ev.info.evaluation_kind is EvaluationKind.ANNUAL):
         return ev
     reason = "年度监测只评价本年度进展，不作预计" if not ev.info.is_work_plan else "按本轮截止时的数值评价，不作预计"

@@ -34,8 +34,8 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-TEMPLATE_NAME = "中期评估报告模板.docx"
-ANNUAL_TEMPLATE_NAME = "年度监测报告模板.docx"
+from .kinds import ANNUAL_TEMPLATE as ANNUAL_TEMPLATE_NAME
+from .kinds import TEMPLATE_NAME
 
 FANGSONG = "仿宋_GB2312"
 HEITI = "黑体"
