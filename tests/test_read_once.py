@@ -232,8 +232,16 @@ def test_the_one_read_check_agrees_with_zipfile_on_every_damage(filled: Path, tm
     def encrypted_flag(data: bytearray, _infos: dict[str, zipfile.ZipInfo], directory: int) -> None:
         data[directory + 8] |= 0x01  # the first member's flags in the central directory
 
+    large = tmp_path / "large.xlsx"  # a member over the size held whole: streamed through zipfile
+    with zipfile.ZipFile(filled) as zin, zipfile.ZipFile(large, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename))
+        zout.writestr("xl/media/big.bin", bytes(sniff_module.KEEP_PART_BYTES + 1))
+    with zipfile.ZipFile(large) as zf:
+        assert not sniff_module._all_sound(zf, {})
+
     cases = {
-        "deflated": filled, "stored": stored,
+        "deflated": filled, "stored": stored, "large": large,
         "flip-deflated": _damaged(filled, tmp_path / "a.xlsx", flip_deflated),
         "flip-last": _damaged(filled, tmp_path / "b.xlsx", flip_last_byte),
         "flip-stored": _damaged(stored, tmp_path / "c.xlsx", flip_stored),
@@ -251,7 +259,7 @@ def test_the_one_read_check_agrees_with_zipfile_on_every_damage(filled: Path, tm
             got = type(exc)
         assert (got, kept) == _zipfile_answer(path), label
         answers[label] = got
-    assert answers["deflated"] is answers["stored"] is FileKind.XLSX
+    assert answers["deflated"] is answers["stored"] is answers["large"] is FileKind.XLSX
     assert {answers[k] for k in ("flip-deflated", "flip-stored", "renamed", "signature", "size")} == {FileKind.CORRUPT}
     # a member that needs a password (zipfile raised RuntimeError, which ended validation in a traceback)
     assert answers["encrypted"] is FileKind.ENCRYPTED

@@ -156,18 +156,22 @@ def _all_sound(zf: zipfile.ZipFile, kept: dict[str, bytes] | None) -> bool:
     ``zipfile`` succeeds too (that reads the same bytes and makes the same comparisons, in
     chunks). False at the first doubt, with ``kept`` then left partly filled. Reads the file
     once, instead of opening a reader per member; inflates no member beyond its given size.
-    Two members of one name are left to zipfile."""
+    Two members of one name, a member or a file over :data:`KEEP_PART_BYTES` are left to zipfile
+    (which streams them)."""
     fp = zf.fp
-    if fp is None:
-        return False
+    infos = zf.infolist()
+    if fp is None or any(info.file_size > KEEP_PART_BYTES for info in infos):
+        return False  # a large member is streamed through zipfile, never held whole
+    if len({info.filename for info in infos}) != len(infos):
+        return False  # two members of one name: zipfile reads the last one for both
     try:
+        fp.seek(0, 2)
+        if fp.tell() > KEEP_PART_BYTES:
+            return False  # nor is a large file read whole
         fp.seek(0)
         blob = memoryview(fp.read())
     except (OSError, ValueError):
         return False
-    infos = zf.infolist()
-    if len({info.filename for info in infos}) != len(infos):
-        return False  # two members of one name: zipfile reads the last one for both
     budget = KEEP_TOTAL_BYTES if kept is not None else 0
     for info in infos:
         offset = info.header_offset
