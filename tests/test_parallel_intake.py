@@ -67,10 +67,13 @@ def test_a_worker_is_given_its_next_task_before_its_result_is_unpickled(monkeypa
 
     monkeypatch.setattr(isolate._Worker, "assign", logged_assign)
     monkeypatch.setattr(isolate.pickle, "loads", logged_loads)
-    assert list(run_isolated_many([lambda: 0, lambda: 1, lambda: 2, lambda: 3], jobs=1)) == [0, 1, 2, 3]
-    assert events[:2] == ["assign 0", "assign 1"]  # two at once: the next one waits in the worker
-    for k in (0, 1):  # task k's result is unpickled once the worker holds task k + 2
-        assert events.index(f"assign {k + 2}") < events.index(f"loaded {k}")
+    n, queued = 2 * isolate.QUEUED + 2, isolate.QUEUED
+    assert queued >= 2
+    assert list(run_isolated_many([lambda i=i: i for i in range(n)], jobs=1)) == list(range(n))
+    # several at once: the next ones wait in the worker
+    assert events[:queued] == [f"assign {i}" for i in range(queued)]
+    for k in range(n - queued):  # task k's result is unpickled once the worker holds task k + queued
+        assert events.index(f"assign {k + queued}") < events.index(f"loaded {k}")
 
 
 def test_a_task_queued_behind_one_that_kills_its_worker_is_run_by_the_replacement() -> None:

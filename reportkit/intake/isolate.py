@@ -26,7 +26,10 @@ A = TypeVar("A")
 WORKER_GC_THRESHOLD = 20_000  # allocations between two young collections in a pool worker (Python's: 700)
 MEMORY_LIMIT = 3 * 2**30  # bytes of address space added on top of the parent's
 TIME_LIMIT = 120.0  # seconds for one file (the machine may be busy; a normal return takes < 1 s)
-QUEUED = 2  # tasks a pool worker holds at a time: the one it works on and the next
+# Tasks a pool worker holds at a time: the one it works on and those next. Enough that a worker
+# does not wait while this process is busy between two results (recording one in the ledger,
+# importing a module); few enough that the workers finish the batch at about the same time.
+QUEUED = 4
 
 
 class IsolationFailed(Exception):
