@@ -320,3 +320,21 @@ def test_records_made_by_setting_their_slots_equal_the_ones_their_class_makes() 
         assert repr(made) == repr(plain) and dataclasses.astuple(made) == dataclasses.astuple(plain)
         with pytest.raises(dataclasses.FrozenInstanceError):
             made.unit = "D02"  # type: ignore[misc]
+
+
+def test_sheet_names_are_unescaped_only_where_they_hold_a_reference(filled: Path, tmp_path: Path) -> None:
+    """A sheet named with "&" is still found under its name; a form's names load no entity table."""
+    from openpyxl import load_workbook
+
+    renamed = tmp_path / "renamed.xlsx"
+    wb = load_workbook(filled)
+    wb[L.SHEET_NARRATIVE].title = "总体&情况<1>"
+    wb.save(renamed)
+    with zipfile.ZipFile(renamed) as zf:
+        assert b"&amp;" in zf.read("xl/workbook.xml")
+        assert "总体&情况<1>" in [name for name, _part in extent._sheet_parts(zf)]
+    probe = ("import sys; from pathlib import Path; from reportkit.intake.reader import read_form; "
+             f"c = read_form(Path({str(filled)!r}), isolate=False); assert c.workbook is not None; "
+             "print('html' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.split() == ["False"]

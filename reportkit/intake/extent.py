@@ -110,7 +110,9 @@ def _sheet_parts(zf: zipfile.ZipFile, read: Mapping[str, bytes] = MappingProxyTy
 
 
 def _unescape(text: str) -> str:
-    import html
+    if "&" not in text:  # no reference to resolve (html.unescape returns such a text as it is)
+        return text
+    import html  # (with its table of entities: loaded only for a name that needs it)
 
     return html.unescape(text)
 
