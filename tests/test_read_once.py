@@ -148,6 +148,7 @@ def test_reading_and_checking_load_no_writer_or_decryption_library() -> None:
                                 check=True).stdout.split())
     assert "reportkit.checks.run" in loaded and "python_calamine" in loaded
     assert sorted(m for m in loaded if m.split(".")[0] in {"xlsxwriter", "msoffcrypto", "openpyxl", "docx"}) == []
+    assert "reportkit.intake.legacy" not in loaded  # the .xls/.ods readers: loaded for such files only
 
 
 def _zipfile_answer(path: Path) -> tuple[object, dict[str, bytes]]:

@@ -20,10 +20,12 @@ import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .extent import MAX_COLS, MAX_ROWS
-from .legacy import XlsContainer, ods_positions, ods_tag
+
+if TYPE_CHECKING:  # the legacy readers are loaded only for the .xls/.ods files that need them
+    from .legacy import XlsContainer
 
 # ODF "['file:///C:/a.xlsx'#$Sheet1.A1]" (a document IRI inside a reference), and DDE
 # "=cmd|' /C calc'!A0" / "=DDE(...)"
@@ -52,6 +54,8 @@ def ods_external(path: Path) -> ExternalLinks:
     """External references in an OpenDocument spreadsheet's ``content.xml``: formulas with an
     IRI reference or DDE, sheets linked to another file (``table:table-source``), ranges linked
     to one (``table:cell-range-source``) and DDE links (``table:dde-source``)."""
+    from .legacy import ods_positions, ods_tag
+
     out = ExternalLinks()
     formula, href = ods_tag("table", "formula"), ods_tag("xlink", "href")
     sources = {ods_tag("table", "table-source"), ods_tag("table", "cell-range-source")}

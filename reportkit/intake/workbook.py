@@ -18,11 +18,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import python_calamine as pc
 
-from . import external, legacy
+from . import external
+
+if TYPE_CHECKING:  # the legacy readers are loaded only for the .xls/.ods files that need them
+    from . import legacy
 from .extent import MAX_COLS, MAX_ROWS, ZIP_READ_ERRORS, SheetExtent, SheetScan, read_part, scan_zip
 from .sniff import FileKind
 
@@ -88,6 +91,8 @@ def read_workbook(path: Path, kind: FileKind, skip_formulas: tuple[str, ...] = (
     if kind is FileKind.XLSX:
         return _read_xlsx(path, skip_formulas, percent_text=percent_text, parts=parts, unread=unread)
     data = WorkbookData(kind, _read_calamine(path, kind, set(), unread))
+    from . import legacy
+
     if kind is FileKind.LEGACY:
         _put_errors(data, legacy.xls_errors(path))
         container = legacy.xls_container(path)
