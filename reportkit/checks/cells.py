@@ -127,10 +127,10 @@ def _optional_blank(cell: InputCell | None, prefilled: bool) -> bool:
 
 def _blank(ctx: CheckContext, spec: RowSpec, cell: InputCell | None, year: int) -> Observation:
     if cell is None:
-        return Observation(ctx.unit or "", spec.code, year, None, "", "", False)
+        return make_observation(ctx.unit or "", spec.code, year, None, "", "", False, False)
     parsed = parse_input(cell.raw)
-    return Observation(ctx.unit or "", spec.code, year, None, parsed.raw, cell.address,
-                       parsed.kind is ValueKind.NO_DATA)
+    return make_observation(ctx.unit or "", spec.code, year, None, parsed.raw, cell.address,
+                            parsed.kind is ValueKind.NO_DATA, False)
 
 
 def _baseline_note(ctx: CheckContext, codes: list[str]) -> None:
