@@ -140,30 +140,40 @@ def _parts(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if not n.startswith("docProps/")}
 
 
-def test_a_provinces_summary_is_written_alongside_the_report_and_is_the_same(project, tmp_path: Path,  # noqa: F811
-                                                                             monkeypatch: pytest.MonkeyPatch):
+def test_a_provinces_report_is_rendered_alongside_the_summary_and_is_the_same(project, tmp_path: Path,  # noqa: F811
+                                                                            monkeypatch: pytest.MonkeyPatch):
+    """The Word report is rendered by a process forked once the report context is ready, while
+    this one writes the Excel summary (the longer of the two); for a national plan both are made
+    here. The report's content is the same either way."""
     import reportkit.rendering.build as rb
+    from reportkit.rendering import docx_report
 
-    pids = tmp_path / "pids"
-    real = rb.summary_workbook
+    pids = {"report": tmp_path / "report-pids", "summary": tmp_path / "summary-pids"}
 
-    def noting(ctx):  # type: ignore[no-untyped-def]
-        with pids.open("a") as fh:
-            fh.write(f"{os.getpid()}\n")
-        return real(ctx)
+    def noting(name, real):  # type: ignore[no-untyped-def]
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            with pids[name].open("a") as fh:
+                fh.write(f"{os.getpid()}\n")
+            return real(*args, **kwargs)
+        return call
 
-    monkeypatch.setattr(rb, "summary_workbook", noting)
+    monkeypatch.setattr(docx_report, "render_docx", noting("report", docx_report.render_docx))
+    monkeypatch.setattr(rb, "summary_workbook", noting("summary", rb.summary_workbook))
     first = build(project, force=True)
+    report = next(p for p in first.written if p.suffix == ".docx")
     summary = next(p for p in first.written if p.name.endswith("汇总表.xlsx"))
-    alongside = _parts(summary)
-    assert [int(p) for p in pids.read_text().split()] != [os.getpid()]  # written by another process
-    assert len(pids.read_text().split()) == 1
+    alongside = _parts(report), _parts(summary)
+    assert [int(p) for p in pids["report"].read_text().split()] != [os.getpid()]  # rendered by another process
+    assert len(pids["report"].read_text().split()) == 1
+    assert [int(p) for p in pids["summary"].read_text().split()] == [os.getpid()]
 
-    pids.unlink()
-    monkeypatch.setattr(rb, "SUMMARY_ALONGSIDE_ROWS", 0)  # a national plan: written here
+    for path in pids.values():
+        path.unlink()
+    monkeypatch.setattr(rb, "REPORT_ALONGSIDE_ROWS", 0)  # a national plan: both made here
     build(project, force=True)
-    assert [int(p) for p in pids.read_text().split()] == [os.getpid()]
-    assert _parts(summary) == alongside
+    assert [int(p) for p in pids["report"].read_text().split()] == [os.getpid()]
+    assert [int(p) for p in pids["summary"].read_text().split()] == [os.getpid()]
+    assert (_parts(report), _parts(summary)) == alongside
 
 
 def test_a_provinces_validation_results_are_made_alongside_and_are_the_same(project, tmp_path: Path,  # noqa: F811

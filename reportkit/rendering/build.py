@@ -182,11 +182,11 @@ def report_appendix(appendix: dict[str, Any]) -> dict[str, Any]:
     return {**appendix, "district_values": totals, "values_note": note}
 
 
-# Up to this many 分单位数据 rows (a province) the Excel summary is written by a process forked
-# when the report context is ready, while this one renders the Word report; it shares the context
-# with this process. With more (a national plan) the pages that process touches would add up to
-# a second copy of the context, so the summary is written here, after the report.
-SUMMARY_ALONGSIDE_ROWS = 20000
+# Up to this many 分单位数据 rows (a province) the Word report is rendered by a process forked
+# when the report context is ready, while this one writes the Excel summary (the longer of the
+# two); it shares the context with this process. With more (a national plan) the pages that
+# process touches would add up to a second copy of the context, so both are made here.
+REPORT_ALONGSIDE_ROWS = 20000
 
 
 def _alongside(work: Callable[[], T]) -> Prepared[None, T]:
@@ -234,11 +234,11 @@ def write_summary(run: ValidationRun, target: Path | io.BytesIO) -> None:
     write(run, target)
 
 
-def _summary_alongside(ctx: dict[str, Any]) -> Prepared[None, bytes] | None:
-    """The Excel summary being written in a forked process, or None (written here)."""
-    if len(ctx["appendix"]["district_values"]) > SUMMARY_ALONGSIDE_ROWS:
+def _report_alongside(ctx: dict[str, Any], render: Callable[[], bytes]) -> Prepared[None, bytes] | None:
+    """The Word report being rendered (``render``) in a forked process, or None (rendered here)."""
+    if len(ctx["appendix"]["district_values"]) > REPORT_ALONGSIDE_ROWS:
         return None
-    return _alongside(lambda: summary_workbook(ctx))
+    return _alongside(render)
 
 
 # Up to this many returns checked (a province) the validation results (审核结果.json and .xlsx) are
@@ -269,10 +269,10 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime, prog
                    validation: Prepared[None, tuple[bytes, bytes]] | None = None) -> dict[Path, Content]:
     """Every output, rendered in memory or as the function writing it (nothing written yet).
 
-    For a province the Excel summary is written by a forked process (:func:`_summary_alongside`)
-    while this one renders the Word report (its charts are native Word charts, made from the data
-    in milliseconds), and the validation results by ``validation`` (forked once the returns were
-    gathered); without them they are made here."""
+    For a province the Word report (its charts are native Word charts, made from the data in
+    milliseconds) is rendered by a forked process (:func:`_report_alongside`) while this one
+    writes the Excel summary, and the validation results are made by ``validation`` (forked once
+    the returns were gathered); without them they are made here."""
     from .bulletin import bulletin_context
     from .context import ReportInputs, build_context
     from .docprops import CoreProperties
@@ -290,21 +290,23 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime, prog
     step()
     report_name, summary_name = report_names(result.plan)
     out = project.outputs
-    alongside = _summary_alongside(base)
+    ctx = {**base, "appendix": report_appendix(base["appendix"])}
+    report = ctx["report"]
+    properties = CoreProperties(
+        title=report["title"], author=report["author"], created=now, subject=result.plan.info.name,
+        keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}")
+
+    def render() -> bytes:
+        assert result.template is not None
+        return render_docx(result.template, ctx, properties)
+    alongside = _report_alongside(base, render)
     try:
-        summary = summary_workbook(base) if alongside is None else None
+        summary = summary_workbook(base)
         step()
-        ctx = {**base, "appendix": report_appendix(base["appendix"])}
-        report = ctx["report"]
-        docx = render_docx(result.template, ctx, CoreProperties(
-            title=report["title"], author=report["author"], created=now, subject=result.plan.info.name,
-            keywords=f"{result.plan.info.document_kind}；{result.plan.info.region}"))
-        if alongside is not None:
-            summary = alongside.result()
+        docx = alongside.result() if alongside is not None else render()
     finally:
         if alongside is not None:
             alongside.close()  # (after a result: nothing left to stop)
-    assert summary is not None
     files: dict[Path, Content] = {out / report_name: docx, out / summary_name: summary}
     step()
     # The figures are in the summary workbook and the ledger; these files are the findings.
