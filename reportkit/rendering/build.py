@@ -49,7 +49,6 @@ STAGE_RENDER = "生成报告"
 T = TypeVar("T")
 PACKAGED_TEMPLATE = PACKAGED_TEMPLATES / TEMPLATE_NAME
 VALIDATION_DIR = "validation"  # 审核结果.xlsx and .json (annotated copies for units: reportkit validate)
-JSON_NAME, SUMMARY_NAME = "审核结果.json", "审核结果.xlsx"  # (as reportkit validate names them)
 MANIFEST_FILE = "manifest.json"
 VALIDATION_JSON: dict[str, Any] = {"ensure_ascii": False, "indent": 2, "default": str}
 
@@ -273,6 +272,7 @@ def render_outputs(project: Project, result: BuildResult, now: dt.datetime, prog
     milliseconds) is rendered by a forked process (:func:`_report_alongside`) while this one
     writes the Excel summary, and the validation results are made by ``validation`` (forked once
     the returns were gathered); without them they are made here."""
+    from ..checks.report import JSON_NAME, SUMMARY_NAME
     from .bulletin import bulletin_context
     from .context import ReportInputs, build_context
     from .docprops import CoreProperties
