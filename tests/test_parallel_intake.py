@@ -381,6 +381,39 @@ def test_a_batch_holding_the_ledger_long_commits_what_it_has_and_goes_on(tmp_pat
         assert [r.unit for r in ledger.latest(PLAN)] == list(DISTRICTS)
 
 
+@pytest.mark.parametrize("hold", [5.0, 0.0])
+def test_another_writer_waits_for_a_batch_only_as_long_as_it_holds_the_ledger(tmp_path: Path, hold: float,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a batch reads its files it holds the ledger's write lock (its rows are written as the
+    files are checked); once it has held it ``BATCH_HOLD`` seconds it commits, and another writer
+    (the web intake receiving an upload) gets its turn before the next file."""
+    import sqlite3
+
+    from reportkit.ledger import ledger as ledger_module
+
+    monkeypatch.setattr(ledger_module, "BATCH_HOLD", hold)
+    forms = tmp_path / "forms"
+    files = [fill(generate(PLAN, u, forms), tmp_path / f"{u}.xlsx") for u in DISTRICTS]
+    db = tmp_path / "ledger.db"
+    could_write: list[bool] = []
+
+    def other_writer(_path: Path) -> None:
+        conn = sqlite3.connect(db, timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            could_write.append(True)
+        except sqlite3.OperationalError:  # database is locked
+            could_write.append(False)
+        finally:
+            conn.close()
+
+    with Ledger(db) as ledger:
+        results = ledger.collect_many(PLAN, files, received_at="2024-01-05", on_file=other_writer)
+    assert [r.outcome.value for r in results] == ["new"] * len(files)
+    assert could_write == ([False] * len(files) if hold else [True] * len(files))
+
+
 def test_a_file_changed_during_a_batch_stops_it_keeping_the_files_before(tmp_path: Path) -> None:
     """A file saved again while the batch reads it stops the batch with a message; the files
     recorded before it stay recorded (as one collect after another keeps them), with their
