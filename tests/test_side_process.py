@@ -3,6 +3,7 @@ written that way, and a build process that never loads openpyxl itself."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fixtures.templates import template_with
@@ -135,9 +137,12 @@ def test_a_build_process_loads_no_openpyxl_nor_a_plotting_library(project):  # n
         assert [n for n in z.namelist() if n.startswith("word/charts/chart")] == ["word/charts/chart1.xml"]
 
 
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:  # the parts that hold content (docProps hold the time written)
-        return {n: z.read(n) for n in z.namelist() if not n.startswith("docProps/")}
+def _parts(path: Path | io.BytesIO) -> dict[str, Any]:
+    """The parts that hold content (docProps hold the time written), a package inside the package
+    (a chart's workbook embedded in the report) as its own parts."""
+    with zipfile.ZipFile(path) as z:
+        return {n: _parts(io.BytesIO(z.read(n))) if n.endswith(".xlsx") else z.read(n)
+                for n in z.namelist() if not n.startswith("docProps/")}
 
 
 def test_a_provinces_report_is_rendered_alongside_the_summary_and_is_the_same(project, tmp_path: Path,  # noqa: F811
