@@ -4,6 +4,7 @@ them from that data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import struct
@@ -198,3 +199,15 @@ def test_libreoffice_draws_both_charts_from_their_data(tmp_path: Path):
         (progress_series, _) = _series(_xml(z, "word/charts/chart2.xml"))
     for category, label in zip(progress_series["categories"], progress_series["labels"], strict=True):
         assert category.replace(" ", "") in squeezed and label in squeezed
+
+
+def test_a_charts_workbook_carries_the_reports_time_so_a_render_repeats_byte_for_byte():
+    inputs = sample_inputs()
+    inputs.generated_at = dt.datetime(2024, 1, 15, 9, 30, 0)
+    chart = build_context(inputs)["charts"]["progress"]
+    assert chart is not None and chart.created == inputs.generated_at
+    book = chart_workbook(chart)
+    with zipfile.ZipFile(io.BytesIO(book)) as z:
+        core = z.read("docProps/core.xml").decode()
+    assert "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2024-01-15T09:30:00Z</dcterms:created>" in core
+    assert chart_workbook(chart) == book

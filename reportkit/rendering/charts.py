@@ -9,6 +9,7 @@ template's ``{%p if charts.progress %}`` then drops the figure and its caption.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -29,7 +30,7 @@ def _short(name: str, limit: int = 16) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def progress_chart(rows: Sequence[Mapping[str, Any]]) -> BarChart | None:
+def progress_chart(rows: Sequence[Mapping[str, Any]], created: dt.datetime | None = None) -> BarChart | None:
     """Horizontal bars of 完成进度 per indicator (coloured by status as in table 1, labelled with the
     figure the report prints) above a grey bar at that indicator's own 时间进度 (an indicator judged on a
     2022 figure against 40%, not the 60% line). Bars stop at 150%. With more than ``MAX_BARS``
@@ -51,10 +52,10 @@ def progress_chart(rows: Sequence[Mapping[str, Any]]) -> BarChart | None:
                       color=SCHEDULE_COLOR, outline="808080")
     return BarChart(title, tuple(_short(str(r["name"])) for r in usable), (progress, schedule), horizontal=True,
                     value_title=VALUE_TITLE, value_max=PROGRESS_CAP, major_unit=25, value_format='0"%"',
-                    height_cm=min(max(6.0, 0.8 * len(usable) + 3.2), 22.0))
+                    height_cm=min(max(6.0, 0.8 * len(usable) + 3.2), 22.0), created=created)
 
 
-def status_chart(by_status: Sequence[Mapping[str, Any]]) -> BarChart | None:
+def status_chart(by_status: Sequence[Mapping[str, Any]], created: dt.datetime | None = None) -> BarChart | None:
     """Columns of indicator counts per status (``context['counts']['by_status']``), each in its
     status colour and labelled ``N 项``; None when there is no indicator."""
     counts = tuple(float(int(s["count"])) for s in by_status)
@@ -66,12 +67,13 @@ def status_chart(by_status: Sequence[Mapping[str, Any]]) -> BarChart | None:
                     label_format='0" 项"', show_values=True)
     return BarChart("主要指标完成情况分布", tuple(str(s["status"]) for s in by_status), (series,), horizontal=False,
                     value_title="指标数（项）", value_max=math.ceil(top * 1.2 / step) * step, major_unit=step,
-                    value_format="0", height_cm=7.0, gap_width=80)
+                    value_format="0", height_cm=7.0, gap_width=80, created=created)
 
 
-def report_charts(by_status: Sequence[Mapping[str, Any]],
-                  indicators: Sequence[Mapping[str, Any]]) -> dict[str, BarChart | None]:
+def report_charts(by_status: Sequence[Mapping[str, Any]], indicators: Sequence[Mapping[str, Any]],
+                  created: dt.datetime | None = None) -> dict[str, BarChart | None]:
     """The report's charts, keyed as the template's ``charts``, from the report context's
-    ``counts.by_status`` and ``indicators``. Made in a few milliseconds; a chart the template
-    does not show is never put into the document."""
-    return {"status": status_chart(by_status), "progress": progress_chart(indicators)}
+    ``counts.by_status`` and ``indicators`` (``created``: the report's time, which the charts'
+    workbooks carry). Made in a few milliseconds; a chart the template does not show is never
+    put into the document."""
+    return {"status": status_chart(by_status, created), "progress": progress_chart(indicators, created)}

@@ -96,7 +96,7 @@ def build_context(inputs: ReportInputs, charts: Mapping[str, Any] | None = None)
         "plan": plan_section(inputs),
         "report": report_section(inputs),
         "counts": counts,
-        "charts": dict(charts) if charts is not None else report_charts(counts["by_status"], rows),
+        "charts": dict(charts) if charts is not None else report_charts(counts["by_status"], rows, inputs.generated_at),
         "indicators": rows,
         "indicator_groups": indicator_groups(rows),
         "overview": overview_section(inputs, flagged, narrative["achievements"], unit_names, tasks["summary"]),

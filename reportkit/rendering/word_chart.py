@@ -13,6 +13,7 @@ parts; :class:`WordChart` puts it into a docxtpl rendering where the template ha
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ class BarChart:
     height_cm: float = 7.0
     legend: bool = False
     gap_width: int = 60
+    created: dt.datetime | None = None  # the embedded workbook's creation time (the report's); None: now
 
     def __bool__(self) -> bool:
         return bool(self.categories)
@@ -209,6 +211,8 @@ def chart_workbook(chart: BarChart) -> bytes:
     Word's 编辑数据 opens; the chart part's references point at its cells."""
     buf = io.BytesIO()
     wb = new_xlsx(buf, in_memory=True)
+    if chart.created is not None:  # so that the same report rendered again is the same bytes
+        wb.set_properties({"created": chart.created})
     ws = wb.add_worksheet(SHEET)
     ws.write_string(0, 0, "")
     for col, series in enumerate(chart.series, start=1):
