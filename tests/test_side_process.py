@@ -1,5 +1,5 @@
-"""Work prepared in a child process ahead of time (``intake.isolate.Prepared``), the Excel summary
-written that way, and a build process that never loads openpyxl itself."""
+"""Work done in a child process alongside the build (``intake.isolate.Alongside``), the Word
+report and validation files made that way, and a build process that never loads openpyxl itself."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from fixtures.templates import template_with
 from test_build import project  # noqa: F401 - the fixture: a project with the ezhou plan and four returns
 
 from reportkit.intake import isolate
-from reportkit.intake.isolate import Prepared
+from reportkit.intake.isolate import Alongside
 from reportkit.rendering.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,57 +49,54 @@ def _die_in_child(x: int) -> tuple[int, int]:
     return x + 1, os.getpid()
 
 
-def test_prepared_work_runs_in_a_child_that_prepared_first():
-    marks: list[str] = []
-    with Prepared(lambda: marks.append("prepared"), _square) as job:
-        job.send(7)
+def _slow_in_child(x: int) -> tuple[int, int]:
+    if os.getpid() != PARENT:
+        time.sleep(30)
+    return _square(x)
+
+
+def test_work_alongside_runs_in_a_child():
+    with Alongside(lambda: _square(7)) as job:
         value, pid = job.result()
     assert value == 49
     assert pid != os.getpid()  # computed in the child
-    assert marks == []  # prepare() ran in the child, not here
 
 
-def test_prepared_raises_the_childs_exception_here():
-    with Prepared(lambda: None, _fail) as job:
-        job.send(3)
-        with pytest.raises(ValueError, match="不能处理 3"):
-            job.result()
+def test_alongside_raises_the_childs_exception_here():
+    with Alongside(lambda: _fail(3)) as job, pytest.raises(ValueError, match="不能处理 3"):
+        job.result()
 
 
 def test_a_child_that_dies_means_the_work_is_done_here():
-    with Prepared(lambda: None, _die_in_child) as job:  # dies while working
-        job.send(1)
+    with Alongside(lambda: _die_in_child(1)) as job:  # dies while working
         assert job.result() == (2, os.getpid())
-    with Prepared(lambda: time.sleep(30), _square) as job:  # killed before it was sent anything
+    with Alongside(lambda: _slow_in_child(5)) as job:  # killed from outside
         child = job._pid
         assert child is not None and child in _children()
         os.kill(child, 9)
-        job.send(5)
         assert job.result() == (25, os.getpid())
 
 
-def test_a_child_never_sent_anything_is_stopped_and_reaped():
+def test_a_child_whose_result_is_not_asked_for_is_stopped_and_reaped():
     before = _children()
-    job = Prepared(lambda: None, _square)
+    job = Alongside(lambda: _slow_in_child(2))
     assert job._pid in _children()
     job.close()
     assert _children() == before
 
 
 def test_a_child_that_runs_out_of_time_is_killed_and_the_work_done_here():
-    job = Prepared(lambda: time.sleep(30), _square)
-    job.send(4)
+    before = _children()
+    job = Alongside(lambda: _slow_in_child(4))
     t = time.monotonic()
     assert job.result(seconds=0.5) == (16, os.getpid())
     assert time.monotonic() - t < 10
-    assert job._pid is None
+    assert job._pid is None and _children() == before
 
 
 def test_without_fork_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delattr(isolate.os, "fork")
-    job = Prepared(lambda: None, _square)
-    job.send(6)
-    assert job.result() == (36, os.getpid())
+    assert Alongside(lambda: _square(6)).result() == (36, os.getpid())
 
 
 def test_when_no_process_can_be_made_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch):
@@ -108,11 +105,10 @@ def test_when_no_process_can_be_made_the_work_is_done_here(monkeypatch: pytest.M
 
     fds_before = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else None
     monkeypatch.setattr(isolate.os, "fork", refuse)
-    job = Prepared(lambda: None, _square)
-    job.send(7)
+    job = Alongside(lambda: _square(7))
     assert job.result() == (49, os.getpid())
     if fds_before is not None:
-        assert len(os.listdir("/proc/self/fd")) == fds_before  # the pipes were closed
+        assert len(os.listdir("/proc/self/fd")) == fds_before  # the pipe was closed
 
 
 PROBE = """

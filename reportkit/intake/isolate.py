@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, Self, TypeVar
 
 T = TypeVar("T")
-A = TypeVar("A")
 
 WORKER_GC_THRESHOLD = 20_000  # allocations between two young collections in a pool worker (Python's: 700)
 MEMORY_LIMIT = 3 * 2**30  # bytes of address space added on top of the parent's
@@ -43,12 +42,7 @@ def run_isolated(fn: Callable[[], T], *, memory: int = MEMORY_LIMIT, seconds: fl
     """``fn()`` computed in a forked child; its result (or exception) is pickled back."""
     if not hasattr(os, "fork"):
         return fn()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        os.close(read_end)
-        _child(fn, write_end, memory)
-    os.close(write_end)
+    pid, read_end = _start(fn, memory)
     try:
         data = _read_all(read_end, pid, seconds)
     finally:
@@ -64,11 +58,29 @@ def run_isolated(fn: Callable[[], T], *, memory: int = MEMORY_LIMIT, seconds: fl
     raise value
 
 
+def _start(fn: Callable[[], object], memory: int) -> tuple[int, int]:
+    """Fork a child computing ``fn()``: (its pid, the fd its pickled answer comes on). An
+    ``OSError`` (no process can be made now) leaves no pipe open."""
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
+    if pid == 0:  # child
+        os.close(read_end)
+        _child(fn, write_end, memory)
+    os.close(write_end)
+    return pid, read_end
+
+
 def _child(fn: Callable[[], object], fd: int, memory: int) -> None:
     code = 0
     try:
         _quiet()
         _limit_memory(memory)
+        gc.freeze()  # what the child inherited is never collected here (as in the pool's workers)
         try:
             payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
@@ -186,46 +198,29 @@ def _fork_with_pipes(child: Callable[[int, int], None]) -> tuple[int, int, int]:
     return pid, to_child_w, to_parent_r
 
 
-# one call prepared ahead ------------------------------------------------------------------
+# one call alongside ------------------------------------------------------------------------
 
-class Prepared(Generic[A, T]):
-    """``work(arg)`` computed in a child forked now, which runs ``prepare()`` (imports) at once
-    while this process goes on; :meth:`send` hands it ``arg`` when it is known and :meth:`result`
+class Alongside(Generic[T]):
+    """``work()`` computed in a child forked now, while this process goes on; :meth:`result`
     waits for the value (an exception ``work`` raised is raised here). The child shares what this
     process holds at the fork (a report context it works from is not copied).
 
     The child runs under the same memory cap as :func:`run_isolated`. Where ``fork`` does not
-    exist or fails, or the child died, ran out of time or could not be sent its input,
-    :meth:`result` computes ``work(arg)`` in this process: the value is the same, only later.
-    Use it as a context manager, or call :meth:`close`, so that a child never sent anything is
-    stopped."""
+    exist or fails, or the child died or ran out of time, :meth:`result` computes ``work()`` in
+    this process: the value is the same, only later. Use it as a context manager, or call
+    :meth:`close`, so that a child whose result is not asked for is stopped."""
 
-    def __init__(self, prepare: Callable[[], object], work: Callable[[A], T], *,
-                 memory: int = MEMORY_LIMIT) -> None:
+    def __init__(self, work: Callable[[], T], *, memory: int = MEMORY_LIMIT) -> None:
         self._work = work
-        self._arg: tuple[A] | None = None
         self._pid: int | None = None
         if not hasattr(os, "fork"):
             return
         try:
-            self._pid, self._send, self._receive = _fork_with_pipes(
-                lambda receive, send: _prepared_child(prepare, work, receive, send, memory))
+            self._pid, self._receive = _start(work, memory)
         except OSError:
             self._pid = None  # no child: the work is done here
 
-    def send(self, arg: A) -> None:
-        self._arg = (arg,)
-        if self._pid is None:
-            return
-        try:
-            payload = pickle.dumps(arg, protocol=pickle.HIGHEST_PROTOCOL)
-            _write_all(self._send, len(payload).to_bytes(8, "little") + payload)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            self.close()  # the child is gone or the input does not pickle: computed here
-
     def result(self, seconds: float = TIME_LIMIT) -> T:
-        if self._arg is None:
-            raise RuntimeError("Prepared.result() before send()")
         if self._pid is not None:
             data = _read_all(self._receive, self._pid, seconds)
             self.close()
@@ -234,17 +229,16 @@ class Prepared(Generic[A, T]):
                 if ok:
                     return value  # type: ignore[no-any-return]
                 raise value
-        return self._work(self._arg[0])
+        return self._work()
 
     def close(self) -> None:
         """Stop the child (if it is still running) and release it."""
         if self._pid is None:
             return
-        for fd in (self._send, self._receive):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        try:
+            os.close(self._receive)
+        except OSError:
+            pass
         try:
             os.kill(self._pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -257,29 +251,6 @@ class Prepared(Generic[A, T]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _prepared_child(prepare: Callable[[], object], work: Callable[[Any], object], in_fd: int, out_fd: int,
-                    memory: int) -> None:
-    code = 0
-    try:
-        _quiet()
-        _limit_memory(memory)
-        gc.freeze()  # what the child inherited is never collected here (as in the workers)
-        try:
-            prepare()
-            head = _read_exact(in_fd, 8)
-            if len(head) < 8:
-                os._exit(0)  # closed without an input: nothing to do
-            arg = pickle.loads(_read_exact(in_fd, int.from_bytes(head, "little")))
-            payload = pickle.dumps((True, work(arg)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-            payload = pickle.dumps((False, _picklable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
-        _write_all(out_fd, payload)
-    except BaseException:  # noqa: BLE001
-        code = 1
-    finally:
-        os._exit(code)
 
 
 # many calls on several cores ------------------------------------------------------------

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..checks.run import ValidationRun
@@ -31,7 +31,7 @@ from ..fileio import (
     sha256_file,
 )
 from ..findings import Severity, count_by_severity
-from ..intake.isolate import Prepared
+from ..intake.isolate import Alongside
 from ..intake.types import ReturnData
 from ..ledger import Ledger
 from ..ledger.rounds import previous_round, record_round
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from ..evaluation.supervision import Supervision
 
 STAGE_RENDER = "生成报告"
-T = TypeVar("T")
 PACKAGED_TEMPLATE = PACKAGED_TEMPLATES / TEMPLATE_NAME
 VALIDATION_DIR = "validation"  # 审核结果.xlsx and .json (annotated copies for units: reportkit validate)
 MANIFEST_FILE = "manifest.json"
@@ -188,13 +187,6 @@ def report_appendix(appendix: dict[str, Any]) -> dict[str, Any]:
 REPORT_ALONGSIDE_ROWS = 20000
 
 
-def _alongside(work: Callable[[], T]) -> Prepared[None, T]:
-    """``work()`` being done in a process forked now (see :class:`Prepared`: done here if that fails)."""
-    job: Prepared[None, T] = Prepared(lambda: None, lambda _none: work())
-    job.send(None)
-    return job
-
-
 # What rendering uses and gathering does not. A build that will render imports them while the
 # returns are read (:func:`_importing`: the build process mostly waits for its readers then),
 # one at a time between two files' results, the libraries' inner modules first so that no step
@@ -233,11 +225,11 @@ def write_summary(run: ValidationRun, target: Path | io.BytesIO) -> None:
     write(run, target)
 
 
-def _report_alongside(ctx: dict[str, Any], render: Callable[[], bytes]) -> Prepared[None, bytes] | None:
+def _report_alongside(ctx: dict[str, Any], render: Callable[[], bytes]) -> Alongside[bytes] | None:
     """The Word report being rendered (``render``) in a forked process, or None (rendered here)."""
     if len(ctx["appendix"]["district_values"]) > REPORT_ALONGSIDE_ROWS:
         return None
-    return _alongside(render)
+    return Alongside(render)
 
 
 # Up to this many returns checked (a province) the validation results (审核结果.json and .xlsx) are
@@ -254,7 +246,7 @@ def validation_files(run: ValidationRun) -> tuple[bytes, bytes]:
     return text.encode("utf-8"), book.getvalue()
 
 
-def validation_outputs(run: ValidationRun, alongside: Prepared[None, tuple[bytes, bytes]] | None
+def validation_outputs(run: ValidationRun, alongside: Alongside[tuple[bytes, bytes]] | None
                        ) -> tuple[Content, Content]:
     """(审核结果.json, 审核结果.xlsx) as :data:`Content`: made by ``alongside``, else written here
     when the files are (the JSON built and encoded piece by piece)."""
@@ -265,7 +257,7 @@ def validation_outputs(run: ValidationRun, alongside: Prepared[None, tuple[bytes
 
 
 def render_outputs(project: Project, result: BuildResult, now: dt.datetime, progress: Progress | None,
-                   validation: Prepared[None, tuple[bytes, bytes]] | None = None) -> dict[Path, Content]:
+                   validation: Alongside[tuple[bytes, bytes]] | None = None) -> dict[Path, Content]:
     """Every output, rendered in memory or as the function writing it (nothing written yet).
 
     For a province the Word report (its charts are native Word charts, made from the data in
@@ -377,7 +369,7 @@ def _build(project: Project, plan: Plan, *, strict: bool, dry_run: bool, progres
         result.up_to_date, result.kept = True, kept
         return result
     # A province's validation results are made in another process while this one evaluates and renders.
-    validation = _alongside(lambda: validation_files(result.run)) \
+    validation = Alongside(lambda: validation_files(result.run)) \
         if len(result.run.returns) <= VALIDATION_ALONGSIDE_RETURNS else None
     try:
         result.evaluation = gathered.evaluate(plan)
